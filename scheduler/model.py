@@ -1,0 +1,193 @@
+"""The resolved configuration: what the service should maintain, as plain frozen values.
+
+``scheduler.config`` turns the YAML into these objects, resolving the defaults → manager → rep
+inheritance; everything after that (planning, slots, agendas) reads only these types.
+Time zones are kept as IANA names and turned into ``ZoneInfo`` on use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+Minutes = tuple[int, int]
+"""A range of minutes since local midnight, ``(start, end)`` with ``0 <= start < end <= 1440``."""
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """Working time per weekday (Monday = 0), in the person's own zone."""
+
+    by_weekday: tuple[tuple[Minutes, ...], ...]
+    text: str = ""
+
+    def ranges_on(self, weekday: int) -> tuple[Minutes, ...]:
+        return self.by_weekday[weekday]
+
+    def is_working_day(self, weekday: int) -> bool:
+        return bool(self.by_weekday[weekday])
+
+    def intervals_on(self, day: dt.date, tz: str) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The working intervals of one local date, as aware UTC datetimes."""
+        zone = ZoneInfo(tz)
+        out = []
+        for start, end in self.by_weekday[day.weekday()]:
+            midnight = dt.datetime.combine(day, dt.time(0))
+            lo = (midnight + dt.timedelta(minutes=start)).replace(tzinfo=zone)
+            hi = (midnight + dt.timedelta(minutes=end)).replace(tzinfo=zone)
+            out.append((lo.astimezone(dt.UTC), hi.astimezone(dt.UTC)))
+        return out
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """How often a pair meets: every ``weeks`` weeks, or monthly (same nth weekday)."""
+
+    kind: Literal["weekly", "monthly"]
+    weeks: int = 1
+    text: str = "weekly"
+
+
+@dataclass(frozen=True)
+class RebookPolicy:
+    same_day_only: bool = True
+    min_notice: dt.timedelta = dt.timedelta(minutes=30)
+    allow_shorter: dt.timedelta | None = dt.timedelta(minutes=30)
+    if_no_slot: Literal["next_business_day", "notify_only"] = "next_business_day"
+    on_out_of_office: Literal["next_business_day", "skip"] = "next_business_day"
+    buffer: dt.timedelta = dt.timedelta(0)
+    look_ahead: dt.timedelta = dt.timedelta(days=14)
+    step: dt.timedelta = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class AgendaPolicy:
+    send_before: dt.timedelta = dt.timedelta(hours=24)
+    rotation: tuple[str, ...] = ("pipeline", "pipeline", "pipeline", "career")
+    performance_every: int = 12
+    better_manager_every: int = 2
+
+
+@dataclass(frozen=True)
+class RecapPolicy:
+    deadline: dt.timedelta = dt.timedelta(hours=48)
+    remind_manager_after: dt.timedelta = dt.timedelta(hours=4)
+    settle: dt.timedelta = dt.timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Pause:
+    start: dt.date
+    until: dt.date
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+    timezone: str
+    working_hours: WorkingHours
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One manager/rep 1:1 with every setting resolved.
+
+    ``day`` (Monday = 0) and ``time`` are in the manager's zone: the manager owns the series.
+    """
+
+    manager: Person
+    rep: Person
+    cadence: Cadence
+    day: int
+    time: dt.time
+    duration: dt.timedelta
+    rebook: RebookPolicy = field(default_factory=RebookPolicy)
+    agenda: AgendaPolicy = field(default_factory=AgendaPolicy)
+    recap: RecapPolicy = field(default_factory=RecapPolicy)
+    start: dt.date | None = None
+    title: str = ""
+    pauses: tuple[Pause, ...] = ()
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """Stable identity of the pair across runs: manager and rep emails."""
+        return f"{self.manager.email}/{self.rep.email}"
+
+    @property
+    def summary(self) -> str:
+        return self.title or f"1:1 {self.manager.name} / {self.rep.name}"
+
+
+@dataclass(frozen=True)
+class GoogleSettings:
+    auth: Literal["keyring", "authorized_user_file", "service_account"] = "keyring"
+    authorized_user_file: str | None = None
+    service_account_file: str | None = None
+    api_endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    provider: Literal["sandbox", "google"] = "sandbox"
+    google: GoogleSettings = field(default_factory=GoogleSettings)
+    poll_interval: dt.timedelta = dt.timedelta(seconds=60)
+    adopt_existing: bool = True
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str | None = None
+    port: int = 587
+    starttls: bool = True
+    ssl: bool = False
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    provider: Literal["outbox", "gmail", "smtp"] = "outbox"
+    sender: str = "1:1 keeper <oneonone@example.com>"
+    outbox_dir: Path = Path("var/outbox")
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+
+
+@dataclass(frozen=True)
+class Manager:
+    person: Person
+    kpis: Path | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Config:
+    timezone: str
+    calendar: CalendarSettings
+    email: EmailSettings
+    state: Path
+    managers: tuple[Manager, ...]
+    pairs: tuple[Pair, ...]
+    source: Path | None = None
+    holidays: tuple[dt.date, ...] = ()
+    ops_email: str | None = None
+    metrics_port: int | None = None
+    templates_dir: Path | None = None
+    notes_dir: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+    def manager(self, email: str) -> Manager:
+        for m in self.managers:
+            if m.person.email == email:
+                return m
+        raise KeyError(email)

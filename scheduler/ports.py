@@ -1,0 +1,183 @@
+"""The interfaces the core needs from the outside world, in domain words.
+
+Adapters in ``integrations`` implement them (Google Calendar, Gmail, SMTP, the outbox folder,
+the keyring, the system clock) and translate vendor JSON at the edge, so the core never sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+Interval = tuple[dt.datetime, dt.datetime]
+"""A half-open ``[start, end)`` span of aware UTC datetimes."""
+
+
+@dataclass(frozen=True)
+class Attendee:
+    email: str
+    response: str = "needsAction"  # needsAction | declined | tentative | accepted
+    name: str = ""
+    organizer: bool = False
+    optional: bool = False
+    resource: bool = False
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One event as seen on a calendar (a master, an exception, a single event or an instance).
+
+    Times are aware UTC. ``all_day`` events carry ``start_date``/``end_date`` (end exclusive)
+    and ``start``/``end`` at UTC midnight of those dates for convenience.
+    """
+
+    id: str
+    status: str = "confirmed"  # confirmed | tentative | cancelled
+    summary: str = ""
+    description: str = ""
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    timezone: str | None = None
+    all_day: bool = False
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    recurrence: tuple[str, ...] = ()
+    recurring_event_id: str | None = None
+    original_start: dt.datetime | None = None
+    transparent: bool = False
+    event_type: str = "default"
+    attendees: tuple[Attendee, ...] = ()
+    organizer: str = ""
+    private: Mapping[str, str] = field(default_factory=dict)
+    etag: str = ""
+    updated: dt.datetime | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    def attendee(self, email: str) -> Attendee | None:
+        email = email.lower()
+        for a in self.attendees:
+            if a.email.lower() == email:
+                return a
+        return None
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """What a recurring 1:1 series should look like on the manager's calendar."""
+
+    event_id: str
+    summary: str
+    description: str
+    first_start_local: dt.datetime  # naive, in ``timezone``
+    duration: dt.timedelta
+    timezone: str
+    recurrence: tuple[str, ...]
+    attendees: tuple[Attendee, ...]
+    private: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The result of one incremental read of a calendar."""
+
+    events: tuple[CalendarEvent, ...]
+    next_token: str
+    full: bool  # True when this was a full read (first sync or after an expired token)
+
+
+@dataclass(frozen=True)
+class BusyAnswer:
+    """Busy time of one calendar, or ``error`` when Google could not tell (treat as unknown)."""
+
+    busy: tuple[Interval, ...] = ()
+    error: str | None = None
+
+
+class Calendar(Protocol):
+    """A calendar service acting as one owner (the manager) at a time."""
+
+    def changes(self, owner: str, token: str | None) -> Changes:
+        """Events changed since ``token`` (all events when ``token`` is None).
+
+        Raises ``SyncTokenExpired`` when the token is no longer valid.
+        """
+        ...
+
+    def get(self, owner: str, event_id: str) -> CalendarEvent | None: ...
+
+    def create_series(self, owner: str, spec: SeriesSpec) -> CalendarEvent:
+        """Create with the spec's client-chosen id; raises ``AlreadyExists`` on a duplicate id."""
+        ...
+
+    def create_many(
+        self, owner: str, specs: Sequence[SeriesSpec]
+    ) -> list[CalendarEvent | Exception]: ...
+
+    def patch(
+        self, owner: str, event_id: str, changes: Mapping[str, object], *, etag: str | None = None
+    ) -> CalendarEvent:
+        """Apply domain-level changes to one event; see ``integrations.gcal`` for the keys."""
+        ...
+
+    def instances(
+        self, owner: str, series_id: str, time_min: dt.datetime, time_max: dt.datetime
+    ) -> list[CalendarEvent]: ...
+
+    def busy(
+        self, owner: str, emails: Sequence[str], time_min: dt.datetime, time_max: dt.datetime
+    ) -> dict[str, BusyAnswer]: ...
+
+
+@dataclass(frozen=True)
+class Address:
+    email: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    cid: str
+    data: bytes
+    subtype: str = "png"
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """A message to deliver once. ``key`` identifies it for exactly-once bookkeeping."""
+
+    key: str
+    kind: str  # prep | move | recap | reminder | alert | note | digest
+    sender: Address
+    to: tuple[Address, ...]
+    subject: str
+    text: str
+    html: str
+    cc: tuple[Address, ...] = ()
+    reply_to: Address | None = None
+    thread_key: str | None = None
+    images: tuple[InlineImage, ...] = ()
+
+
+class Mailer(Protocol):
+    def send(self, message: OutgoingEmail) -> str:
+        """Deliver one message and return the provider's id for it."""
+        ...
+
+
+class SecretStore(Protocol):
+    def get(self, name: str) -> str | None: ...
+
+    def set(self, name: str, value: str) -> None: ...
+
+    def delete(self, name: str) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """Aware UTC."""
+        ...

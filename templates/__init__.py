@@ -1,0 +1,1 @@
+"""Built-in Jinja2 email templates (loaded with importlib.resources)."""
