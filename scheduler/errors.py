@@ -4,14 +4,15 @@
     ├── UserError                 a sentence for a person; no traceback
     │   ├── ConfigError           every problem of a config file at once (exit 78)
     │   └── CredentialsError      missing/unusable credentials or token store
-    └── CalendarError             a calendar call failed in a way the core must know
-        ├── AlreadyExists         409: the client-chosen id is taken (maybe by us, earlier)
-        ├── PreconditionFailed    412: the event changed since we read it
-        ├── SyncTokenExpired      410: full resync needed
-        ├── NotFound              404
-        ├── AuthRevoked           invalid_grant: the manager must log in again
-        ├── UsageLimited          403 quotaExceeded / sending limits: park the user
-        └── TransientError        5xx / 429 / rate limits after retries ran out
+    ├── CalendarError             a calendar call failed in a way the core must know
+    │   ├── AlreadyExists         409: the client-chosen id is taken (maybe by us, earlier)
+    │   ├── PreconditionFailed    412: the event changed since we read it
+    │   ├── SyncTokenExpired      410: full resync needed
+    │   ├── NotFound              404
+    │   ├── AuthRevoked           invalid_grant: the manager must log in again
+    │   ├── UsageLimited          403 quotaExceeded / sending limits: park the user
+    │   └── TransientError        5xx / 429 / rate limits after retries ran out
+    └── SendRejected              the mail server/API refused a message for good (5xx)
 
 Bugs are any other exception: logged with their traceback.
 """
@@ -92,3 +93,11 @@ class UsageLimited(CalendarError):
 
 class TransientError(CalendarError):
     pass
+
+
+class SendRejected(OneOnOneError):
+    """A message was refused permanently (bad recipient, policy): re-sending cannot help."""
+
+    def __init__(self, message: str, *, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
