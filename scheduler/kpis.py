@@ -1,0 +1,147 @@
+"""A manager's KPI sheet, read from CSV text, for the prep email.
+
+Managers keep KPIs in a spreadsheet they export as CSV (``rep,kpi,kind,actual,goal,period``).
+Output KPIs (revenue, new accounts…) are what matters; input KPIs (calls, new opportunities…)
+only deserve a place on the agenda when some output is below goal, so ``for_agenda`` applies
+that rule. A bad row never sinks the file: it becomes a warning naming the row, the rest is kept.
+
+Pure: the caller reads the file and passes its text.
+"""
+
+from __future__ import annotations
+
+import _csv
+import csv
+import io
+from dataclasses import dataclass
+
+COLUMNS = ("rep", "kpi", "kind", "actual", "goal", "period")
+KINDS = ("output", "input")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI of one rep for one period; ``unit`` is ``$``, ``%`` or empty."""
+
+    rep: str
+    name: str
+    kind: str
+    actual: float
+    goal: float
+    period: str
+    unit: str = ""
+    row: int = 0
+
+    @property
+    def attainment(self) -> float:
+        """Actual as a fraction of goal (1.0 = on goal)."""
+        return self.actual / self.goal
+
+    @property
+    def below_goal(self) -> bool:
+        return self.actual < self.goal
+
+
+@dataclass(frozen=True)
+class KpiTable:
+    kpis: tuple[Kpi, ...]
+    warnings: tuple[str, ...] = ()
+
+    def rows_for(self, rep_email: str, *, name: str = "") -> list[Kpi]:
+        """Every KPI of one rep in file order; the ``rep`` column may hold the email or name."""
+        keys = {rep_email.strip().casefold()}
+        if name.strip():
+            keys.add(name.strip().casefold())
+        return [k for k in self.kpis if k.rep.casefold() in keys]
+
+    def for_agenda(self, rep_email: str, *, name: str = "") -> list[Kpi]:
+        """Output KPIs first; input KPIs only when some output KPI is below goal."""
+        rows = self.rows_for(rep_email, name=name)
+        outputs = [k for k in rows if k.kind == "output"]
+        if not any(k.below_goal for k in outputs):
+            return outputs
+        return outputs + [k for k in rows if k.kind == "input"]
+
+
+def parse_kpis(text: str, *, source: str) -> KpiTable:
+    """Parse KPI CSV text; ``source`` names the file in warnings (``source:row N: …``)."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header, header_row = _header(reader)
+    if header is None:
+        return KpiTable((), (f"{source}: no header row; expected {','.join(COLUMNS)}",))
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        problem = f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        expected = ",".join(COLUMNS)
+        return KpiTable((), (f"{source}:row {header_row}: {problem}; expected {expected}",))
+    kpis: list[Kpi] = []
+    warnings: list[str] = []
+    for fields in reader:
+        row = reader.line_num
+        if _blank(fields):
+            continue
+        try:
+            kpis.append(_kpi(header, fields, row))
+        except ValueError as e:
+            warnings.append(f"{source}:row {row}: {e}; row skipped")
+    return KpiTable(tuple(kpis), tuple(warnings))
+
+
+def _header(reader: _csv.Reader) -> tuple[list[str] | None, int]:
+    for fields in reader:
+        if not _blank(fields):
+            return [f.strip().casefold() for f in fields], reader.line_num
+    return None, 0
+
+
+def _blank(fields: list[str]) -> bool:
+    return not any(f.strip() for f in fields) or fields[0].lstrip().startswith("#")
+
+
+def _kpi(header: list[str], fields: list[str], row: int) -> Kpi:
+    if len(fields) != len(header):
+        raise ValueError(f"expected {len(header)} fields, found {len(fields)}")
+    cell = {h: v.strip() for h, v in zip(header, fields, strict=True)}
+    for column in ("rep", "kpi"):
+        if not cell[column]:
+            raise ValueError(f"{column} is empty")
+    kind = cell["kind"].casefold()
+    if kind not in KINDS:
+        raise ValueError(f"kind {cell['kind']!r} is not one of {', '.join(KINDS)}")
+    actual, unit_a = parse_number(cell["actual"], "actual")
+    goal, unit_g = parse_number(cell["goal"], "goal")
+    if goal <= 0:
+        raise ValueError(f"goal {cell['goal']!r} must be greater than 0")
+    return Kpi(
+        rep=cell["rep"],
+        name=cell["kpi"],
+        kind=kind,
+        actual=actual,
+        goal=goal,
+        period=cell["period"],
+        unit=unit_a or unit_g,
+        row=row,
+    )
+
+
+def parse_number(raw: str, column: str) -> tuple[float, str]:
+    """``'$12,500'`` → ``(12500.0, '$')``, ``'85%'`` → ``(85.0, '%')``; ValueError otherwise."""
+    text = raw.strip().replace(" ", "")
+    unit = ""
+    negative = text.startswith("-")
+    text = text.removeprefix("-")
+    if text.startswith("$"):
+        unit, text = "$", text[1:]
+    elif text.endswith("%"):
+        unit, text = "%", text[:-1]
+    if not text or not all(part.isdigit() for part in text.replace(",", "").split(".", 1)):
+        raise ValueError(f"{column} {raw!r} is not a number")
+    if "," in text and not _good_thousands(text.split(".", 1)[0]):
+        raise ValueError(f"{column} {raw!r} has misplaced thousands separators")
+    value = float(text.replace(",", ""))
+    return (-value if negative else value), unit
+
+
+def _good_thousands(integer: str) -> bool:
+    groups = integer.split(",")
+    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
