@@ -3,7 +3,8 @@
     OneOnOneError
     ├── UserError                 a sentence for a person; no traceback
     │   ├── ConfigError           every problem of a config file at once (exit 78)
-    │   └── CredentialsError      missing/unusable credentials or token store
+    │   ├── CredentialsError      missing/unusable credentials or token store
+    │   └── TemplateError         an email template fails to render (file and line)
     ├── CalendarError             a calendar call failed in a way the core must know
     │   ├── AlreadyExists         409: the client-chosen id is taken (maybe by us, earlier)
     │   ├── PreconditionFailed    412: the event changed since we read it
@@ -58,6 +59,10 @@ class ConfigError(UserError):
 
 class CredentialsError(UserError):
     exit_code = 77  # EX_NOPERM
+
+
+class TemplateError(UserError):
+    """A built-in or overriding Jinja2 template is broken or needs a variable nobody passes."""
 
 
 class CalendarError(OneOnOneError):
