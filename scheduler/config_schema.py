@@ -1,0 +1,266 @@
+"""The config file's shape as pydantic models: what may be written, documented key by key.
+
+These models mirror the YAML one to one (``extra="forbid"`` everywhere, so a typo is an error)
+and carry a description and an example on every field, so ``config_json_schema()`` can feed
+editors. They hold values exactly as written (``None`` = not set here): inheritance
+defaults → manager → rep is resolved afterwards by ``scheduler.config_resolve``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import parseaddr
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+
+from scheduler import parse
+from scheduler.model import Cadence, WorkingHours
+
+ROTATION_KINDS = ("pipeline", "career", "performance", "forecast", "coaching")
+"""Meeting types an agenda rotation may name."""
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{parse.describe(value)} is not a date (YYYY-MM-DD)")
+
+
+def _sender(value: object) -> str:
+    if isinstance(value, str):
+        _, address = parseaddr(value)
+        try:
+            parse.parse_email(address)
+            return value.strip()
+        except ValueError:
+            pass
+    raise ValueError(
+        f'{parse.describe(value)} is not a sender; write "Name <name@example.com>" or an address'
+    )
+
+
+def _rotation_kind(value: object) -> str:
+    if isinstance(value, str) and value.strip().lower() in ROTATION_KINDS:
+        return value.strip().lower()
+    raise ValueError(f"{parse.describe(value)} is not one of {', '.join(ROTATION_KINDS)}")
+
+
+def _text(pattern: str | None = None, fmt: str | None = None) -> WithJsonSchema:
+    schema: dict[str, Any] = {"type": "string"}
+    if pattern:
+        schema["pattern"] = pattern
+    if fmt:
+        schema["format"] = fmt
+    return WithJsonSchema(schema)
+
+
+Duration = Annotated[
+    dt.timedelta, PlainValidator(parse.parse_duration), _text(parse.DURATION_PATTERN)
+]
+ClockTime = Annotated[dt.time, PlainValidator(parse.parse_time), _text(parse.TIME_PATTERN)]
+Weekday = Annotated[int, PlainValidator(parse.parse_weekday), _text()]
+Hours = Annotated[WorkingHours, PlainValidator(parse.parse_working_hours), _text()]
+CadenceText = Annotated[Cadence, PlainValidator(parse.parse_cadence), _text()]
+Zone = Annotated[str, PlainValidator(parse.parse_timezone), _text()]
+Email = Annotated[str, PlainValidator(parse.parse_email), _text(fmt="email")]
+Sender = Annotated[str, PlainValidator(_sender), _text()]
+Date = Annotated[dt.date, PlainValidator(_date), _text(fmt="date")]
+RotationKind = Annotated[
+    str, PlainValidator(_rotation_kind), WithJsonSchema({"enum": list(ROTATION_KINDS)})
+]
+
+
+def _opt(description: str, example: object, **extra: Any) -> Any:
+    """An optional key: ``None`` means "not set here, inherit"."""
+    return Field(default=None, description=description, examples=[example], **extra)
+
+
+def _req(description: str, example: object, **extra: Any) -> Any:
+    return Field(description=description, examples=[example], **extra)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RawGoogle(_Strict):
+    auth: Literal["keyring", "authorized_user_file", "service_account"] | None = _opt(
+        "How each manager's Google credentials are found. Default: keyring.", "keyring"
+    )
+    authorized_user_file: str | None = _opt(
+        "google-auth authorized_user JSON; relative to the config file; may hold {email}.",
+        "./secrets/{email}.json",
+    )
+    service_account_file: str | None = _opt(
+        "Service-account key with domain-wide delegation; impersonates each manager.",
+        "./secrets/service-account.json",
+    )
+    api_endpoint: str | None = _opt(
+        "Replaces https://www.googleapis.com/ for Calendar and Gmail (an emulator or proxy).",
+        "http://127.0.0.1:8085/",
+    )
+
+
+class RawCalendar(_Strict):
+    provider: Literal["sandbox", "google"] | None = _opt(
+        "sandbox (built-in local emulator) or google. Default: sandbox.", "sandbox"
+    )
+    google: RawGoogle | None = _opt("Google settings (used when provider is google).", {})
+    poll_interval: Duration | None = _opt("How often calendars are read. Default: 60s.", "60s")
+    adopt_existing: bool | None = _opt(
+        "Adopt an existing manager+rep recurring event instead of creating a second. "
+        "Default: true.",
+        True,
+    )
+
+
+class RawSmtp(_Strict):
+    host: str | None = _opt("SMTP server host name.", "smtp.example.com")
+    port: int | None = _opt("SMTP port. Default: 587.", 587, ge=1, le=65535)
+    starttls: bool | None = _opt("Upgrade with STARTTLS. Default: true.", True)
+    ssl: bool | None = _opt("Connect with implicit TLS (port 465). Default: false.", False)
+    username: str | None = _opt("Login name; the password lives in the keyring.", "oneonone")
+
+
+class RawEmail(_Strict):
+    provider: Literal["outbox", "gmail", "smtp"] | None = _opt(
+        "outbox (.eml files in a folder), gmail (sent as the manager) or smtp. Default: outbox.",
+        "outbox",
+    )
+    sender: Sender | None = _opt(
+        "Sender for outbox and smtp; Reply-To is the manager.",
+        "1:1 keeper <oneonone@example.com>",
+        alias="from",
+    )
+    outbox_dir: str | None = _opt(
+        "Folder for .eml files; relative to the config file. Default: ./var/outbox.",
+        "./var/outbox",
+    )
+    smtp: RawSmtp | None = _opt("SMTP server settings (used when provider is smtp).", {})
+
+
+class RawRebook(_Strict):
+    same_day_only: bool | None = _opt("Move a bumped 1:1 only within its own day.", True)
+    min_notice: Duration | None = _opt("Never move a 1:1 to sooner than this from now.", "30m")
+    allow_shorter: Duration | None = _opt(
+        "Shortest acceptable meeting when no full slot is free; null = never shorter.", "30m"
+    )
+    if_no_slot: Literal["next_business_day", "notify_only"] | None = _opt(
+        "What happens when nothing fits the day.", "next_business_day"
+    )
+    on_out_of_office: Literal["next_business_day", "skip"] | None = _opt(
+        "What happens when the rep or manager is out of office.", "next_business_day"
+    )
+    buffer: Duration | None = _opt("Free time kept around a moved 1:1.", "0m")
+    look_ahead: Duration | None = _opt("How far ahead bumps are watched.", "14d")
+    step: Duration | None = _opt("Granularity of candidate start times.", "15m")
+
+
+class RawAgenda(_Strict):
+    send_before: Duration | None = _opt("Prep e-mails go out this long before.", "24h")
+    rotation: list[RotationKind] | None = _opt(
+        f"Meeting types in turn; each one of {', '.join(ROTATION_KINDS)}.",
+        ["pipeline", "pipeline", "pipeline", "career"],
+        min_length=1,
+    )
+    performance_every: int | None = _opt(
+        "Every Nth meeting is a performance review (0 = never).", 12, ge=0
+    )
+    better_manager_every: int | None = _opt(
+        'Every Nth meeting asks "what could I do better as your manager?" (0 = never).', 2, ge=0
+    )
+
+
+class RawRecap(_Strict):
+    deadline: Duration | None = _opt("The recap goes out at the latest this long after.", "48h")
+    remind_manager_after: Duration | None = _opt(
+        "Remind the manager to write notes this long after the meeting.", "4h"
+    )
+    settle: Duration | None = _opt("Wait this long after the end before acting.", "30m")
+
+
+class RawPause(_Strict):
+    start: Date = _req("First day of the pause (YYYY-MM-DD).", "2026-12-21", alias="from")
+    until: Date = _req("Last day of the pause (YYYY-MM-DD).", "2027-01-04")
+    reason: str | None = _opt("Why (shown in logs).", "holidays")
+
+
+class RawSchedule(_Strict):
+    """Keys that defaults, a manager and a rep may all set."""
+
+    cadence: CadenceText | None = _opt(
+        f"How often: {parse.CADENCES_TEXT}. Default: weekly.", "weekly"
+    )
+    duration: Duration | None = _opt("Length of the 1:1. Default: 45m.", "45m")
+    working_hours: Hours | None = _opt(
+        "Working hours in the person's own zone. Default: mon-fri 09:00-17:30.",
+        "mon-fri 09:00-12:00 13:00-17:30",
+    )
+    day: Weekday | None = _opt("Weekday of the 1:1, in the manager's zone.", "tuesday")
+    time: ClockTime | None = _opt("Start time, 24-hour, quoted, in the manager's zone.", "10:00")
+    rebook: RawRebook | None = _opt("How bumped 1:1s are moved (merged key by key).", {})
+    agenda: RawAgenda | None = _opt("Prep agenda settings (merged key by key).", {})
+    recap: RawRecap | None = _opt("Recap settings (merged key by key).", {})
+
+
+class RawDefaults(RawSchedule):
+    pass
+
+
+class RawRep(RawSchedule):
+    name: str = _req("The rep's name.", "Sam Ortiz", min_length=1)
+    email: Email = _req("The rep's address (invited to the 1:1).", "sam@example.com")
+    timezone: Zone | None = _opt(
+        "The rep's zone. Default: the top-level timezone.", "Europe/London"
+    )
+    start: Date | None = _opt(
+        "First meeting on or after this date (anchors biweekly).", "2026-01-06"
+    )
+    title: str | None = _opt("Event title. Default: 1:1 Manager / Rep.", "1:1 Dana / Sam")
+    pause: RawPause | None = _opt(
+        "No 1:1s in this period.", {"from": "2026-08-03", "until": "2026-08-14"}
+    )
+
+
+class RawManager(RawSchedule):
+    name: str = _req("The manager's name.", "Dana Whitfield", min_length=1)
+    email: Email = _req("The manager's address; owns the series.", "dana@example.com")
+    timezone: Zone | None = _opt(
+        "The manager's zone. Default: the top-level timezone.", "America/New_York"
+    )
+    kpis: str | None = _opt("KPI CSV file; relative to the config file.", "./kpis/dana.csv")
+    pause: RawPause | None = _opt(
+        "No 1:1s for any of this manager's reps in this period.",
+        {"from": "2026-12-21", "until": "2027-01-04", "reason": "holidays"},
+    )
+    reps: list[RawRep] = Field(
+        default_factory=list, description="The manager's reps.", examples=[[]]
+    )
+
+
+class RawConfig(_Strict):
+    timezone: Zone = _req("Default IANA zone for everyone below.", "America/Chicago")
+    calendar: RawCalendar | None = _opt("Where the 1:1s live.", {"provider": "sandbox"})
+    email: RawEmail | None = _opt("How e-mails are sent.", {"provider": "outbox"})
+    state: str | None = _opt(
+        "SQLite state file; relative to the config file. Default: ./var/state.db.",
+        "./var/state.db",
+    )
+    ops_email: Email | None = _opt("Alerts also go here.", "ops@example.com")
+    metrics_port: int | None = _opt(
+        "Serve /healthz, /metrics and a status page on 127.0.0.1 at this port.",
+        9464,
+        ge=1,
+        le=65535,
+    )
+    templates_dir: str | None = _opt("Overrides built-in templates by file name.", "./templates")
+    notes_dir: str | None = _opt("One Markdown notes file per occurrence.", "./notes")
+    holidays: list[Date] | None = _opt("Dates no 1:1 moves into.", ["2026-12-25"])
+    defaults: RawDefaults | None = _opt("Settings every manager and rep inherits.", {})
+    managers: list[RawManager] = _req("The managers and their reps.", [])

@@ -1,0 +1,210 @@
+"""Parsers for the small value languages people write in the config.
+
+Durations (``45m``, ``1h30m``), clock times (``"10:00"``), weekdays (``tue``, ``Tuesday``),
+working hours (``"mon-thu 08:00-17:00, fri 08:00-15:00"``), cadences (``every 3 weeks``),
+time zones and e-mail addresses. Each parser raises ``ValueError`` whose text is a sentence
+for the person editing the YAML: it says what was wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import itertools
+import re
+import zoneinfo
+
+from scheduler.model import WEEKDAYS, Cadence, Minutes, WorkingHours
+
+_DURATION_PART = re.compile(r"(\d+)([dhms])")
+_DURATION_WHOLE = re.compile(r"(?:\d+[dhms])+")
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+_EVERY_N_WEEKS = re.compile(r"every\s+(\d+)\s+weeks?")
+_EMAIL = re.compile(r"[^@\s<>(),;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+DURATION_PATTERN = r"^\s*(\d+[dhms])+\s*$"
+TIME_PATTERN = r"^\d{1,2}:\d{2}$"
+CADENCES_TEXT = "weekly, biweekly, monthly, every N weeks (N 1..12)"
+MAX_CADENCE_WEEKS = 12
+
+
+def describe(value: object) -> str:
+    """How a wrong value is named in messages: ``'tusday'``, ``the number 600``, ``a list``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return repr(str(value))
+
+
+def parse_duration(value: object) -> dt.timedelta:
+    """``45m``, ``1h30m``, ``90s``, ``2d``, ``0m`` → ``timedelta``; a bare number is an error."""
+    if isinstance(value, dt.timedelta):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"{describe(value)} has no unit; use a unit, e.g. 45m")
+    if not isinstance(value, str):
+        raise ValueError(f"{describe(value)} is not a duration (e.g. 45m, 1h30m, 90s, 2d)")
+    text = value.strip().lower().replace(" ", "")
+    if text.isdigit():
+        raise ValueError(f"{describe(value)} has no unit; use a unit, e.g. 45m")
+    if not _DURATION_WHOLE.fullmatch(text):
+        raise ValueError(f"{describe(value)} is not a duration (e.g. 45m, 1h30m, 90s, 2d)")
+    seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
+    return dt.timedelta(seconds=seconds)
+
+
+def format_duration(value: dt.timedelta) -> str:
+    """The inverse of ``parse_duration``, for messages: ``1h30m``."""
+    seconds = int(value.total_seconds())
+    if seconds == 0:
+        return "0m"
+    parts = []
+    for unit, size in _UNIT_SECONDS.items():
+        n, seconds = divmod(seconds, size)
+        if n:
+            parts.append(f"{n}{unit}")
+    return "".join(parts)
+
+
+def parse_time(value: object) -> dt.time:
+    """``"10:00"`` (24-hour) → ``time``. Unquoted ``10:00`` reaches us as 600 (YAML 1.1)."""
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError('write the time in quotes, e.g. "10:00"')
+    if not isinstance(value, str):
+        raise ValueError(f'{describe(value)} is not a time; write it like "10:00" (24-hour)')
+    minutes = _clock_minutes(value.strip(), allow_24=False)
+    return dt.time(minutes // 60, minutes % 60)
+
+
+def _clock_minutes(text: str, *, allow_24: bool) -> int:
+    match = _TIME.fullmatch(text)
+    if match:
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        if allow_24 and (hours, minutes) == (24, 0):
+            return 1440
+        if hours < 24 and minutes < 60:
+            return hours * 60 + minutes
+    limit = "00:00..24:00" if allow_24 else "00:00..23:59"
+    raise ValueError(f"{text!r} is not a time (HH:MM, 24-hour, {limit})")
+
+
+def parse_weekday(value: object) -> int:
+    """``monday``/``Mon``/``MON`` → 0 … ``sunday`` → 6."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        for index, name in enumerate(WEEKDAYS):
+            if text in (name, name[:3]):
+                return index
+    raise ValueError(f"{describe(value)} is not a weekday (monday..sunday)")
+
+
+def parse_working_hours(value: object) -> WorkingHours:
+    """``"mon-thu 08:00-17:00, fri 08:00-15:00"`` → ``WorkingHours``.
+
+    Groups are separated by commas; each is a day or day range followed by one or more
+    ``HH:MM-HH:MM`` ranges (``24:00`` may end one). Overlapping or reversed ranges are errors,
+    as is naming a day twice.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f'{describe(value)} is not working hours (e.g. "mon-fri 09:00-17:30")')
+    days: list[list[Minutes]] = [[] for _ in WEEKDAYS]
+    seen: set[int] = set()
+    for group in value.split(","):
+        group_days, ranges = _working_group(group.strip())
+        for day in group_days:
+            if day in seen:
+                raise ValueError(f"{WEEKDAYS[day]} appears twice in {value!r}")
+            seen.add(day)
+            days[day] = list(ranges)
+    return WorkingHours(by_weekday=tuple(tuple(d) for d in days), text=value.strip())
+
+
+def _working_group(group: str) -> tuple[list[int], list[Minutes]]:
+    words = group.split()
+    if len(words) < 2:
+        raise ValueError(f'{group!r} needs days and hours, e.g. "mon-fri 09:00-17:30"')
+    ranges = sorted(_minute_range(word) for word in words[1:])
+    for (_, end), (start, _) in itertools.pairwise(ranges):
+        if start < end:
+            raise ValueError(f"the ranges in {group!r} overlap")
+    return _day_span(words[0]), ranges
+
+
+def _day_span(text: str) -> list[int]:
+    first, _, last = text.partition("-")
+    lo = parse_weekday(first)
+    hi = parse_weekday(last) if last else lo
+    if hi < lo:
+        raise ValueError(f"{text!r} runs backwards; write the earlier day first (mon-fri)")
+    return list(range(lo, hi + 1))
+
+
+def _minute_range(text: str) -> Minutes:
+    start_text, sep, end_text = text.partition("-")
+    if not sep:
+        raise ValueError(f"{text!r} is not a time range (e.g. 09:00-17:30)")
+    start = _clock_minutes(start_text, allow_24=False)
+    end = _clock_minutes(end_text, allow_24=True)
+    if end <= start:
+        raise ValueError(f"the range {text!r} ends before it starts")
+    return start, end
+
+
+def parse_cadence(value: object) -> Cadence:
+    """``weekly``, ``biweekly`` (every 2 weeks), ``monthly`` or ``every N weeks`` (N 1..12)."""
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if text == "weekly":
+        return Cadence(kind="weekly", weeks=1, text="weekly")
+    if text == "biweekly":
+        return Cadence(kind="weekly", weeks=2, text="biweekly")
+    if text == "monthly":
+        return Cadence(kind="monthly", weeks=0, text="monthly")
+    match = _EVERY_N_WEEKS.fullmatch(text)
+    if match:
+        weeks = int(match.group(1))
+        if 1 <= weeks <= MAX_CADENCE_WEEKS:
+            return Cadence(kind="weekly", weeks=weeks, text=text)
+        raise ValueError(f"every {weeks} weeks: N must be 1..{MAX_CADENCE_WEEKS}")
+    raise ValueError(f"{describe(value)} is not one of {CADENCES_TEXT}")
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def parse_timezone(value: object) -> str:
+    """An IANA zone name (``America/Chicago``), checked against the installed database."""
+    if isinstance(value, str) and value.strip() in _zones():
+        return value.strip()
+    hint = ""
+    if isinstance(value, str):
+        by_lower = {z.lower(): z for z in _zones()}
+        close = difflib.get_close_matches(value.strip().lower(), list(by_lower), n=1)
+        if close:
+            hint = f" (did you mean {by_lower[close[0]]!r}?)"
+    return _raise(f"{describe(value)} is not an IANA time zone, e.g. America/Chicago{hint}")
+
+
+def parse_email(value: object) -> str:
+    """``Sam@Example.com`` → ``sam@example.com``; refuses anything not shaped like an address."""
+    if isinstance(value, str) and _EMAIL.fullmatch(value.strip()):
+        return value.strip().lower()
+    return _raise(f"{describe(value)} is not an e-mail address (name@example.com)")
+
+
+def _raise(message: str) -> str:
+    raise ValueError(message)
