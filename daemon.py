@@ -1,0 +1,253 @@
+"""oneonone: keeps a sales team's recurring 1:1s alive in Google Calendar.
+
+Entry point and command line (``oneonone …`` or ``python daemon.py …``). It wires the adapters
+to the core and prints what happened; the deciding happens in ``scheduler``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from scheduler.errors import ConfigError, UserError
+from scheduler.model import Config, Pair
+
+DEFAULT_CONFIG = "config.yaml"
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a config file; every problem is reported at once (``ConfigError``)."""
+    from scheduler.config import parse_config
+    from scheduler.errors import Problem
+
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            str(path), [Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]
+        ) from exc
+    config = parse_config(text, filename=str(path), base_dir=path.resolve().parent)
+    import dataclasses
+
+    return dataclasses.replace(config, source=path)
+
+
+def _now() -> dt.datetime:
+    from integrations.clock import SystemClock
+
+    return SystemClock().now()
+
+
+def _fmt(moment: dt.datetime, tz: str) -> str:
+    local = moment.astimezone(ZoneInfo(tz))
+    return f"{local:%a %d %b %Y %H:%M} {local.tzname()}"
+
+
+def _pair_lines(pair: Pair, now: dt.datetime) -> list[str]:
+    from scheduler.recurrence import describe_cadence, next_occurrences
+
+    minutes = int(pair.duration.total_seconds() // 60)
+    lines = [
+        f"{pair.manager.name} <{pair.manager.email}> → {pair.rep.name} <{pair.rep.email}>",
+        f"    {describe_cadence(pair)} at {pair.time:%H:%M} {pair.manager.timezone}, {minutes} min",
+    ]
+    for start in next_occurrences(pair, now=now, count=3):
+        lines.append(
+            f"    next: {_fmt(start, pair.manager.timezone)} (manager) | "
+            f"{_fmt(start, pair.rep.timezone)} (rep, {pair.rep.timezone})"
+        )
+    return lines
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    now = _now()
+    print(f"{args.config}: valid — {len(config.managers)} managers, {len(config.pairs)} pairs")
+    for pair in config.pairs:
+        print("\n".join(_pair_lines(pair, now)))
+    for warning in config.warnings:
+        print(f"warning: {warning}")
+    return 0
+
+
+def _print_counts(counts: dict[str, object] | None) -> None:
+    if counts is None:
+        return
+    by_method = counts.get("by_method", {})
+    assert isinstance(by_method, dict)
+    methods = ", ".join(f"{k}={v}" for k, v in sorted(by_method.items()))
+    print(f"sandbox requests: {counts.get('total')} (writes: {counts.get('writes')}) {methods}")
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from integrations.wiring import wire
+    from scheduler.actions import describe
+
+    config = load_config(args.config)
+    with wire(config) as wired:
+        report = wired.runner.run_pass(now=_now(), apply=False)
+        if not report.outcomes:
+            print("nothing to do: every pair has its series as configured")
+        for outcome in report.outcomes:
+            action = outcome.action
+            print(
+                f"{action.verb:16} {action.pair_key}\n    {describe(action)}\n"
+                f"    why: {action.reason}"
+            )
+        for owner, error in report.manager_errors.items():
+            print(f"error {owner}: {error}")
+        _print_counts(wired.sandbox_counts())
+    return 1 if report.manager_errors else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from integrations.wiring import wire
+    from scheduler.actions import describe
+
+    config = load_config(args.config)
+    if not args.once:
+        from integrations.service import serve
+
+        return serve(args.config, config)
+    with wire(config) as wired:
+        report = wired.runner.run_pass(now=_now())
+        done = [o for o in report.outcomes if o.result == "done"]
+        for outcome in report.outcomes:
+            action = outcome.action
+            print(
+                f"{outcome.result:8} {action.verb:16} {action.pair_key}: {describe(action)}"
+                + (f" ({outcome.detail})" if outcome.result != "done" else "")
+            )
+        for owner, error in report.manager_errors.items():
+            print(f"error    {owner}: {error}")
+        if not report.outcomes and not report.manager_errors:
+            print("nothing to do: every pair has its series as configured")
+        else:
+            print(
+                f"{len(done)} done, {len(report.outcomes) - len(done)} not done, "
+                f"{len(report.manager_errors)} managers with errors"
+            )
+        _print_counts(wired.sandbox_counts())
+    return 1 if report.failed else 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from integrations.store import Store
+
+    config = load_config(args.config)
+    if not Path(config.state).exists():
+        print("no state yet: run 'oneonone run --once' first")
+        return 0
+    store = Store(config.state)
+    try:
+        rows = store.audit_rows(pair=args.pair, limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        for row in rows:
+            print(
+                json.dumps(
+                    {
+                        "at": row.at.isoformat(),
+                        "pair": row.pair_key,
+                        "action": row.action,
+                        "reason": row.reason,
+                        "result": row.result,
+                        "details": row.details,
+                    }
+                )
+            )
+        return 0
+    for row in rows:
+        print(
+            f"{row.at:%Y-%m-%d %H:%M:%S}Z  {row.pair_key}  {row.action}  {row.result}\n"
+            f"    {row.reason}"
+        )
+        if args.explain and row.details:
+            for key, value in row.details.items():
+                print(f"    {key}: {value}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    now = _now()
+    for pair in config.pairs:
+        if args.manager and pair.manager.email != args.manager.lower():
+            continue
+        print("\n".join(_pair_lines(pair, now)[:3]))
+    return 0
+
+
+def cmd_auth(args: argparse.Namespace) -> int:
+    from integrations import auth
+
+    config = load_config(args.config)
+    return auth.command(config, args.action, args.email, no_browser=args.no_browser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="oneonone", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument(
+            "-c",
+            "--config",
+            default=os.environ.get("ONEONONE_CONFIG", DEFAULT_CONFIG),
+            help="config file (default: $ONEONONE_CONFIG or ./config.yaml)",
+        )
+        return p
+
+    add("check", "validate the config and print what it means").set_defaults(func=cmd_check)
+    add("plan", "what a pass would do now, changing nothing").set_defaults(func=cmd_plan)
+    run = add("run", "run the service (or one pass with --once)")
+    run.add_argument("--once", action="store_true", help="one full pass, then exit")
+    run.set_defaults(func=cmd_run)
+    log_p = add("log", "the audit trail: what the service did and why")
+    log_p.add_argument("--pair", help="only pairs whose key contains this text")
+    log_p.add_argument("--limit", type=int, default=200)
+    log_p.add_argument("--explain", action="store_true", help="show the details of each decision")
+    log_p.add_argument("--json", action="store_true", help="one JSON object per line")
+    log_p.set_defaults(func=cmd_log)
+    status = add("status", "what is coming, per rep")
+    status.add_argument("--manager", help="only this manager's reps")
+    status.set_defaults(func=cmd_status)
+    auth_p = add("auth", "Google login for a manager")
+    auth_p.add_argument("action", choices=["login", "status", "logout"])
+    auth_p.add_argument("email")
+    auth_p.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="print the URL instead of opening a browser (headless servers)",
+    )
+    auth_p.set_defaults(func=cmd_auth)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        code: int = args.func(args)
+        return code
+    except UserError as exc:
+        print(f"oneonone: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,296 @@
+"""The Google Calendar adapter: the ``Calendar`` port over google-api-python-client.
+
+It translates between Google's event JSON and ``scheduler.ports.CalendarEvent``, and between
+HTTP errors and ``scheduler.errors``. Every call acts as the owner (the manager) on their
+primary calendar; ``sendUpdates`` is chosen per write and the reason is written next to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from integrations.retry import call_with_retries, to_domain_error
+from scheduler import errors
+from scheduler.ports import Attendee, BusyAnswer, CalendarEvent, Changes, SeriesSpec
+
+PAGE_SIZE = 2500
+BATCH_SIZE = 50  # Google advises batches of at most 50 calls
+
+# Reps get exactly one invitation when a series is created, and Google's own update notice when an
+# occurrence moves or a series changes: "all" keeps every attendee's calendar in step (the docs
+# warn that "none" can leave external calendars out of sync).
+SEND_UPDATES = "all"
+
+
+def _parse_dt(value: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def _when(node: Mapping[str, Any] | None) -> tuple[dt.datetime | None, dt.date | None, str | None]:
+    if not node:
+        return None, None, None
+    tz = node.get("timeZone")
+    if "dateTime" in node:
+        text = node["dateTime"]
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(tz) if tz else dt.UTC)
+        return moment.astimezone(dt.UTC), None, tz
+    if "date" in node:
+        return None, dt.date.fromisoformat(node["date"]), tz
+    return None, None, tz
+
+
+def from_google(item: Mapping[str, Any]) -> CalendarEvent:
+    start, start_date, tz = _when(item.get("start"))
+    end, end_date, _ = _when(item.get("end"))
+    original, original_date, _ = _when(item.get("originalStartTime"))
+    if original is None and original_date is not None:
+        original = dt.datetime.combine(original_date, dt.time(0), tzinfo=dt.UTC)
+    attendees = tuple(
+        Attendee(
+            email=str(a.get("email", "")).lower(),
+            response=a.get("responseStatus", "needsAction"),
+            name=a.get("displayName", ""),
+            organizer=bool(a.get("organizer", False)),
+            optional=bool(a.get("optional", False)),
+            resource=bool(a.get("resource", False)),
+        )
+        for a in item.get("attendees", [])
+        if a.get("email")
+    )
+    return CalendarEvent(
+        id=item["id"],
+        status=item.get("status", "confirmed"),
+        summary=item.get("summary", ""),
+        description=item.get("description", ""),
+        start=start,
+        end=end,
+        timezone=tz,
+        all_day=start_date is not None,
+        start_date=start_date,
+        end_date=end_date,
+        recurrence=tuple(item.get("recurrence", ())),
+        recurring_event_id=item.get("recurringEventId"),
+        original_start=original,
+        transparent=item.get("transparency") == "transparent",
+        event_type=item.get("eventType", "default"),
+        attendees=attendees,
+        organizer=str(item.get("organizer", {}).get("email", "")).lower(),
+        private=dict(item.get("extendedProperties", {}).get("private", {})),
+        etag=item.get("etag", ""),
+        updated=_parse_dt(item["updated"]) if item.get("updated") else None,
+    )
+
+
+def _attendee_json(a: Attendee) -> dict[str, Any]:
+    out: dict[str, Any] = {"email": a.email}
+    if a.name:
+        out["displayName"] = a.name
+    if a.response != "needsAction":
+        out["responseStatus"] = a.response
+    if a.optional:
+        out["optional"] = True
+    return out
+
+
+def _local(moment: dt.datetime, tz: str) -> dict[str, str]:
+    return {"dateTime": moment.astimezone(ZoneInfo(tz)).isoformat(), "timeZone": tz}
+
+
+def to_google_changes(changes: Mapping[str, object]) -> dict[str, Any]:
+    """Domain-level changes → an events.patch body (start and end always with their zone)."""
+    body: dict[str, Any] = {}
+    tz = str(changes.get("timezone") or "UTC")
+    for key, value in changes.items():
+        if key in ("summary", "description", "status"):
+            body[key] = value
+        elif key in ("start", "end"):
+            assert isinstance(value, dt.datetime)
+            body[key] = _local(value, tz)
+        elif key == "attendees":
+            assert isinstance(value, tuple)
+            body["attendees"] = [_attendee_json(a) for a in value]
+        elif key == "recurrence":
+            assert isinstance(value, tuple)
+            body["recurrence"] = list(value)
+        elif key == "private":
+            assert isinstance(value, Mapping)
+            body["extendedProperties"] = {"private": dict(value)}
+        elif key != "timezone":
+            raise ValueError(f"unknown change {key!r}")
+    return body
+
+
+def series_body(spec: SeriesSpec) -> dict[str, Any]:
+    end_local = spec.first_start_local + spec.duration
+    return {
+        "id": spec.event_id,
+        "summary": spec.summary,
+        "description": spec.description,
+        "start": {"dateTime": spec.first_start_local.isoformat(), "timeZone": spec.timezone},
+        "end": {"dateTime": end_local.isoformat(), "timeZone": spec.timezone},
+        "recurrence": list(spec.recurrence),
+        "attendees": [_attendee_json(a) for a in spec.attendees],
+        "extendedProperties": {"private": dict(spec.private)},
+        "guestsCanModify": False,
+        "reminders": {"useDefault": True},
+    }
+
+
+def _z(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class GoogleCalendar:
+    """``Calendar`` for Google (or the sandbox): ``services(owner)`` gives a built Calendar v3."""
+
+    def __init__(
+        self,
+        services: Callable[[str], Any],
+        *,
+        execute: Callable[[Callable[[], Any]], Any] | None = None,
+    ) -> None:
+        self._services = services
+        self._execute = execute or functools.partial(
+            call_with_retries, sleep=time.sleep, rand=random.random
+        )
+
+    def _events(self, owner: str) -> Any:
+        return self._services(owner).events()
+
+    def _run(self, request: Any) -> Any:
+        return self._execute(request.execute)
+
+    def changes(self, owner: str, token: str | None) -> Changes:
+        events = self._events(owner)
+        params: dict[str, Any] = {
+            "calendarId": "primary",
+            "showDeleted": True,
+            "singleEvents": False,
+            "maxResults": PAGE_SIZE,
+        }
+        if token:
+            params["syncToken"] = token
+        request = events.list(**params)
+        items: list[CalendarEvent] = []
+        next_token = ""
+        while request is not None:
+            page = self._run(request)
+            items += [from_google(i) for i in page.get("items", [])]
+            next_token = page.get("nextSyncToken", next_token)
+            request = events.list_next(request, page)
+        return Changes(tuple(items), next_token, full=token is None)
+
+    def get(self, owner: str, event_id: str) -> CalendarEvent | None:
+        try:
+            item = self._run(self._events(owner).get(calendarId="primary", eventId=event_id))
+        except errors.NotFound:
+            return None
+        return from_google(item)
+
+    def create_series(self, owner: str, spec: SeriesSpec) -> CalendarEvent:
+        request = self._events(owner).insert(
+            calendarId="primary", body=series_body(spec), sendUpdates=SEND_UPDATES
+        )
+        return from_google(self._run(request))
+
+    def create_many(
+        self, owner: str, specs: Sequence[SeriesSpec]
+    ) -> list[CalendarEvent | Exception]:
+        """Insert many series in batches of 50 (one round trip each; quota counts every part)."""
+        service = self._services(owner)
+        results: dict[str, CalendarEvent | Exception] = {}
+
+        def done(request_id: str, response: Any, exception: Exception | None) -> None:
+            if exception is not None:
+                results[request_id] = map_error(exception)
+            else:
+                results[request_id] = from_google(response)
+
+        for lo in range(0, len(specs), BATCH_SIZE):
+            batch = service.new_batch_http_request(callback=done)
+            for i, spec in enumerate(specs[lo : lo + BATCH_SIZE], start=lo):
+                batch.add(
+                    service.events().insert(
+                        calendarId="primary", body=series_body(spec), sendUpdates=SEND_UPDATES
+                    ),
+                    request_id=str(i),
+                )
+            self._execute(batch.execute)
+        return [
+            results.get(str(i), errors.TransientError("no answer in batch"))
+            for i in range(len(specs))
+        ]
+
+    def patch(
+        self, owner: str, event_id: str, changes: Mapping[str, object], *, etag: str | None = None
+    ) -> CalendarEvent:
+        request = self._events(owner).patch(
+            calendarId="primary",
+            eventId=event_id,
+            body=to_google_changes(changes),
+            sendUpdates=SEND_UPDATES,
+        )
+        if etag:
+            request.headers["If-Match"] = etag
+        return from_google(self._run(request))
+
+    def instances(
+        self, owner: str, series_id: str, time_min: dt.datetime, time_max: dt.datetime
+    ) -> list[CalendarEvent]:
+        events = self._events(owner)
+        request = events.instances(
+            calendarId="primary",
+            eventId=series_id,
+            timeMin=_z(time_min),
+            timeMax=_z(time_max),
+            showDeleted=True,
+            maxResults=PAGE_SIZE,
+        )
+        out: list[CalendarEvent] = []
+        while request is not None:
+            page = self._run(request)
+            out += [from_google(i) for i in page.get("items", [])]
+            request = events.instances_next(request, page)
+        return out
+
+    def busy(
+        self, owner: str, emails: Sequence[str], time_min: dt.datetime, time_max: dt.datetime
+    ) -> dict[str, BusyAnswer]:
+        service = self._services(owner)
+        out: dict[str, BusyAnswer] = {}
+        for lo in range(0, len(emails), 50):
+            chunk = list(emails[lo : lo + 50])
+            body = {
+                "timeMin": _z(time_min),
+                "timeMax": _z(time_max),
+                "items": [{"id": e} for e in chunk],
+            }
+            answer = self._run(service.freebusy().query(body=body))
+            for email in chunk:
+                node = answer.get("calendars", {}).get(email, {})
+                if node.get("errors") or not node:
+                    reason = (node.get("errors") or [{"reason": "missing"}])[0].get("reason")
+                    out[email] = BusyAnswer(error=str(reason))
+                    continue
+                spans = tuple(
+                    (_parse_dt(b["start"]), _parse_dt(b["end"])) for b in node.get("busy", [])
+                )
+                out[email] = BusyAnswer(busy=spans)
+        return out
+
+
+def map_error(exc: BaseException) -> Exception:
+    """An error from a batch callback → the matching ``scheduler.errors`` class."""
+    mapped = to_domain_error(exc)
+    return mapped if isinstance(mapped, Exception) else errors.CalendarError(str(exc))

@@ -1,0 +1,92 @@
+"""Building google-api-python-client services the way both Google and the sandbox accept.
+
+The bundled discovery document is loaded and its ``rootUrl`` replaced when an ``api_endpoint``
+is configured: request paths keep their production shape (``/calendar/v3/…``) and batch requests
+go to the same host (googleapiclient's own ``api_endpoint`` option drops the prefix and is ignored
+by batches). httplib2 is not thread-safe, so ``ServicePool`` builds one service per thread.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import importlib.resources
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import google_auth_httplib2
+import httplib2
+from google.auth.credentials import Credentials
+from googleapiclient.discovery import build_from_document
+
+CALENDAR_EVENTS = "https://www.googleapis.com/auth/calendar.events"
+CALENDAR_FREEBUSY = "https://www.googleapis.com/auth/calendar.freebusy"
+GMAIL_SEND = "https://www.googleapis.com/auth/gmail.send"
+SCOPES = (CALENDAR_EVENTS, CALENDAR_FREEBUSY, GMAIL_SEND)
+"""Least privilege: write events, read free/busy, send mail. Nothing reads a mailbox."""
+
+HTTP_TIMEOUT = 60.0
+
+
+@functools.cache
+def _discovery(api: str, version: str) -> dict[str, Any]:
+    path = importlib.resources.files("googleapiclient") / "discovery_cache" / "documents"
+    loaded: dict[str, Any] = json.loads((path / f"{api}.{version}.json").read_text("utf-8"))
+    return loaded
+
+
+def build_service(
+    api: str,
+    version: str,
+    *,
+    credentials: Credentials,
+    root_url: str | None = None,
+    timeout: float = HTTP_TIMEOUT,
+) -> Any:
+    doc = copy.deepcopy(_discovery(api, version))
+    if root_url:
+        doc["rootUrl"] = root_url if root_url.endswith("/") else root_url + "/"
+    http = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout))
+    return build_from_document(doc, http=http)
+
+
+class ServicePool:
+    """One built service per (user, api, thread), built on first use and reused."""
+
+    def __init__(
+        self, credentials_for: Callable[[str], Credentials], *, root_url: str | None = None
+    ) -> None:
+        self._credentials_for = credentials_for
+        self._root_url = root_url
+        self._local = threading.local()
+        self._creds: dict[str, Credentials] = {}
+        self._lock = threading.Lock()
+
+    def credentials(self, user: str) -> Credentials:
+        with self._lock:
+            if user not in self._creds:
+                self._creds[user] = self._credentials_for(user)
+            return self._creds[user]
+
+    def forget(self, user: str) -> None:
+        with self._lock:
+            self._creds.pop(user, None)
+
+    def _get(self, user: str, api: str, version: str) -> Any:
+        cache: dict[tuple[str, str], Any] | None = getattr(self._local, "cache", None)
+        if cache is None:
+            cache = self._local.cache = {}
+        key = (user, api)
+        if key not in cache:
+            cache[key] = build_service(
+                api, version, credentials=self.credentials(user), root_url=self._root_url
+            )
+        return cache[key]
+
+    def calendar(self, user: str) -> Any:
+        return self._get(user, "calendar", "v3")
+
+    def gmail(self, user: str) -> Any:
+        return self._get(user, "gmail", "v1")

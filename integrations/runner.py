@@ -1,0 +1,244 @@
+"""One reconcile pass: observe each manager's calendar, plan, apply, and record what happened.
+
+The pass is level-triggered: it recomputes everything from the calendar and the state database,
+so a missed or repeated pass costs nothing. One manager's failure never stops the others.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from integrations.store import Store
+from scheduler import errors
+from scheduler.actions import (
+    Action,
+    AdoptSeries,
+    CreateSeries,
+    EndSeries,
+    MoveOccurrence,
+    Notice,
+    RepairSeries,
+    describe,
+)
+from scheduler.model import Config, Manager, Pair
+from scheduler.ports import Calendar, CalendarEvent
+from scheduler.series import TAG_GEN, TAG_REP, plan_series, series_id, tags
+
+log = logging.getLogger("oneonone")
+
+MAX_GENERATIONS = 50
+
+
+@dataclass
+class Outcome:
+    action: Action
+    result: str  # done | skipped | failed
+    detail: str = ""
+
+
+@dataclass
+class PassReport:
+    started: dt.datetime
+    outcomes: list[Outcome] = field(default_factory=list)
+    manager_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.manager_errors) or any(o.result == "failed" for o in self.outcomes)
+
+    @property
+    def planned(self) -> list[Action]:
+        return [o.action for o in self.outcomes]
+
+
+@dataclass
+class Runner:
+    config: Config
+    calendar: Calendar
+    store: Store
+    alert: Callable[[str, str, str], None] | None = None  # (manager email, key, text)
+
+    def pairs_of(self, manager: Manager) -> list[Pair]:
+        return [p for p in self.config.pairs if p.manager.email == manager.person.email]
+
+    def observe(self, owner: str, *, now: dt.datetime) -> list[CalendarEvent]:
+        token = self.store.sync_token(owner)
+        try:
+            changes = self.calendar.changes(owner, token)
+        except errors.SyncTokenExpired:
+            log.info("sync token of %s expired: reading the calendar again in full", owner)
+            changes = self.calendar.changes(owner, None)
+        self.store.apply_changes(
+            owner, changes.events, changes.next_token, full=changes.full, now=now
+        )
+        return self.store.cached_events(owner)
+
+    def plan_manager(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
+        events = self.observe(manager.person.email, now=now)
+        actions = plan_series(
+            manager,
+            self.pairs_of(manager),
+            events,
+            now=now,
+            adopt=self.config.calendar.adopt_existing,
+        )
+        # A notice is said once: one already recorded is not part of the plan any more.
+        return [a for a in actions if not (isinstance(a, Notice) and self.store.has_notice(a.key))]
+
+    def run_pass(self, *, now: dt.datetime, apply: bool = True) -> PassReport:
+        report = PassReport(started=now)
+        for manager in self.config.managers:
+            owner = manager.person.email
+            try:
+                actions = self.plan_manager(manager, now=now)
+                if not apply:
+                    report.outcomes += [Outcome(a, "planned") for a in actions]
+                    continue
+                report.outcomes += self.apply(actions, now=now)
+            except errors.AuthRevoked as exc:
+                report.manager_errors[owner] = str(exc)
+                self._tell(owner, f"auth-revoked:{owner}", str(exc), now=now)
+            except errors.OneOnOneError as exc:
+                report.manager_errors[owner] = str(exc)
+                log.warning("manager %s: %s", owner, exc)
+            except Exception as exc:  # a bug: keep serving the other managers
+                report.manager_errors[owner] = f"{type(exc).__name__}: {exc}"
+                log.exception("manager %s: unexpected error", owner)
+        return report
+
+    # -- apply ------------------------------------------------------------------------------
+    def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
+        outcomes = []
+        creates = [a for a in actions if isinstance(a, CreateSeries)]
+        batched = self._create_batch(creates, now=now) if len(creates) > 1 else {}
+        for action in actions:
+            if isinstance(action, CreateSeries) and action.spec.event_id in batched:
+                outcome = batched[action.spec.event_id]
+            else:
+                outcome = self._apply_one(action, now=now)
+            outcomes.append(outcome)
+            self.store.audit(
+                at=now,
+                pair_key=action.pair_key,
+                action=action.verb,
+                reason=action.reason,
+                result=outcome.result,
+                details={"what": describe(action), "detail": outcome.detail},
+            )
+            if outcome.result == "failed":
+                log.warning("%s %s failed: %s", action.verb, action.pair_key, outcome.detail)
+            elif outcome.result == "done":
+                log.info("%s %s: %s", action.verb, action.pair_key, describe(action))
+        return outcomes
+
+    def _apply_one(self, action: Action, *, now: dt.datetime) -> Outcome:
+        try:
+            return self._dispatch(action, now=now)
+        except errors.AuthRevoked:
+            raise
+        except errors.PreconditionFailed as exc:
+            return Outcome(action, "skipped", f"changed meanwhile, next pass decides again: {exc}")
+        except errors.OneOnOneError as exc:
+            return Outcome(action, "failed", str(exc))
+
+    def _dispatch(self, action: Action, *, now: dt.datetime) -> Outcome:
+        owner = action.owner
+        if isinstance(action, CreateSeries):
+            return self._create(action, now=now)
+        if isinstance(action, AdoptSeries):
+            ev = self.calendar.patch(owner, action.event_id, {"private": dict(action.tags)})
+            self.store.put_event(owner, ev)
+            self.store.record_series(ev.id, action.pair_key, owner, 0, now)
+            return Outcome(action, "done", ev.id)
+        if isinstance(action, RepairSeries):
+            ev = self.calendar.patch(owner, action.event_id, action.changes, etag=action.etag)
+            self.store.put_event(owner, ev)
+            return Outcome(action, "done", ev.id)
+        if isinstance(action, EndSeries):
+            ev = self.calendar.patch(
+                owner, action.event_id, {"recurrence": action.recurrence}, etag=action.etag
+            )
+            self.store.put_event(owner, ev)
+            for instance_id in action.cancel_ids:
+                self.store.put_event(
+                    owner, self.calendar.patch(owner, instance_id, {"status": "cancelled"})
+                )
+            return Outcome(action, "done", ev.id)
+        if isinstance(action, Notice):
+            if self.store.first_notice(action.key, now):
+                self._tell(owner, action.key, action.reason, now=now)
+                return Outcome(action, "done", "told once")
+            return Outcome(action, "skipped", "already told")
+        if isinstance(action, MoveOccurrence):
+            changes: dict[str, object] = {
+                "start": action.start,
+                "end": action.end,
+                "timezone": action.timezone,
+            }
+            if action.restore:
+                changes["status"] = "confirmed"
+            ev = self.calendar.patch(owner, action.instance_id, changes, etag=action.etag or None)
+            self.store.put_event(owner, ev)
+            return Outcome(action, "done", ev.id)
+        raise TypeError(f"unknown action {action!r}")
+
+    def _create(self, action: CreateSeries, *, now: dt.datetime) -> Outcome:
+        """Insert with the deterministic id; a 409 means it may be ours already (a retry after a
+        crash) or a burned id of a deleted generation, which moves on to the next generation."""
+        spec, gen = action.spec, action.gen
+        for _ in range(MAX_GENERATIONS):
+            try:
+                ev = self.calendar.create_series(action.owner, spec)
+            except errors.AlreadyExists:
+                existing = self.calendar.get(action.owner, spec.event_id)
+                if (
+                    existing is not None
+                    and not existing.cancelled
+                    and (existing.private.get(TAG_REP, "").lower() == spec.private[TAG_REP].lower())
+                ):
+                    ev = existing
+                else:
+                    gen += 1
+                    spec = self._regenerate(action, gen)
+                    continue
+            return self._created(action, ev, gen, now=now)
+        return Outcome(action, "failed", f"{MAX_GENERATIONS} generations of ids are taken")
+
+    def _regenerate(self, action: CreateSeries, gen: int) -> object:
+        manager, rep = action.pair_key.split("/", 1)
+        private = dict(action.spec.private)
+        private[TAG_GEN] = str(gen)
+        return dataclasses.replace(
+            action.spec, event_id=series_id(manager, rep, gen), private=private
+        )
+
+    def _created(
+        self, action: CreateSeries, ev: CalendarEvent, gen: int, *, now: dt.datetime
+    ) -> Outcome:
+        self.store.put_event(action.owner, ev)
+        self.store.record_series(ev.id, action.pair_key, action.owner, gen, now)
+        if action.alert:
+            self._tell(action.owner, f"recreated:{ev.id}", action.alert, now=now)
+        return Outcome(action, "done", ev.id)
+
+    def _create_batch(self, creates: list[CreateSeries], *, now: dt.datetime) -> dict[str, Outcome]:
+        """Cold start: insert many series in batches; anything unusual falls back to one by one."""
+        owner = creates[0].owner
+        results = self.calendar.create_many(owner, [c.spec for c in creates])
+        out: dict[str, Outcome] = {}
+        for action, result in zip(creates, results, strict=True):
+            if isinstance(result, CalendarEvent):
+                out[action.spec.event_id] = self._created(action, result, action.gen, now=now)
+        return out
+
+    def _tell(self, owner: str, key: str, text: str, *, now: dt.datetime) -> None:
+        self.store.audit(at=now, pair_key=owner, action="alert", reason=text, result="noted")
+        if self.alert is not None:
+            self.alert(owner, key, text)
+
+
+__all__ = ["Outcome", "PassReport", "Runner", "tags"]

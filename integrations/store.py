@@ -1,0 +1,287 @@
+"""The state database (SQLite, WAL, synchronous=FULL): what the service has seen and done.
+
+The calendar stays the source of truth; this file holds the cache of each manager's calendar
+with its sync token, the series we created, the audit trail, and the tables of the email outbox.
+A lost database is survivable: the series are found again by their tags and ids.
+Schema changes go in ``MIGRATIONS``; ``meta.schema_version`` says how far a file has come.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from scheduler.ports import Attendee, CalendarEvent
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE calendar_cache (
+            owner TEXT NOT NULL, event_id TEXT NOT NULL, data TEXT NOT NULL,
+            PRIMARY KEY (owner, event_id))""",
+        """CREATE TABLE sync_state (
+            owner TEXT PRIMARY KEY, token TEXT, synced_at TEXT)""",
+        """CREATE TABLE series (
+            event_id TEXT PRIMARY KEY, pair_key TEXT NOT NULL, owner TEXT NOT NULL,
+            gen INTEGER NOT NULL, created_at TEXT NOT NULL)""",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, pair_key TEXT NOT NULL,
+            action TEXT NOT NULL, reason TEXT NOT NULL, result TEXT NOT NULL,
+            details TEXT NOT NULL DEFAULT '{}')""",
+        "CREATE INDEX audit_pair ON audit (pair_key, at)",
+        "CREATE TABLE notices (key TEXT PRIMARY KEY, at TEXT NOT NULL)",
+    ),
+)
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.UTC).isoformat() if moment else None
+
+
+def event_to_json(ev: CalendarEvent) -> str:
+    data = dataclasses.asdict(ev)
+    for key in ("start", "end", "original_start", "updated"):
+        data[key] = _iso(data[key])
+    for key in ("start_date", "end_date"):
+        data[key] = data[key].isoformat() if data[key] else None
+    data["private"] = dict(ev.private)
+    return json.dumps(data, sort_keys=True)
+
+
+def event_from_json(text: str) -> CalendarEvent:
+    data: dict[str, Any] = json.loads(text)
+    for key in ("start", "end", "original_start", "updated"):
+        data[key] = dt.datetime.fromisoformat(data[key]) if data[key] else None
+    for key in ("start_date", "end_date"):
+        data[key] = dt.date.fromisoformat(data[key]) if data[key] else None
+    data["attendees"] = tuple(Attendee(**a) for a in data["attendees"])
+    data["recurrence"] = tuple(data["recurrence"])
+    return CalendarEvent(**data)
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    pair_key: str
+    action: str
+    reason: str
+    result: str
+    details: dict[str, Any]
+
+
+class Store:
+    """One SQLite file. Thread-safe through one lock; every write is its own transaction."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.lock = threading.RLock()
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        self._migrate()
+        if str(path) != ":memory:":
+            for suffix in ("", "-wal", "-shm"):
+                p = Path(str(self.path) + suffix)
+                if p.exists():
+                    os.chmod(p, 0o600)
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.lock:
+            self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+                with self.transaction() as conn:
+                    for sql in statements:
+                        if sql.startswith("CREATE TABLE meta"):
+                            continue
+                        conn.execute(sql)
+                    conn.execute(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                        (str(number),),
+                    )
+
+    @property
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- calendar cache -------------------------------------------------------------------
+    def cached_events(self, owner: str) -> list[CalendarEvent]:
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT data FROM calendar_cache WHERE owner=? ORDER BY event_id", (owner,)
+            ).fetchall()
+        return [event_from_json(r[0]) for r in rows]
+
+    def sync_token(self, owner: str) -> str | None:
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT token FROM sync_state WHERE owner=?", (owner,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def apply_changes(
+        self,
+        owner: str,
+        events: Iterable[CalendarEvent],
+        token: str,
+        *,
+        full: bool,
+        now: dt.datetime,
+    ) -> None:
+        """Merge a sync delta (or replace everything on a full read) and keep the new token.
+
+        Cancelled items in a delta carry little more than their id: the cached copy keeps its
+        tags and times and only its status changes, so a deleted series is still recognised.
+        """
+        with self.transaction() as conn:
+            if full:
+                old = {
+                    r[0]: r[1]
+                    for r in conn.execute(
+                        "SELECT event_id, data FROM calendar_cache WHERE owner=?", (owner,)
+                    )
+                }
+                conn.execute("DELETE FROM calendar_cache WHERE owner=?", (owner,))
+            else:
+                old = {}
+            for ev in events:
+                merged = ev
+                if ev.cancelled and not ev.private:
+                    prior_text = old.get(ev.id)
+                    if prior_text is None:
+                        row = conn.execute(
+                            "SELECT data FROM calendar_cache WHERE owner=? AND event_id=?",
+                            (owner, ev.id),
+                        ).fetchone()
+                        prior_text = row[0] if row else None
+                    if prior_text is not None:
+                        merged = dataclasses.replace(
+                            event_from_json(prior_text), status="cancelled"
+                        )
+                conn.execute(
+                    "INSERT OR REPLACE INTO calendar_cache (owner, event_id, data) VALUES (?,?,?)",
+                    (owner, ev.id, event_to_json(merged)),
+                )
+            conn.execute(
+                "INSERT OR REPLACE INTO sync_state (owner, token, synced_at) VALUES (?,?,?)",
+                (owner, token, _iso(now)),
+            )
+
+    def put_event(self, owner: str, ev: CalendarEvent) -> None:
+        """Record what a write returned, so the plan of the same pass sees it at once."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO calendar_cache (owner, event_id, data) VALUES (?,?,?)",
+                (owner, ev.id, event_to_json(ev)),
+            )
+
+    def forget_sync(self, owner: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sync_state WHERE owner=?", (owner,))
+
+    # -- series ---------------------------------------------------------------------------
+    def record_series(
+        self, event_id: str, pair_key: str, owner: str, gen: int, now: dt.datetime
+    ) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO series (event_id, pair_key, owner, gen, created_at) "
+                "VALUES (?,?,?,?,?)",
+                (event_id, pair_key, owner, gen, _iso(now)),
+            )
+
+    def series_rows(self) -> list[sqlite3.Row]:
+        with self.lock:
+            return self.conn.execute("SELECT * FROM series ORDER BY pair_key, gen").fetchall()
+
+    # -- audit and notices ----------------------------------------------------------------
+    def audit(
+        self,
+        *,
+        at: dt.datetime,
+        pair_key: str,
+        action: str,
+        reason: str,
+        result: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO audit (at, pair_key, action, reason, result, details) "
+                "VALUES (?,?,?,?,?,?)",
+                (
+                    _iso(at),
+                    pair_key,
+                    action,
+                    reason,
+                    result,
+                    json.dumps(details or {}, default=str, sort_keys=True),
+                ),
+            )
+
+    def audit_rows(self, *, pair: str | None = None, limit: int = 200) -> list[AuditRow]:
+        sql = "SELECT * FROM audit"
+        args: tuple[Any, ...] = ()
+        if pair:
+            sql += " WHERE pair_key LIKE ?"
+            args = (f"%{pair}%",)
+        sql += " ORDER BY id DESC LIMIT ?"
+        with self.lock:
+            rows = self.conn.execute(sql, (*args, limit)).fetchall()
+        return [
+            AuditRow(
+                r["id"],
+                dt.datetime.fromisoformat(r["at"]),
+                r["pair_key"],
+                r["action"],
+                r["reason"],
+                r["result"],
+                json.loads(r["details"]),
+            )
+            for r in reversed(rows)
+        ]
+
+    def has_notice(self, key: str) -> bool:
+        with self.lock:
+            return (
+                self.conn.execute("SELECT 1 FROM notices WHERE key=?", (key,)).fetchone()
+                is not None
+            )
+
+    def first_notice(self, key: str, now: dt.datetime) -> bool:
+        """True the first time ``key`` is seen; later calls return False."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO notices (key, at) VALUES (?, ?)", (key, _iso(now))
+            )
+            return cur.rowcount == 1

@@ -1,0 +1,130 @@
+"""Builds the running parts from a config: state store, credentials, calendar, sandbox.
+
+With ``provider: sandbox`` the built-in emulator runs in this process on a loopback port, its
+calendars kept next to the state database so consecutive runs see the same calendars; each manager
+gets a sandbox refresh token, and the real Google client talks to it over HTTP, token refresh
+included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from google.oauth2.credentials import Credentials
+
+from integrations.gcal import GoogleCalendar
+from integrations.google_client import SCOPES, ServicePool
+from integrations.runner import Runner
+from integrations.store import Store
+from scheduler.errors import CredentialsError
+from scheduler.model import Config
+
+
+@dataclass
+class Wired:
+    config: Config
+    store: Store
+    pool: ServicePool
+    calendar: GoogleCalendar
+    runner: Runner
+    sandbox_url: str | None = None
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def sandbox_counts(self) -> dict[str, Any] | None:
+        if self.sandbox_url is None:
+            return None
+        from integrations.sandbox import SandboxAdmin
+
+        counts: dict[str, Any] = SandboxAdmin(self.sandbox_url).counts()
+        return counts
+
+
+def sandbox_credentials(url: str) -> Callable[[str], Credentials]:
+    from integrations.sandbox import SandboxAdmin
+
+    admin = SandboxAdmin(url)
+
+    def for_user(email: str) -> Credentials:
+        grant = admin.issue_token(email)
+        return Credentials(  # type: ignore[no-untyped-call]
+            None,
+            refresh_token=grant["refresh_token"],
+            token_uri=grant["token_uri"],
+            client_id=grant["client_id"],
+            client_secret=grant["client_secret"],
+            scopes=list(SCOPES),
+        )
+
+    return for_user
+
+
+def google_credentials(config: Config) -> Callable[[str], Credentials]:
+    settings = config.calendar.google
+    if settings.auth == "authorized_user_file":
+        template = settings.authorized_user_file
+        if not template:
+            raise CredentialsError(
+                "calendar.google.auth is authorized_user_file but calendar.google."
+                "authorized_user_file is not set"
+            )
+
+        def from_file(email: str) -> Credentials:
+            path = Path(template.replace("{email}", email))
+            if not path.exists():
+                raise CredentialsError(f"{path} does not exist (credentials for {email})")
+            info = json.loads(path.read_text("utf-8"))
+            return Credentials.from_authorized_user_info(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+
+        return from_file
+    if settings.auth == "service_account":
+        from google.oauth2 import service_account
+
+        key_file = settings.service_account_file
+        if not key_file:
+            raise CredentialsError("calendar.google.service_account_file is not set")
+        allowed = {m.person.email for m in config.managers}
+
+        def impersonate(email: str) -> Credentials:
+            if email not in allowed:  # delegation is limited in code to the listed managers
+                raise CredentialsError(f"{email} is not a manager in the config")
+            creds = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
+                key_file, scopes=list(SCOPES)
+            )
+            return creds.with_subject(email)  # type: ignore[no-any-return]
+
+        return impersonate
+    from integrations.auth import keyring_credentials
+
+    return keyring_credentials(config)
+
+
+@contextlib.contextmanager
+def wire(config: Config, *, sandbox_url: str | None = None) -> Iterator[Wired]:
+    """Everything a pass needs; closes what it opened on exit."""
+    store = Store(config.state)
+    closers: list[Callable[[], None]] = [store.close]
+    try:
+        root_url = config.calendar.google.api_endpoint
+        if config.calendar.provider == "sandbox":
+            if sandbox_url is None:
+                from integrations.sandbox import Sandbox
+
+                sandbox = Sandbox(state_path=Path(config.state).parent / "sandbox.db")
+                sandbox_url = sandbox.start()
+                closers.append(sandbox.stop)
+            root_url = sandbox_url
+            credentials_for = sandbox_credentials(sandbox_url)
+        else:
+            credentials_for = google_credentials(config)
+        pool = ServicePool(credentials_for, root_url=root_url)
+        calendar = GoogleCalendar(pool.calendar)
+        runner = Runner(config, calendar, store)
+        yield Wired(config, store, pool, calendar, runner, sandbox_url, closers)
+    finally:
+        for close in reversed(closers):
+            close()

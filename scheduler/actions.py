@@ -1,0 +1,109 @@
+"""The actions a pass can take, as data. ``plan`` produces them; the runner applies them.
+
+Every action carries the pair it concerns and the reason, so ``oneonone plan`` and the audit trail
+can say what will happen and why without running anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from scheduler.ports import SeriesSpec
+
+
+@dataclass(frozen=True)
+class CreateSeries:
+    pair_key: str
+    owner: str
+    spec: SeriesSpec
+    gen: int
+    reason: str
+    alert: str | None = None  # told to the manager once (e.g. "the series was deleted")
+    verb: str = "create-series"
+
+
+@dataclass(frozen=True)
+class AdoptSeries:
+    pair_key: str
+    owner: str
+    event_id: str
+    tags: Mapping[str, str]
+    reason: str
+    verb: str = "adopt-series"
+
+
+@dataclass(frozen=True)
+class RepairSeries:
+    pair_key: str
+    owner: str
+    event_id: str
+    changes: Mapping[str, object]
+    etag: str
+    reason: str
+    verb: str = "repair-series"
+
+
+@dataclass(frozen=True)
+class EndSeries:
+    pair_key: str
+    owner: str
+    event_id: str
+    recurrence: tuple[str, ...]
+    until: dt.datetime
+    etag: str
+    reason: str
+    cancel_ids: tuple[str, ...] = ()
+    verb: str = "end-series"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something worth telling once, with no calendar change (a human edit we respect)."""
+
+    pair_key: str
+    owner: str
+    key: str
+    reason: str
+    verb: str = "notice"
+
+
+@dataclass(frozen=True)
+class MoveOccurrence:
+    pair_key: str
+    owner: str
+    instance_id: str
+    series_id: str
+    original_start: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    timezone: str
+    reason: str
+    restore: bool = False  # the occurrence was deleted: bring it back
+    explain: Mapping[str, object] = field(default_factory=dict)
+    etag: str = ""
+    verb: str = "move-occurrence"
+
+
+Action = CreateSeries | AdoptSeries | RepairSeries | EndSeries | Notice | MoveOccurrence
+
+
+def describe(action: Action) -> str:
+    """One line for ``oneonone plan`` and the logs."""
+    if isinstance(action, CreateSeries):
+        first = action.spec.first_start_local.strftime("%a %d %b %Y %H:%M")
+        rule = ";".join(action.spec.recurrence)
+        return f"create series {action.spec.event_id} from {first} {action.spec.timezone} ({rule})"
+    if isinstance(action, AdoptSeries):
+        return f"adopt existing series {action.event_id}"
+    if isinstance(action, RepairSeries):
+        return f"repair series {action.event_id}: {', '.join(sorted(action.changes))}"
+    if isinstance(action, EndSeries):
+        return f"end series {action.event_id} after {action.until:%Y-%m-%d %H:%M} UTC"
+    if isinstance(action, Notice):
+        return "notice"
+    return (
+        f"{'restore' if action.restore else 'move'} occurrence {action.instance_id} to "
+        f"{action.start:%Y-%m-%d %H:%M}-{action.end:%H:%M} UTC"
+    )

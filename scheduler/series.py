@@ -1,0 +1,373 @@
+"""Series enforcement: for each manager, compare the pairs in the config with the series seen on
+the manager's calendar and decide what to create, adopt, repair or end.
+
+The decision table (``plan_series``), one reason per branch:
+
+- no live series we own, the last one was deleted by someone → create the next generation from the
+  next occurrence on, and tell the manager once why;
+- no live series, an untagged recurring event with exactly the manager and the rep → adopt it
+  (when adoption is on) rather than create a second one;
+- no live series → create one with a deterministic id (a retry can never duplicate it);
+- a live series whose stored spec differs from the config (day, time, cadence, length, zone) → the
+  config changed: end it before its next occurrence and create a new one from then on;
+- a live series with the config's spec but drifted attendees, title or length → repair it;
+- a live series whose day or time was changed in Calendar by a person → respect it and say so once;
+- a live series for a rep no longer in the config → end it (UNTIL), never delete it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from scheduler.actions import (
+    Action,
+    AdoptSeries,
+    CreateSeries,
+    EndSeries,
+    Notice,
+    RepairSeries,
+)
+from scheduler.model import Manager, Pair
+from scheduler.ports import Attendee, CalendarEvent, SeriesSpec
+from scheduler.recurrence import expand, first_occurrence, rrule_for, to_local, with_until
+
+TAG = "oneonone"
+TAG_REP = "oneononeRep"
+TAG_GEN = "oneononeGen"
+TAG_SPEC = "oneononeSpec"
+HORIZON = dt.timedelta(days=400)
+
+DESCRIPTION = (
+    "Recurring 1:1 kept by oneonone. If this time stops working for one occurrence, just decline "
+    "or book over it: the service moves that occurrence to a free time the same day."
+)
+
+
+def series_id(manager: str, rep: str, gen: int) -> str:
+    """Deterministic base32hex event id (Google allows a-v, 0-9): same pair and gen, same id."""
+    digest = hashlib.sha256(f"oneonone|{manager.lower()}|{rep.lower()}|{gen}".encode()).digest()
+    return "oo" + base64.b32hexencode(digest).decode().lower().rstrip("=")[:30]
+
+
+def spec_fingerprint(pair: Pair) -> str:
+    minutes = int(pair.duration.total_seconds() // 60)
+    anchor = pair.start.isoformat() if pair.start else "-"
+    return (
+        f"{pair.cadence.kind}/{pair.cadence.weeks}|{pair.day}|{pair.time:%H:%M}|"
+        f"{pair.manager.timezone}|{minutes}m|{anchor}"
+    )
+
+
+@dataclass(frozen=True)
+class OwnedSeries:
+    event: CalendarEvent
+    rep: str
+    gen: int
+    spec: str
+
+    @property
+    def first_local(self) -> dt.datetime:
+        assert self.event.start is not None
+        assert self.event.timezone
+        return to_local(self.event.start, self.event.timezone).replace(tzinfo=None)
+
+    def starts(self, time_min: dt.datetime, time_max: dt.datetime) -> list[dt.datetime]:
+        if self.event.start is None or not self.event.timezone:
+            return []
+        return expand(
+            self.first_local,
+            self.event.timezone,
+            self.event.recurrence,
+            time_min=time_min,
+            time_max=time_max,
+        )
+
+    def is_live(self, now: dt.datetime) -> bool:
+        if self.event.cancelled:
+            return False
+        bounded = any("UNTIL=" in r.upper() or "COUNT=" in r.upper() for r in self.event.recurrence)
+        return not bounded or bool(self.starts(now, now + HORIZON))
+
+
+def owned_series(events: Iterable[CalendarEvent]) -> dict[str, list[OwnedSeries]]:
+    """Series masters we tagged, by rep email, oldest generation first."""
+    out: dict[str, list[OwnedSeries]] = {}
+    for ev in events:
+        if ev.private.get(TAG) != "series" or ev.recurring_event_id:
+            continue
+        rep = ev.private.get(TAG_REP, "").lower()
+        try:
+            gen = int(ev.private.get(TAG_GEN, "0"))
+        except ValueError:
+            gen = 0
+        out.setdefault(rep, []).append(OwnedSeries(ev, rep, gen, ev.private.get(TAG_SPEC, "")))
+    for items in out.values():
+        items.sort(key=lambda s: s.gen)
+    return out
+
+
+def adoptable(events: Iterable[CalendarEvent], manager: str, rep: str) -> CalendarEvent | None:
+    """An untagged recurring event organised by the manager with exactly the manager and the rep."""
+    want = {manager.lower(), rep.lower()}
+    for ev in events:
+        if ev.cancelled or not ev.recurrence or ev.recurring_event_id or TAG in ev.private:
+            continue
+        if ev.organizer and ev.organizer.lower() != manager.lower():
+            continue
+        people = {a.email.lower() for a in ev.attendees if not a.resource}
+        if people | {manager.lower()} == want:
+            return ev
+    return None
+
+
+def tags(pair: Pair, gen: int, spec: str | None = None) -> dict[str, str]:
+    return {
+        TAG: "series",
+        TAG_REP: pair.rep.email,
+        TAG_GEN: str(gen),
+        TAG_SPEC: spec if spec is not None else spec_fingerprint(pair),
+    }
+
+
+def attendees_for(pair: Pair) -> tuple[Attendee, ...]:
+    return (
+        Attendee(pair.manager.email, "accepted", pair.manager.name, organizer=True),
+        Attendee(pair.rep.email, "needsAction", pair.rep.name),
+    )
+
+
+def new_series(pair: Pair, gen: int, *, now: dt.datetime, after: dt.date | None) -> SeriesSpec:
+    first = first_occurrence(pair, now=now, after_date=after)
+    return SeriesSpec(
+        event_id=series_id(pair.manager.email, pair.rep.email, gen),
+        summary=pair.summary,
+        description=DESCRIPTION,
+        first_start_local=first,
+        duration=pair.duration,
+        timezone=pair.manager.timezone,
+        recurrence=(rrule_for(pair.cadence, first.date()),),
+        attendees=attendees_for(pair),
+        private=tags(pair, gen),
+    )
+
+
+def end_series(
+    owned: OwnedSeries,
+    exceptions: Sequence[CalendarEvent],
+    *,
+    now: dt.datetime,
+    pair_key: str,
+    owner: str,
+    reason: str,
+) -> tuple[EndSeries | None, dt.date | None]:
+    """End a series before its next occurrence that has not started; past ones stay untouched.
+
+    Returns the action (None when nothing is left to end) and the local date of the last
+    occurrence kept, so a follow-up series never lands a second 1:1 on that day.
+    """
+    tz = owned.event.timezone or "UTC"
+    future = owned.starts(now, now + HORIZON)
+    past = owned.starts(now - HORIZON, now)
+    kept_date = to_local(past[-1], tz).date() if past else None
+    if not future:
+        return None, kept_date
+    cutoff = future[0]
+    cancel = tuple(
+        e.id
+        for e in exceptions
+        if e.original_start is not None and e.original_start >= cutoff and not e.cancelled
+    )
+    until = cutoff - dt.timedelta(seconds=1)
+    action = EndSeries(
+        pair_key,
+        owner,
+        owned.event.id,
+        with_until(owned.event.recurrence, until),
+        until,
+        owned.event.etag,
+        reason,
+        cancel,
+    )
+    return action, kept_date
+
+
+def plan_series(
+    manager: Manager,
+    pairs: Sequence[Pair],
+    events: Sequence[CalendarEvent],
+    *,
+    now: dt.datetime,
+    adopt: bool = True,
+) -> list[Action]:
+    """What to do on one manager's calendar so every pair has exactly one live series."""
+    owner = manager.person.email
+    by_rep = owned_series(events)
+    exceptions: dict[str, list[CalendarEvent]] = {}
+    for ev in events:
+        if ev.recurring_event_id:
+            exceptions.setdefault(ev.recurring_event_id, []).append(ev)
+    actions: list[Action] = []
+    wanted = {p.rep.email.lower() for p in pairs}
+    for pair in pairs:
+        history = by_rep.get(pair.rep.email.lower(), [])
+        actions += _plan_pair(pair, history, events, exceptions, now=now, adopt=adopt)
+    for rep, history in sorted(by_rep.items()):
+        if rep in wanted:
+            continue
+        for owned in history:
+            if owned.is_live(now):
+                action, _ = end_series(
+                    owned,
+                    exceptions.get(owned.event.id, []),
+                    now=now,
+                    pair_key=f"{owner}/{rep}",
+                    owner=owner,
+                    reason=f"{rep} is no longer in the config: the series ends, nothing is deleted",
+                )
+                if action:
+                    actions.append(action)
+    return actions
+
+
+def _plan_pair(
+    pair: Pair,
+    history: list[OwnedSeries],
+    events: Sequence[CalendarEvent],
+    exceptions: dict[str, list[CalendarEvent]],
+    *,
+    now: dt.datetime,
+    adopt: bool,
+) -> list[Action]:
+    owner = pair.manager.email
+    live = [s for s in history if s.is_live(now)]
+    next_gen = max((s.gen for s in history), default=-1) + 1
+    if not live:
+        last_kept = max(
+            (d for s in history for d in [_last_date(s, now)] if d is not None), default=None
+        )
+        if history and history[-1].event.cancelled:
+            spec = new_series(pair, next_gen, now=now, after=last_kept)
+            why = (
+                f"the series {history[-1].event.id} was deleted in Calendar; the 1:1 is kept, so it "
+                f"is recreated from {spec.first_start_local:%a %d %b}"
+            )
+            return [CreateSeries(pair.key, owner, spec, next_gen, why, alert=why)]
+        candidate = adoptable(events, owner, pair.rep.email) if adopt and not history else None
+        if candidate is not None:
+            found = _fingerprint_of(candidate)
+            spec_tag = (
+                spec_fingerprint(pair) if found == spec_fingerprint(pair) else f"adopted:{found}"
+            )
+            return [
+                AdoptSeries(
+                    pair.key,
+                    owner,
+                    candidate.id,
+                    tags(pair, 0, spec_tag),
+                    "an existing recurring event has exactly the manager and the rep: adopted "
+                    "instead of creating a second one",
+                )
+            ]
+        spec = new_series(pair, next_gen, now=now, after=last_kept)
+        return [CreateSeries(pair.key, owner, spec, next_gen, "no series exists for this pair")]
+    current, *older = sorted(live, key=lambda s: s.gen, reverse=True)
+    actions: list[Action] = []
+    for dup in older:
+        end, _ = end_series(
+            dup,
+            exceptions.get(dup.event.id, []),
+            now=now,
+            pair_key=pair.key,
+            owner=owner,
+            reason=f"a newer series {current.event.id} exists for this pair",
+        )
+        if end:
+            actions.append(end)
+    if current.spec != spec_fingerprint(pair):
+        end, kept = end_series(
+            current,
+            exceptions.get(current.event.id, []),
+            now=now,
+            pair_key=pair.key,
+            owner=owner,
+            reason="the config changed (day, time, cadence, length or zone): the series ends "
+            "before its next occurrence and a new one takes over; past occurrences stay as they were",
+        )
+        if end:
+            actions.append(end)
+        spec = new_series(pair, next_gen, now=now, after=kept)
+        actions.append(
+            CreateSeries(
+                pair.key,
+                owner,
+                spec,
+                int(spec.private[TAG_GEN]),
+                f"new schedule from {spec.first_start_local:%a %d %b %H:%M}: {spec_fingerprint(pair)}",
+            )
+        )
+        return actions
+    actions += _repairs(pair, current)
+    return actions
+
+
+def _last_date(owned: OwnedSeries, now: dt.datetime) -> dt.date | None:
+    starts = owned.starts(now - HORIZON, now)  # occurrences already held (or started)
+    if not starts or owned.event.timezone is None:
+        return None
+    return to_local(starts[-1], owned.event.timezone).date()
+
+
+def _fingerprint_of(ev: CalendarEvent) -> str:
+    if ev.start is None or ev.end is None or not ev.timezone:
+        return "unknown"
+    local = to_local(ev.start, ev.timezone)
+    minutes = int((ev.end - ev.start).total_seconds() // 60)
+    rule = ";".join(ev.recurrence).upper()
+    weeks = 1
+    for part in rule.replace(":", ";").split(";"):
+        if part.startswith("INTERVAL="):
+            weeks = int(part.split("=")[1] or 1)
+    kind = "monthly" if "FREQ=MONTHLY" in rule else "weekly"
+    return f"{kind}/{weeks}|{local.weekday()}|{local:%H:%M}|{ev.timezone}|{minutes}m|-"
+
+
+def _repairs(pair: Pair, current: OwnedSeries) -> list[Action]:
+    ev = current.event
+    changes: dict[str, object] = {}
+    reasons = []
+    if ev.attendee(pair.rep.email) is None:
+        kept = list(ev.attendees)
+        if ev.attendee(pair.manager.email) is None:
+            kept.insert(0, Attendee(pair.manager.email, "accepted", pair.manager.name, True))
+        changes["attendees"] = (*kept, Attendee(pair.rep.email, "needsAction", pair.rep.name))
+        reasons.append(f"{pair.rep.email} was missing from the attendees: re-invited")
+    if ev.summary != pair.summary:
+        changes["summary"] = pair.summary
+        reasons.append(f"title was {ev.summary!r}")
+    if ev.start is not None and ev.end is not None and ev.end - ev.start != pair.duration:
+        changes["end"] = ev.start + pair.duration
+        changes["start"] = ev.start
+        changes["timezone"] = ev.timezone or pair.manager.timezone
+        reasons.append(f"length was {int((ev.end - ev.start).total_seconds() // 60)} min")
+    actions: list[Action] = []
+    if changes:
+        actions.append(
+            RepairSeries(pair.key, pair.manager.email, ev.id, changes, ev.etag, "; ".join(reasons))
+        )
+    if ev.start is not None and ev.timezone:
+        local = to_local(ev.start, ev.timezone)
+        if (local.weekday(), local.time().replace(second=0)) != (pair.day, pair.time):
+            actions.append(
+                Notice(
+                    pair.key,
+                    pair.manager.email,
+                    f"series-moved:{ev.id}:{local:%a %H:%M}",
+                    f"the series was moved in Calendar to {local:%A %H:%M}; the config says "
+                    f"{pair.time:%H:%M}: left as the person set it (edit the config to change it)",
+                )
+            )
+    return actions
