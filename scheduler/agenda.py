@@ -29,6 +29,11 @@ LABELS = {
 
 BETTER_MANAGER_QUESTION = "What could I be doing better as your manager?"
 
+# The event description's writable areas; the recap reads notes and action items between them.
+NOTES_MARKER = "--- Notes (write below) ---"
+ACTIONS_MARKER = "--- Action items (one per line: - [ ] Owner: task (by Fri)) ---"
+END_MARKER = "--- end ---"
+
 DAY_STARTS = dt.time(7, 0)
 DAY_ENDS = dt.time(21, 0)
 MORNING_LEAD = dt.timedelta(hours=1)

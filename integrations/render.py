@@ -1,0 +1,296 @@
+"""Turns templates and a context into the emails and event descriptions people read.
+
+Two Jinja2 environments share one loader: HTML parts (``*.html.j2``) autoescape, plain-text
+parts (``*.txt.j2``, ``*.subject.j2``) do not; both use ``StrictUndefined`` so a missing
+variable fails loudly with the template's name and line instead of sending a blank. Built-in
+templates come from the ``templates`` package; a ``templates_dir`` overrides them file by file.
+
+Message ``NAME`` is rendered from ``NAME.subject.j2`` (one line), ``NAME.txt.j2`` and
+``NAME.html.j2``. Files starting with ``_`` are layouts and partials, never rendered alone.
+
+Context (``sample_context()`` returns a complete example):
+
+    manager, rep         objects with ``name``, ``email``, ``timezone`` (e.g. ``model.Person``)
+    meeting              ``summary``, ``start``/``end`` (aware datetimes), ``minutes``, ``number``
+    plan                 ``agenda.MeetingPlan``: ``kind``, ``label``, ``sections`` (``title``,
+                         ``minutes``, ``prompts``), ``questions``, ``coaching_prompt``,
+                         ``ask_better_manager``
+    kpis                 ``kpis.Kpi`` list, already in agenda order (``KpiTable.for_agenda``)
+    kpi_warnings         list of str: problems of the KPI sheet, for the manager
+    previous_notes       str: notes from the last 1:1 ("" when none)
+    open_items           list of ``{owner, text, due}`` from previous 1:1s (due may be "")
+    rep_items            the subset of ``open_items`` the rep owns (``prep_context`` fills it)
+    move                 ``old_start`` (aware datetime), ``reason`` (str, may be ""),
+                         ``shorter`` (bool): for ``move_notice``
+    alert                ``title``, ``what_happened``, ``what_we_did``, ``what_you_can_do``
+                         (list of str): for ``alert``
+
+Every template may call ``describe_zone(t, tz)`` and use the constants ``better_manager_question``
+and ``markers`` (``notes``, ``actions``, ``end``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.resources
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from scheduler.agenda import (
+    ACTIONS_MARKER,
+    BETTER_MANAGER_QUESTION,
+    END_MARKER,
+    NOTES_MARKER,
+    MeetingPlan,
+    meeting_type,
+)
+from scheduler.errors import TemplateError
+from scheduler.kpis import Kpi, parse_kpis
+from scheduler.model import Cadence, Pair, Person, WorkingHours
+
+DESCRIPTION_LIMIT = 8 * 1024
+"""Bytes of UTF-8 an event description may take; Google allows far more, people read less."""
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_PARTS = ("subject", "txt", "html")
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def describe_zone(t: dt.datetime, tz: str) -> str:
+    """``Tue 24 Nov, 10:00 EST (America/New_York)``: a time as the person in ``tz`` sees it."""
+    if t.tzinfo is None:
+        raise ValueError("describe_zone needs an aware datetime")
+    local = t.astimezone(ZoneInfo(tz))
+    day = f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}"
+    return f"{day}, {local:%H:%M} {local.tzname()} ({tz})"
+
+
+def format_kpi_value(value: float, unit: str) -> str:
+    """``41500, '$'`` → ``$41,500``; ``85, '%'`` → ``85%``; decimals only when present."""
+    number = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}".rstrip("0")
+    sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+    if unit == "$":
+        return f"{sign}${digits}"
+    return f"{number}{unit}"
+
+
+def format_percent(fraction: float) -> str:
+    return f"{fraction * 100:.0f}%"
+
+
+class Renderer:
+    """Renders messages from built-in templates, overridden file by file by ``templates_dir``."""
+
+    def __init__(self, templates_dir: Path | None = None) -> None:
+        self.templates_dir = templates_dir
+        loaders: list[jinja2.BaseLoader] = []
+        if templates_dir is not None:
+            loaders.append(jinja2.FileSystemLoader(templates_dir))
+        loaders.append(jinja2.FunctionLoader(_builtin_source))
+        loader = jinja2.ChoiceLoader(loaders)
+        self.html_env = _environment(loader, autoescape=True)
+        self.text_env = _environment(loader, autoescape=False)
+
+    def render(self, name: str, **context: Any) -> RenderedEmail:
+        """Render message ``name``; a missing part renders as ""; raises ``TemplateError``."""
+        subject = self._render_part(f"{name}.subject.j2", context, optional=True)
+        return RenderedEmail(
+            subject=" ".join(subject.split()),
+            text=self._render_part(f"{name}.txt.j2", context),
+            html=self._render_part(f"{name}.html.j2", context, optional=True),
+        )
+
+    def event_description(self, **context: Any) -> str:
+        """The agenda text for the occurrence's description, cut to ``DESCRIPTION_LIMIT`` bytes."""
+        text = self._render_part("event_description.txt.j2", context)
+        return fit_description(text)
+
+    def template_names(self) -> list[str]:
+        """Every template file name on offer, built-in or overriding, layouts included."""
+        names = set(_builtin_names())
+        if self.templates_dir is not None and self.templates_dir.is_dir():
+            names |= {p.name for p in self.templates_dir.glob("*.j2")}
+        return sorted(names)
+
+    def check(self, sample_context: Mapping[str, Any]) -> list[str]:
+        """Render every template with ``sample_context``; one ``file:line: problem`` per failure."""
+        problems = []
+        for name in self.template_names():
+            if name.startswith("_"):
+                continue
+            try:
+                self._render_part(name, dict(sample_context))
+            except TemplateError as e:
+                problems.append(str(e))
+        return problems
+
+    def _render_part(self, name: str, context: Mapping[str, Any], optional: bool = False) -> str:
+        env = self.html_env if name.endswith(".html.j2") else self.text_env
+        try:
+            template = env.get_template(name)
+        except jinja2.TemplateNotFound as e:
+            if optional and e.name == name:
+                return ""
+            raise TemplateError(f"{name}: template {e.name!r} not found") from e
+        except jinja2.TemplateSyntaxError as e:
+            raise TemplateError(f"{e.name or name}:{e.lineno}: {e.message}") from e
+        try:
+            return template.render(context)
+        except jinja2.TemplateError as e:
+            where = _failing_line(e, template.filename or name)
+            raise TemplateError(f"{name}:{where}: {e.message}") from e
+
+
+def fit_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """Trim the agenda part (before the notes marker) so the whole text fits in ``limit`` bytes."""
+    if len(text.encode()) <= limit:
+        return text
+    head, marker, tail = text.partition(NOTES_MARKER)
+    cut = "\n[… shortened; the full agenda is in the prep email]\n\n"
+    room = limit - len((cut + marker + tail).encode())
+    trimmed = head.encode()[: max(room, 0)].decode(errors="ignore")
+    return trimmed.rsplit("\n", 1)[0] + cut + marker + tail
+
+
+def _environment(loader: jinja2.BaseLoader, *, autoescape: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        describe_zone=describe_zone,
+        better_manager_question=BETTER_MANAGER_QUESTION,
+        markers={"notes": NOTES_MARKER, "actions": ACTIONS_MARKER, "end": END_MARKER},
+    )
+    env.filters.update(kpi_value=format_kpi_value, percent=format_percent)
+    return env
+
+
+def _builtin_names() -> list[str]:
+    root = importlib.resources.files("templates")
+    return [p.name for p in root.iterdir() if p.name.endswith(".j2")]
+
+
+def _builtin_source(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+    resource = importlib.resources.files("templates").joinpath(name)
+    if "/" in name or not resource.is_file():
+        return None
+    return resource.read_text(encoding="utf-8"), f"templates/{name}", lambda: True
+
+
+def _failing_line(error: BaseException, filename: str) -> int | str:
+    """The template line Jinja2 was rendering when ``error`` was raised ("?" if unknown)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename == filename or frame.filename.endswith(f"/{Path(filename).name}"):
+            return frame.lineno or "?"
+    return "?"
+
+
+def prep_context(
+    pair: Pair,
+    plan: MeetingPlan,
+    *,
+    start: dt.datetime,
+    number: int,
+    kpis: Sequence[Kpi] = (),
+    kpi_warnings: Sequence[str] = (),
+    previous_notes: str = "",
+    open_items: Sequence[Mapping[str, str]] = (),
+) -> dict[str, Any]:
+    """The context for prep emails and the event description of one occurrence."""
+    return {
+        "manager": pair.manager,
+        "rep": pair.rep,
+        "meeting": {
+            "summary": pair.summary,
+            "start": start,
+            "end": start + pair.duration,
+            "minutes": int(pair.duration.total_seconds() // 60),
+            "number": number,
+        },
+        "plan": plan,
+        "kpis": list(kpis),
+        "kpi_warnings": list(kpi_warnings),
+        "previous_notes": previous_notes,
+        "open_items": [dict(i) for i in open_items],
+        "rep_items": [dict(i) for i in open_items if owned_by(i.get("owner", ""), pair.rep)],
+    }
+
+
+def owned_by(owner: str, person: Person) -> bool:
+    """True when an action item's owner names ``person`` (email, full or first name)."""
+    who = owner.strip().casefold()
+    names = {person.email.casefold(), person.name.casefold(), person.name.split()[0].casefold()}
+    return bool(who) and who in names
+
+
+_SAMPLE_KPIS = """\
+rep,kpi,kind,actual,goal,period
+sam@example.com,Revenue,output,"$41,500","$50,000",Nov 2026
+sam@example.com,New accounts,output,3,4,Nov 2026
+sam@example.com,New opportunities,input,9,12,Nov 2026
+sam@example.com,Stage advances,input,14,10,Nov 2026
+"""
+
+
+def sample_context() -> dict[str, Any]:
+    """A complete context that renders every built-in template (for ``check`` and tests)."""
+    weekdays = WorkingHours(tuple(((540, 1050),) if d < 5 else () for d in range(7)), "mon-fri")
+    pair = Pair(
+        manager=Person("Dana Whitfield", "dana@example.com", "America/New_York", weekdays),
+        rep=Person("Sam Ortiz", "sam@example.com", "America/Los_Angeles", weekdays),
+        cadence=Cadence("weekly"),
+        day=1,
+        time=dt.time(13, 0),
+        duration=dt.timedelta(minutes=45),
+    )
+    start = dt.datetime(2026, 11, 24, 18, 0, tzinfo=dt.UTC)
+    table = parse_kpis(_SAMPLE_KPIS, source="kpis/dana.csv")
+    context = prep_context(
+        pair,
+        meeting_type(pair, 5),
+        start=start,
+        number=6,
+        kpis=table.for_agenda(pair.rep.email),
+        kpi_warnings=["kpis/dana.csv:row 7: actual 'n/a' is not a number; row skipped"],
+        previous_notes="Acme renewal slipped to December: legal review.\n"
+        "Sam wants to lead the next team demo.",
+        open_items=[
+            {"owner": "Sam", "text": "Send Acme the revised quote", "due": "Fri 20 Nov"},
+            {"owner": "Dana", "text": "Intro Sam to the solutions engineer", "due": ""},
+        ],
+    )
+    context["move"] = {
+        "old_start": start - dt.timedelta(hours=2),
+        "reason": "a customer call landed on the original time",
+        "shorter": False,
+    }
+    context["alert"] = {
+        "title": "No free slot for Sam Ortiz's 1:1 on Tue 24 Nov",
+        "what_happened": "A conflicting meeting took the 1:1's time and no other slot was free "
+        "that day for both of you.",
+        "what_we_did": "The 1:1 was moved to the next business day at the nearest free time.",
+        "what_you_can_do": [
+            "Keep the new time: nothing else to do.",
+            "Or move the event in your calendar; the service will respect your choice.",
+        ],
+    }
+    return context
