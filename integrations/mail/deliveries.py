@@ -1,0 +1,385 @@
+"""The durable outbox: every email is sent once, whatever restarts, crashes or retries happen.
+
+No mail transport has an idempotency key, so "once" is a state machine in SQLite:
+PENDING → SENDING is committed *before* the send call and SENDING → SENT after it. A crash in
+between leaves SENDING, which nobody can resolve by asking the provider (``gmail.send`` cannot
+read), so ``recover()`` applies a policy per kind: a late prep, move notice, note, reminder or
+digest is worthless and a duplicate is embarrassing, so those are dropped (at most once); a
+recap or an alert is a promise, so it is re-sent once (at least once, at most twice).
+
+The same table paces each sender (per minute and per rolling 24 h, under Gmail's limits),
+parks a sender for an hour when the provider reports a sending limit or refuses its
+credentials, and backs off transient failures exponentially. Times are passed in as ``now``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import sqlite3
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from integrations.mail.mime import build_mime
+from scheduler.errors import (
+    AuthRevoked,
+    CredentialsError,
+    OneOnOneError,
+    TransientError,
+    UsageLimited,
+)
+from scheduler.ports import Address, InlineImage, Mailer, OutgoingEmail
+
+SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS outbox (
+        key TEXT PRIMARY KEY, kind TEXT NOT NULL, sender TEXT NOT NULL,
+        recipient TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, ambiguous INTEGER NOT NULL DEFAULT 0,
+        not_before TEXT NOT NULL, created_at TEXT NOT NULL, sending_at TEXT, sent_at TEXT,
+        provider_id TEXT, thread_key TEXT, last_error TEXT)""",
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, not_before)",
+    """CREATE TABLE IF NOT EXISTS threads (
+        sender TEXT NOT NULL, thread_key TEXT NOT NULL, provider_thread_id TEXT NOT NULL,
+        PRIMARY KEY (sender, thread_key))""",
+    """CREATE TABLE IF NOT EXISTS parked_senders (
+        sender TEXT PRIMARY KEY, until TEXT NOT NULL, reason TEXT NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS send_log (sender TEXT NOT NULL, at TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS send_log_by_sender ON send_log (sender, at)",
+)
+
+AT_LEAST_ONCE = frozenset({"recap", "alert"})
+AMBIGUOUS = "ambiguous"
+DROP_NOTE = "may or may not have been delivered; not re-sent so nobody gets it twice"
+Log = Callable[[str, dict[str, Any]], None]
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    with conn:
+        for statement in SCHEMA:
+            conn.execute(statement)
+
+
+def _ts(when: dt.datetime) -> str:
+    if when.tzinfo is None:
+        raise ValueError("deliveries need aware datetimes")
+    return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _addr(a: Address | None) -> dict[str, str] | None:
+    return None if a is None else {"email": a.email, "name": a.name}
+
+
+def to_payload(msg: OutgoingEmail) -> str:
+    """The whole message as JSON (images base64), so a restart can send it unchanged."""
+    return json.dumps({
+        "key": msg.key, "kind": msg.kind, "sender": _addr(msg.sender),
+        "to": [_addr(a) for a in msg.to], "cc": [_addr(a) for a in msg.cc],
+        "reply_to": _addr(msg.reply_to), "subject": msg.subject, "text": msg.text,
+        "html": msg.html, "thread_key": msg.thread_key,
+        "images": [{"cid": i.cid, "subtype": i.subtype,
+                    "data": base64.b64encode(i.data).decode("ascii")} for i in msg.images],
+    }, ensure_ascii=False)
+
+
+def from_payload(payload: str) -> OutgoingEmail:
+    d = json.loads(payload)
+    return OutgoingEmail(
+        key=d["key"], kind=d["kind"], sender=Address(**d["sender"]),
+        to=tuple(Address(**a) for a in d["to"]), cc=tuple(Address(**a) for a in d["cc"]),
+        reply_to=Address(**d["reply_to"]) if d["reply_to"] else None,
+        subject=d["subject"], text=d["text"], html=d["html"], thread_key=d["thread_key"],
+        images=tuple(InlineImage(cid=i["cid"], subtype=i["subtype"],
+                                 data=base64.b64decode(i["data"])) for i in d["images"]),
+    )
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    key: str
+    kind: str
+    sender: str
+    recipient: str
+    state: str
+    attempts: int
+    not_before: str
+    created_at: str
+    sent_at: str | None
+    provider_id: str | None
+    thread_key: str | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class ParkedSender:
+    sender: str
+    until: dt.datetime
+    reason: str  # "usage limit" | "credentials"
+    error: str
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    parked: list[ParkedSender] = field(default_factory=list)  # newly parked: alert once
+    waiting: int = 0  # due rows held back by pacing, the daily budget or a parked sender
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.parked and not self.dropped
+
+
+class SqliteThreads:
+    """The ``ThreadStore`` of ``GmailMailer``, kept in the ``threads`` table."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        ensure_schema(conn)
+
+    def get(self, sender: str, thread_key: str) -> str | None:
+        row = self._conn.execute(
+            "SELECT provider_thread_id FROM threads WHERE sender = ? AND thread_key = ?",
+            (sender.lower(), thread_key),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def put(self, sender: str, thread_key: str, thread_id: str) -> None:
+        with self._conn:
+            self._conn.execute(
+                "INSERT INTO threads VALUES (?, ?, ?) ON CONFLICT (sender, thread_key) "
+                "DO UPDATE SET provider_thread_id = excluded.provider_thread_id",
+                (sender.lower(), thread_key, thread_id),
+            )
+
+
+class Deliveries:
+    """Send-once bookkeeping around one ``Mailer``; see the module docstring for the policy."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        mailer: Mailer,
+        *,
+        log: Log | None = None,
+        per_sender_per_minute: int = 20,
+        daily_budget: int = 1500,
+        park_for: dt.timedelta = dt.timedelta(hours=1),
+        max_backoff: dt.timedelta = dt.timedelta(hours=1),
+    ) -> None:
+        self._conn = conn
+        self._mailer = mailer
+        self._log: Log = log or (lambda event, fields: None)
+        self.per_sender_per_minute = per_sender_per_minute
+        self.daily_budget = daily_budget
+        self.park_for = park_for
+        self.max_backoff = max_backoff
+        ensure_schema(conn)
+
+    # -- queries ------------------------------------------------------------------------
+    def state(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT state FROM outbox WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def rows(self, *, state: str | None = None, kind: str | None = None) -> list[DeliveryRow]:
+        sql = ("SELECT key, kind, sender, recipient, state, attempts, not_before, created_at, "
+               "sent_at, provider_id, thread_key, last_error FROM outbox WHERE 1 = 1")
+        args: list[str] = []
+        if state is not None:
+            sql, args = sql + " AND state = ?", [*args, state]
+        if kind is not None:
+            sql, args = sql + " AND kind = ?", [*args, kind]
+        order = " ORDER BY sent_at, created_at, key"
+        return [DeliveryRow(*r) for r in self._conn.execute(sql + order, args)]
+
+    def sent(self, kind: str | None = None) -> list[DeliveryRow]:
+        return self.rows(state="SENT", kind=kind)
+
+    def parked_until(self, sender: str, *, now: dt.datetime) -> dt.datetime | None:
+        row = self._conn.execute(
+            "SELECT until FROM parked_senders WHERE sender = ? AND until > ?",
+            (sender.lower(), _ts(now)),
+        ).fetchone()
+        return None if row is None else dt.datetime.fromisoformat(row[0])
+
+    # -- commands -----------------------------------------------------------------------
+    def enqueue(self, msg: OutgoingEmail, *, not_before: dt.datetime, now: dt.datetime) -> bool:
+        """Queue a message; False when its key is already known, in any state.
+
+        The message is built once here so a bad address fails now, in the caller's hands.
+        """
+        build_mime(msg, date=now)
+        recipient = ", ".join(a.email for a in (*msg.to, *msg.cc))
+        with self._conn:
+            cur = self._conn.execute(
+                "INSERT OR IGNORE INTO outbox (key, kind, sender, recipient, payload, state, "
+                "not_before, created_at, thread_key) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)",
+                (msg.key, msg.kind, msg.sender.email.lower(), recipient, to_payload(msg),
+                 _ts(not_before), _ts(now), msg.thread_key),
+            )
+        if cur.rowcount == 1:
+            self._log("mail.queued", {"key": msg.key, "kind": msg.kind, "to": recipient})
+        return cur.rowcount == 1
+
+    def recover(self, *, now: dt.datetime) -> list[str]:
+        """Resolve rows a crash left SENDING; call once at start, before ``deliver_due``."""
+        rows = self._conn.execute(
+            "SELECT key, kind, ambiguous FROM outbox WHERE state = 'SENDING' ORDER BY key"
+        ).fetchall()
+        for key, kind, ambiguous in rows:
+            self._resolve_ambiguous(key, kind, ambiguous, now=now, why="found SENDING at start")
+        return [key for key, _, _ in rows]
+
+    def deliver_due(self, *, now: dt.datetime, limit: int | None = None) -> DeliveryReport:
+        """Send what is due, within pacing and budget; never loops on a failing sender."""
+        report = DeliveryReport()
+        self._prune(now)
+        parked = self._parked(now)
+        due = self._conn.execute(
+            "SELECT key, kind, sender, payload, ambiguous FROM outbox "
+            "WHERE state = 'PENDING' AND not_before <= ? ORDER BY not_before, created_at, key",
+            (_ts(now),),
+        ).fetchall()
+        attempts = 0
+        for key, kind, sender, payload, ambiguous in due:
+            if sender in parked or not self._within_pace(sender, now):
+                report.waiting += 1
+                continue
+            if limit is not None and attempts >= limit:
+                report.waiting += 1
+                continue
+            if not self._claim(key, sender, now):
+                continue  # another worker took it
+            attempts += 1
+            self._send_one(key, kind, sender, from_payload(payload), ambiguous,
+                           now=now, report=report, parked=parked)
+        return report
+
+    # -- one send -----------------------------------------------------------------------
+    def _send_one(
+        self, key: str, kind: str, sender: str, msg: OutgoingEmail, ambiguous: int, *,
+        now: dt.datetime, report: DeliveryReport, parked: dict[str, dt.datetime],
+    ) -> None:
+        try:
+            provider_id = self._mailer.send(msg)
+        except UsageLimited as exc:
+            self._park(key, sender, "usage limit", exc, now=now, report=report, parked=parked)
+        except (AuthRevoked, CredentialsError) as exc:
+            self._park(key, sender, "credentials", exc, now=now, report=report, parked=parked)
+        except TransientError as exc:
+            if exc.reason == AMBIGUOUS:
+                outcome = self._resolve_ambiguous(key, kind, ambiguous, now=now, why=str(exc))
+                (report.dropped if outcome == "DROPPED" else report.retrying).append(key)
+            else:
+                self._retry_later(key, exc, now=now)
+                report.retrying.append(key)
+        except OneOnOneError as exc:  # SendRejected and any other deliberate refusal
+            self._finish(key, "FAILED", error=str(exc))
+            self._log("mail.failed", {"key": key, "kind": kind, "error": str(exc)})
+            report.failed.append((key, str(exc)))
+        except Exception as exc:  # a bug: we cannot know whether the message went out
+            self._log("mail.bug", {"key": key, "error": repr(exc),
+                                   "traceback": traceback.format_exc()})
+            outcome = self._resolve_ambiguous(key, kind, ambiguous, now=now, why=repr(exc))
+            (report.dropped if outcome == "DROPPED" else report.retrying).append(key)
+        else:
+            self._finish(key, "SENT", provider_id=provider_id, sent_at=now)
+            self._log("mail.sent", {"key": key, "kind": kind, "provider_id": provider_id})
+            report.sent.append(key)
+
+    def _claim(self, key: str, sender: str, now: dt.datetime) -> bool:
+        # Committed before the send: a crash after this point is visible at the next start.
+        with self._conn:
+            cur = self._conn.execute(
+                "UPDATE outbox SET state = 'SENDING', sending_at = ?, attempts = attempts + 1 "
+                "WHERE key = ? AND state = 'PENDING'",
+                (_ts(now), key),
+            )
+            if cur.rowcount == 1:
+                self._conn.execute("INSERT INTO send_log VALUES (?, ?)", (sender, _ts(now)))
+        return cur.rowcount == 1
+
+    def _finish(self, key: str, state: str, *, error: str | None = None,
+                provider_id: str | None = None, sent_at: dt.datetime | None = None) -> None:
+        with self._conn:
+            self._conn.execute(
+                "UPDATE outbox SET state = ?, last_error = ?, provider_id = ?, sent_at = ? "
+                "WHERE key = ?",
+                (state, error, provider_id, _ts(sent_at) if sent_at else None, key),
+            )
+
+    def _requeue(self, key: str, *, not_before: dt.datetime, error: str,
+                 undo_attempt: bool = False, ambiguous: bool = False) -> None:
+        with self._conn:
+            self._conn.execute(
+                "UPDATE outbox SET state = 'PENDING', not_before = ?, last_error = ?, "
+                "attempts = attempts - ?, ambiguous = ambiguous + ? WHERE key = ?",
+                (_ts(not_before), error, int(undo_attempt), int(ambiguous), key),
+            )
+
+    def _retry_later(self, key: str, exc: Exception, *, now: dt.datetime) -> None:
+        (attempts,) = self._conn.execute(
+            "SELECT attempts FROM outbox WHERE key = ?", (key,)
+        ).fetchone()
+        exponent = min(max(attempts - 1, 0), 12)  # 1, 2, 4 … minutes, capped
+        delay = min(dt.timedelta(minutes=2**exponent), self.max_backoff)
+        self._requeue(key, not_before=now + delay, error=str(exc))
+        self._log("mail.retry", {"key": key, "in_seconds": delay.total_seconds(),
+                                 "error": str(exc)})
+
+    def _resolve_ambiguous(self, key: str, kind: str, ambiguous: int, *,
+                           now: dt.datetime, why: str) -> str:
+        if kind in AT_LEAST_ONCE and ambiguous == 0:
+            self._requeue(key, not_before=now, error=f"re-sent once after: {why}",
+                          ambiguous=True)
+            self._log("mail.resend_once", {"key": key, "kind": kind, "why": why})
+            return "PENDING"
+        self._finish(key, "DROPPED", error=f"{DROP_NOTE} ({why})")
+        self._log("mail.dropped", {"key": key, "kind": kind, "why": why, "note": DROP_NOTE})
+        return "DROPPED"
+
+    def _park(self, key: str, sender: str, reason: str, exc: Exception, *, now: dt.datetime,
+              report: DeliveryReport, parked: dict[str, dt.datetime]) -> None:
+        until = now + self.park_for
+        self._requeue(key, not_before=now, error=str(exc), undo_attempt=True)
+        with self._conn:
+            self._conn.execute(
+                "INSERT INTO parked_senders VALUES (?, ?, ?) ON CONFLICT (sender) "
+                "DO UPDATE SET until = excluded.until, reason = excluded.reason",
+                (sender, _ts(until), reason),
+            )
+        parked[sender] = until
+        report.parked.append(ParkedSender(sender, until, reason, str(exc)))
+        report.waiting += 1
+        self._log("mail.sender_parked", {"sender": sender, "until": _ts(until),
+                                         "reason": reason, "error": str(exc)})
+
+    # -- pacing -------------------------------------------------------------------------
+    def _parked(self, now: dt.datetime) -> dict[str, dt.datetime]:
+        rows = self._conn.execute(
+            "SELECT sender, until FROM parked_senders WHERE until > ?", (_ts(now),)
+        ).fetchall()
+        return {s: dt.datetime.fromisoformat(u) for s, u in rows}
+
+    def _sends_since(self, sender: str, since: dt.datetime) -> int:
+        (n,) = self._conn.execute(
+            "SELECT COUNT(*) FROM send_log WHERE sender = ? AND at > ?", (sender, _ts(since))
+        ).fetchone()
+        return int(n)
+
+    def _within_pace(self, sender: str, now: dt.datetime) -> bool:
+        minute = self._sends_since(sender, now - dt.timedelta(minutes=1))
+        if minute >= self.per_sender_per_minute:
+            return False
+        return self._sends_since(sender, now - dt.timedelta(hours=24)) < self.daily_budget
+
+    def _prune(self, now: dt.datetime) -> None:
+        with self._conn:
+            self._conn.execute(
+                "DELETE FROM send_log WHERE at <= ?", (_ts(now - dt.timedelta(hours=24)),)
+            )
+            self._conn.execute("DELETE FROM parked_senders WHERE until <= ?", (_ts(now),))
