@@ -277,6 +277,7 @@ def _length_problems(pair: Pair, duration_at: str, shorter_at: str | None) -> It
                     f"{format_duration(dt.timedelta(minutes=longest))})"
                 ),
             )
+            break  # one sentence is enough; the rep's hours are checked first
     shorter = pair.rebook.allow_shorter
     if shorter is not None and shorter > pair.duration:
         yield (

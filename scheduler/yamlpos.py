@@ -141,6 +141,9 @@ class _Walker:
     def _scalar(self, node: yaml.Node, path: str, line: int) -> Any:
         try:
             return self._loader.construct_object(node, deep=True)
+        except ValueError:
+            # an impossible date such as 2026-13-01: hand the text on for the schema to judge
+            return node.value
         except yaml.YAMLError as exc:
             self._issue(line, path, f"cannot read this value ({_problem_text(exc)})")
             return None
