@@ -164,7 +164,7 @@ class ObservabilityServer:
         self._server = server_class((self.host, self.port), handler)
         self.started = self.now()
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="observability", daemon=True
+            target=self._server.serve_forever, args=(0.1,), name="observability", daemon=True
         )
         self._thread.start()
         return int(self._server.server_address[1])

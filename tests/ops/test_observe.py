@@ -135,9 +135,7 @@ def test_healthz_is_ok_while_passes_are_fresh_and_503_when_stale(
     assert get(server + "/healthz")[0] == 200
 
 
-def test_healthz_gives_a_grace_period_before_the_first_pass(
-    server: str, clock: FixedClock
-) -> None:
+def test_healthz_gives_a_grace_period_before_the_first_pass(server: str, clock: FixedClock) -> None:
     status, _, body = get(server + "/healthz")
     assert (status, body) == (200, "starting: no pass yet\n")
     clock.advance(3 * POLL)
@@ -154,9 +152,7 @@ def test_extra_pages_are_served_and_unknown_paths_are_404(server: str) -> None:
 
 def test_the_server_refuses_to_bind_anything_but_loopback(metrics: Metrics) -> None:
     with pytest.raises(ValueError, match="loopback"):
-        ObservabilityServer(
-            metrics, host="0.0.0.0", port=0, poll_interval=POLL, now=lambda: START
-        )
+        ObservabilityServer(metrics, host="0.0.0.0", port=0, poll_interval=POLL, now=lambda: START)
 
 
 def test_the_server_listens_on_127_0_0_1(metrics: Metrics) -> None:
