@@ -39,6 +39,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX audit_pair ON audit (pair_key, at)",
         "CREATE TABLE notices (key TEXT PRIMARY KEY, at TEXT NOT NULL)",
     ),
+    (
+        # Occurrences the service moved: a move it made is never taken for a new bump.
+        """CREATE TABLE moves (
+            series_id TEXT NOT NULL, original_start TEXT NOT NULL, start TEXT NOT NULL,
+            end TEXT NOT NULL, at TEXT NOT NULL, reason TEXT NOT NULL,
+            PRIMARY KEY (series_id, original_start, at))""",
+        """CREATE TABLE manager_state (
+            owner TEXT PRIMARY KEY, busy_checked_at TEXT, parked_until TEXT, parked_reason TEXT)""",
+    ),
 )
 
 

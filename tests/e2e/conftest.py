@@ -1,0 +1,79 @@
+"""Fixtures for end-to-end tests: a sandbox over HTTP on 127.0.0.1 and configs written as YAML."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from integrations.sandbox import Sandbox, SandboxAdmin
+from integrations.wiring import Wired, wire
+from scheduler.config import parse_config
+from scheduler.model import Config
+
+BASE_YAML = """
+timezone: America/New_York
+calendar: {{provider: sandbox, poll_interval: 60s}}
+email: {{provider: outbox, outbox_dir: ./outbox}}
+state: ./state.db
+defaults:
+  cadence: weekly
+  duration: 45m
+  working_hours: "mon-fri 09:00-17:30"
+managers:
+  - name: Dana Whitfield
+    email: dana@example.com
+    timezone: America/New_York
+    reps:
+{reps}
+"""
+
+SAM = '      - {name: Sam Ortiz, email: sam@example.com, day: tuesday, time: "10:00", timezone: America/Los_Angeles}'
+PRIYA = '      - {name: Priya Raman, email: priya@example.com, day: wednesday, time: "11:00", timezone: Europe/London, working_hours: "mon-fri 08:00-18:00"}'
+
+
+@pytest.fixture
+def sandbox() -> Iterator[str]:
+    sb = Sandbox()
+    url = sb.start()
+    try:
+        yield url
+    finally:
+        sb.stop()
+
+
+@pytest.fixture
+def admin(sandbox: str) -> SandboxAdmin:
+    return SandboxAdmin(sandbox)
+
+
+@dataclasses.dataclass
+class Env:
+    tmp: Path
+    url: str
+
+    def config(self, *reps: str, extra: str = "") -> Config:
+        text = BASE_YAML.format(reps="\n".join(reps)) + textwrap.dedent(extra)
+        path = self.tmp / "config.yaml"
+        path.write_text(text)
+        cfg = parse_config(text, filename=str(path), base_dir=self.tmp)
+        return dataclasses.replace(cfg, source=path)
+
+    def wired(self, config: Config):  # a context manager
+        return wire(config, sandbox_url=self.url)
+
+    def run(self, config: Config, now: dt.datetime):
+        with self.wired(config) as wired:
+            return wired.runner.run_pass(now=now)
+
+
+@pytest.fixture
+def env(tmp_path: Path, sandbox: str) -> Env:
+    return Env(tmp_path, sandbox)
+
+
+__all__ = ["PRIYA", "SAM", "Env", "Wired"]

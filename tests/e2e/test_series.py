@@ -1,0 +1,215 @@
+"""Series enforcement end to end: the real Google client against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from integrations.runner import Runner
+from integrations.store import Store
+from integrations.wiring import wire
+from scheduler.series import TAG, series_id
+from tests.e2e.conftest import PRIYA, SAM
+
+NY = ZoneInfo("America/New_York")
+NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)  # Monday 10:00 New York
+WINDOW = ("2026-11-01T00:00:00Z", "2027-03-01T00:00:00Z")
+
+
+def ours(admin, user="dana@example.com"):
+    return [e for e in admin.list_events(user, privateExtendedProperty=f"{TAG}=series")]
+
+
+def instances(admin, user, event_id, lo="2026-10-01T00:00:00Z", hi="2027-01-15T00:00:00Z"):
+    return admin.instances(user, event_id, lo, hi)
+
+
+def local_starts(items):
+    return [dt.datetime.fromisoformat(i["start"]["dateTime"]).astimezone(NY) for i in items]
+
+
+def test_first_pass_creates_one_series_per_pair_and_invites_each_rep(env, admin):
+    report = env.run(env.config(SAM, PRIYA), NOW)
+    assert not report.failed
+    series = ours(admin)
+    assert len(series) == 2
+    sam = admin.get_event("sam@example.com", series_id("dana@example.com", "sam@example.com", 0))
+    assert sam is not None and sam["status"] == "confirmed"
+    me = [a for a in sam["attendees"] if a["email"] == "sam@example.com"][0]
+    assert me["responseStatus"] == "needsAction" and me.get("self") is True
+    first = local_starts(instances(admin, "sam@example.com", sam["id"]))[0]
+    assert (first.strftime("%a %H:%M"), first.date()) == ("Tue 10:00", dt.date(2026, 11, 24))
+
+
+def test_a_second_pass_right_away_sends_no_write_request(env, admin):
+    config = env.config(SAM, PRIYA)
+    env.run(config, NOW)
+    admin.reset_counts()
+    report = env.run(config, NOW + dt.timedelta(minutes=1))
+    assert report.outcomes == []
+    counts = admin.counts()
+    assert counts["writes"] == 0
+    assert counts["by_method"].get("calendar.events.list") == 1  # one incremental read
+
+
+def test_a_crash_between_insert_and_state_write_leaves_exactly_one_series(env, admin):
+    config = env.config(SAM)
+
+    class Crash(BaseException):
+        pass
+
+    with env.wired(config) as wired:
+        original = wired.store.put_event
+
+        def crash(*args, **kwargs):
+            raise Crash()
+
+        wired.store.put_event = crash  # the process dies right after Google accepted the insert
+        with pytest.raises(Crash):
+            wired.runner.run_pass(now=NOW)
+        wired.store.put_event = original
+    assert len(ours(admin)) == 1
+    env.run(config, NOW)
+    assert len(ours(admin)) == 1
+    (env.tmp / "state.db").unlink()  # even a lost database does not duplicate it
+    for suffix in ("-wal", "-shm"):
+        (env.tmp / f"state.db{suffix}").unlink(missing_ok=True)
+    report = env.run(config, NOW)
+    assert not report.failed
+    assert len(ours(admin)) == 1
+
+
+def test_a_deleted_series_comes_back_from_the_next_occurrence_and_the_manager_is_told(env, admin):
+    config = env.config(SAM)
+    env.run(config, NOW - dt.timedelta(days=14))
+    first_id = series_id("dana@example.com", "sam@example.com", 0)
+    admin.delete_event("dana@example.com", first_id)
+    report = env.run(config, NOW)
+    assert [o.action.verb for o in report.outcomes] == ["create-series"]
+    live = [e for e in ours(admin) if e["status"] == "confirmed"]
+    assert [e["id"] for e in live] == [series_id("dana@example.com", "sam@example.com", 1)]
+    assert local_starts(instances(admin, "dana@example.com", live[0]["id"]))[0].date() == (
+        dt.date(2026, 11, 24)
+    )
+    store = Store(env.tmp / "state.db")
+    alerts = [r for r in store.audit_rows() if r.action == "alert"]
+    store.close()
+    assert len(alerts) == 1 and "deleted" in alerts[0].reason
+    assert env.run(config, NOW + dt.timedelta(minutes=1)).outcomes == []
+
+
+def test_a_rep_removed_from_the_attendees_is_invited_again(env, admin):
+    config = env.config(SAM)
+    env.run(config, NOW)
+    ident = series_id("dana@example.com", "sam@example.com", 0)
+    admin.patch_event("dana@example.com", ident, {"attendees": [{"email": "dana@example.com"}]})
+    assert admin.get_event("sam@example.com", ident)["status"] == "cancelled"
+    report = env.run(config, NOW + dt.timedelta(minutes=1))
+    assert [o.action.verb for o in report.outcomes] == ["repair-series"]
+    assert admin.get_event("sam@example.com", ident)["status"] == "confirmed"
+
+
+def test_title_and_length_drift_are_repaired(env, admin):
+    config = env.config(SAM)
+    env.run(config, NOW)
+    ident = series_id("dana@example.com", "sam@example.com", 0)
+    ev = admin.get_event("dana@example.com", ident)
+    admin.patch_event("dana@example.com", ident, {
+        "summary": "chat",
+        "end": {"dateTime": "2026-11-24T10:15:00", "timeZone": "America/New_York"},
+    })
+    env.run(config, NOW + dt.timedelta(minutes=1))
+    fixed = admin.get_event("dana@example.com", ident)
+    assert fixed["summary"] == ev["summary"]
+    start = dt.datetime.fromisoformat(fixed["start"]["dateTime"])
+    end = dt.datetime.fromisoformat(fixed["end"]["dateTime"])
+    assert end - start == dt.timedelta(minutes=45)
+
+
+def test_a_new_time_in_the_yaml_applies_from_the_next_occurrence_and_the_past_is_untouched(
+    env, admin
+):
+    env.run(env.config(SAM), NOW - dt.timedelta(days=21))
+    old_id = series_id("dana@example.com", "sam@example.com", 0)
+    past_before = [i for i in instances(admin, "dana@example.com", old_id)
+                   if dt.datetime.fromisoformat(i["start"]["dateTime"]) < NOW]
+    moved = SAM.replace('"10:00"', '"14:00"')
+    report = env.run(env.config(moved), NOW)
+    assert [o.action.verb for o in report.outcomes] == ["end-series", "create-series"]
+    past_after = [i for i in instances(admin, "dana@example.com", old_id)]
+    assert past_after == past_before
+    new_id = series_id("dana@example.com", "sam@example.com", 1)
+    new_starts = local_starts(instances(admin, "sam@example.com", new_id))
+    assert new_starts[0] == dt.datetime(2026, 11, 24, 14, 0, tzinfo=NY)
+    assert env.run(env.config(moved), NOW + dt.timedelta(minutes=1)).outcomes == []
+
+
+def test_a_rep_removed_from_the_yaml_has_the_series_ended_never_deleted(env, admin):
+    env.run(env.config(SAM, PRIYA), NOW - dt.timedelta(days=14))
+    report = env.run(env.config(PRIYA), NOW)
+    assert [o.action.verb for o in report.outcomes] == ["end-series"]
+    ident = series_id("dana@example.com", "sam@example.com", 0)
+    ev = admin.get_event("dana@example.com", ident)
+    assert ev["status"] == "confirmed"
+    assert any("UNTIL=" in r for r in ev["recurrence"])
+    assert all(dt.datetime.fromisoformat(i["start"]["dateTime"]) < NOW
+               for i in instances(admin, "dana@example.com", ident))
+    assert len(instances(admin, "dana@example.com", ident)) == 2
+
+
+def test_a_weekly_series_stays_at_ten_new_york_time_through_the_november_dst_change(env, admin):
+    env.run(env.config(SAM), dt.datetime(2026, 10, 12, 15, 0, tzinfo=dt.UTC))
+    ident = series_id("dana@example.com", "sam@example.com", 0)
+    starts = local_starts(instances(admin, "dana@example.com", ident,
+                                    "2026-10-01T00:00:00Z", "2026-11-20T00:00:00Z"))
+    assert {s.strftime("%H:%M") for s in starts} == {"10:00"}
+    assert {s.utcoffset() for s in starts} == {dt.timedelta(hours=-4), dt.timedelta(hours=-5)}
+
+
+def test_an_existing_recurring_event_with_the_rep_is_adopted_not_duplicated(env, admin):
+    admin.insert_event("dana@example.com", {
+        "id": "humanmade001", "summary": "Dana / Sam",
+        "start": {"dateTime": "2026-11-03T10:00:00", "timeZone": "America/New_York"},
+        "end": {"dateTime": "2026-11-03T10:45:00", "timeZone": "America/New_York"},
+        "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=TU"],
+        "attendees": [{"email": "dana@example.com"}, {"email": "sam@example.com"}],
+    })
+    config = env.config(SAM)
+    report = env.run(config, NOW)
+    assert report.outcomes[0].action.verb == "adopt-series"
+    env.run(config, NOW + dt.timedelta(minutes=1))
+    recurring = [e for e in admin.list_events("dana@example.com") if e.get("recurrence")]
+    assert [e["id"] for e in recurring] == ["humanmade001"]
+
+
+def test_plan_lists_the_actions_and_changes_nothing(env, admin):
+    config = env.config(SAM, PRIYA)
+    with wire(config, sandbox_url=env.url) as wired:
+        report = wired.runner.run_pass(now=NOW, apply=False)
+    assert [o.action.verb for o in report.outcomes] == ["create-series", "create-series"]
+    assert all(o.action.reason for o in report.outcomes)
+    assert admin.counts()["writes"] == 0
+    assert ours(admin) == []
+
+
+def test_the_audit_trail_records_each_action_with_its_reason(env, admin):
+    env.run(env.config(SAM), NOW)
+    store = Store(env.tmp / "state.db")
+    rows = store.audit_rows()
+    store.close()
+    assert [(r.pair_key, r.action, r.result) for r in rows] == [
+        ("dana@example.com/sam@example.com", "create-series", "done")
+    ]
+    assert rows[0].reason == "no series exists for this pair"
+
+
+def test_one_managers_broken_pair_does_not_stop_the_others(env, admin):
+    config = env.config(SAM)
+    with wire(config, sandbox_url=env.url) as wired:
+        assert isinstance(wired.runner, Runner)
+        admin.add_fault(method="calendar.events.insert", status=400, reason="badRequest", times=1)
+        report = wired.runner.run_pass(now=NOW)
+    assert report.failed
+    assert env.run(config, NOW).outcomes[0].result == "done"
