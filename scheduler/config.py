@@ -9,6 +9,7 @@ translates every finding into a ``Problem``. It is pure: the caller reads the fi
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -40,25 +41,68 @@ def parse_config(text: str, *, filename: str, base_dir: Path) -> Config:
         raise ConfigError(filename, [Problem(filename, line, "", message)]) from None
     findings: list[Finding] = [(i.path, i.message) for i in loaded.issues]
     lines = {i.path: i.line for i in loaded.issues}
-    raw = None
+    raw, stand_ins = None, list[str]()
     try:
         raw = RawConfig.model_validate(loaded.data)
     except ValidationError as exc:
         taken = [i.path for i in loaded.issues]
         findings += [f for f in map(_translate, exc.errors()) if not _under_any(f[0], taken)]
+        raw, stand_ins = _without_broken_entries(loaded.data, exc)
     findings += _people_problems(loaded.data, loaded.line_of)
     config = None
     warnings: list[Finding] = []
     if raw is not None:
         resolution = resolve_config(raw, base_dir=base_dir, line_of=loaded.line_of)
-        findings += resolution.errors
+        findings += [f for f in resolution.errors if not _under_any(f[0], stand_ins)]
         warnings = resolution.warnings
-        config = resolution.config
+        config = None if stand_ins else resolution.config
     problems = _problems(filename, findings, loaded, lines)
     if problems or config is None:
         raise ConfigError(filename, problems)
     notes = tuple(str(p) for p in _problems(filename, warnings, loaded, {}))
     return replace(config, warnings=notes)
+
+
+def _stand_in(i: int, j: int | None) -> dict[str, Any]:
+    """A harmless entry that keeps list positions (and so paths and lines) of the others."""
+    if j is None:
+        return {"name": "-", "email": f"stand-in-{i}@invalid.example", "reps": []}
+    return {
+        "name": "-",
+        "email": f"stand-in-{i}-{j}@invalid.example",
+        "day": "monday",
+        "time": "00:00",
+        "duration": "1m",
+        "working_hours": "mon-sun 00:00-24:00",
+        "rebook": {"allow_shorter": None},
+    }
+
+
+def _without_broken_entries(data: Any, exc: ValidationError) -> tuple[RawConfig | None, list[str]]:
+    """The config with every broken manager or rep swapped for a stand-in, so the checks that
+    need resolved values still run for everyone else and all problems come back in one go.
+
+    Gives up (None) when a problem sits outside the managers list: it may touch everyone.
+    """
+    broken: set[tuple[int, int | None]] = set()
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        if len(loc) < 2 or loc[0] != "managers" or not isinstance(loc[1], int):
+            return None, []
+        rep = loc[3] if len(loc) >= 4 and loc[2] == "reps" and isinstance(loc[3], int) else None
+        broken.add((loc[1], rep))
+    patched = copy.deepcopy(data)
+    managers = patched["managers"]
+    for i, j in sorted(broken, key=lambda b: (b[0], b[1] is not None)):
+        if j is None:
+            managers[i] = _stand_in(i, None)
+        elif (i, None) not in broken and isinstance(managers[i].get("reps"), list):
+            managers[i]["reps"][j] = _stand_in(i, j)
+    paths = [f"managers[{i}]" + ("" if j is None else f".reps[{j}]") for i, j in broken]
+    try:
+        return RawConfig.model_validate(patched), paths
+    except ValidationError:
+        return None, []
 
 
 def config_json_schema() -> dict[str, Any]:

@@ -401,3 +401,31 @@ def test_config_error_text_lists_each_problem_with_file_and_line() -> None:
         "every N weeks (N 1..12)"
     )
     assert caught.value.exit_code == 78
+
+
+def test_problems_in_one_entry_do_not_hide_resolved_problems_elsewhere() -> None:
+    text = (
+        HEAD.replace("America/New_York", "America/New_Yrok")
+        + SAM
+        + "      - {name: Broken, email: b@example.com, day: someday, time: '10:00',"
+        " duration: 1h, rebook: {allow_shorter: 2h}}\n"
+        + "  - name: Luis Ortega\n    email: luis@example.com\n    reps:\n"
+        + "      - {name: Ava, email: ava@example.com, day: mon, time: '10:00', duration: 1h,"
+        " rebook: {allow_shorter: 2h}}\n"
+        + "      - {name: Bad, email: bad, day: mon, time: '10:00'}\n"
+    )
+    assert problems_of(text) == [
+        (
+            5,
+            "managers[0].timezone",
+            "'America/New_Yrok' is not an IANA time zone, e.g. America/Chicago "
+            "(did you mean 'America/New_York'?)",
+        ),
+        (8, "managers[0].reps[1].day", "'someday' is not a weekday (monday..sunday)"),
+        (
+            12,
+            "managers[1].reps[0].rebook.allow_shorter",
+            "2h is longer than the 1:1 itself (1h); use at most that, or null for never shorter",
+        ),
+        (13, "managers[1].reps[1].email", "'bad' is not an e-mail address (name@example.com)"),
+    ]
