@@ -31,6 +31,8 @@ from scheduler.series import TAG_GEN, TAG_REP, plan_series, series_id, tags
 log = logging.getLogger("oneonone")
 
 MAX_GENERATIONS = 50
+REVOKED_PARK = dt.timedelta(days=3650)  # until someone logs in again (``auth login`` unparks)
+LIMIT_PARK = dt.timedelta(hours=1)
 
 
 @dataclass
@@ -93,6 +95,10 @@ class Runner:
         report = PassReport(started=now)
         for manager in self.config.managers:
             owner = manager.person.email
+            parked = self.store.parked(owner, now)
+            if parked is not None:
+                report.manager_errors[owner] = f"parked: {parked}"
+                continue
             try:
                 actions = self.plan_manager(manager, now=now)
                 if not apply:
@@ -101,7 +107,13 @@ class Runner:
                 report.outcomes += self.apply(actions, now=now)
             except errors.AuthRevoked as exc:
                 report.manager_errors[owner] = str(exc)
-                self._tell(owner, f"auth-revoked:{owner}", str(exc), now=now)
+                self.store.park(owner, until=now + REVOKED_PARK, reason=str(exc))
+                if self.store.first_notice(f"auth-revoked:{owner}:{now:%Y%m%d}", now):
+                    self._tell(owner, f"auth-revoked:{owner}", str(exc), now=now)
+            except errors.UsageLimited as exc:
+                report.manager_errors[owner] = str(exc)
+                self.store.park(owner, until=now + LIMIT_PARK, reason=str(exc))
+                self._tell(owner, f"usage-limited:{owner}:{now:%Y%m%d%H}", str(exc), now=now)
             except errors.OneOnOneError as exc:
                 report.manager_errors[owner] = str(exc)
                 log.warning("manager %s: %s", owner, exc)
@@ -138,7 +150,7 @@ class Runner:
     def _apply_one(self, action: Action, *, now: dt.datetime) -> Outcome:
         try:
             return self._dispatch(action, now=now)
-        except errors.AuthRevoked:
+        except (errors.AuthRevoked, errors.UsageLimited):
             raise
         except errors.PreconditionFailed as exc:
             return Outcome(action, "skipped", f"changed meanwhile, next pass decides again: {exc}")

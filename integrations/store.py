@@ -294,3 +294,37 @@ class Store:
                 "INSERT OR IGNORE INTO notices (key, at) VALUES (?, ?)", (key, _iso(now))
             )
             return cur.rowcount == 1
+
+    # -- per-manager state ----------------------------------------------------------------
+    def park(self, owner: str, *, until: dt.datetime, reason: str) -> None:
+        """Stop acting for ``owner`` until ``until`` (a revoked login, a usage limit)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO manager_state (owner, parked_until, parked_reason) VALUES (?,?,?) "
+                "ON CONFLICT(owner) DO UPDATE SET parked_until=excluded.parked_until, "
+                "parked_reason=excluded.parked_reason",
+                (owner, _iso(until), reason),
+            )
+
+    def unpark(self, owner: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE manager_state SET parked_until=NULL, parked_reason=NULL WHERE owner=?",
+                (owner,),
+            )
+
+    def parked(self, owner: str, now: dt.datetime) -> str | None:
+        """The reason ``owner`` is parked at ``now``, or None."""
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT parked_until, parked_reason FROM manager_state WHERE owner=?", (owner,)
+            ).fetchone()
+        if row is None or row[0] is None or dt.datetime.fromisoformat(row[0]) <= now:
+            return None
+        return str(row[1])
+
+    def parked_count(self, now: dt.datetime) -> int:
+        with self.lock:
+            rows = self.conn.execute("SELECT parked_until FROM manager_state").fetchall()
+        return sum(1 for r in rows if r[0] and dt.datetime.fromisoformat(r[0]) > now)
+

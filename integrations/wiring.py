@@ -9,6 +9,7 @@ included.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from google.oauth2.credentials import Credentials
 
 from integrations.gcal import GoogleCalendar
 from integrations.google_client import SCOPES, ServicePool
-from integrations.runner import Runner
+from integrations.runner import PassReport, Runner
 from integrations.store import Store
 from scheduler.errors import CredentialsError
 from scheduler.model import Config
@@ -34,6 +35,10 @@ class Wired:
     runner: Runner
     sandbox_url: str | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def run_pass(self, *, now: dt.datetime, apply: bool = True) -> PassReport:
+        """One full pass: series, bumps and due emails for every manager."""
+        return self.runner.run_pass(now=now, apply=apply)
 
     def sandbox_counts(self) -> dict[str, Any] | None:
         if self.sandbox_url is None:
