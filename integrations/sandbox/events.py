@@ -1,0 +1,329 @@
+"""Event writes: insert, patch/update, delete and RSVP, with attendee copies kept in step.
+
+The organizer's calendar holds the source of truth; every attendee's calendar holds a copy
+with the same id, derived from it (their own ``self`` flag, their own private extended
+properties and reminders). Instances that were never modified are virtual: they are computed
+from the master on demand and become stored exceptions the first time they are written.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from integrations.sandbox import recurrence, validation
+from integrations.sandbox.errors import ApiError, bad_request, forbidden_for_non_organizer
+from integrations.sandbox.store import Row, Store
+
+_OWN_FIELDS = ("reminders", "colorId")
+_STATUSES = frozenset({"confirmed", "tentative", "cancelled"})
+
+
+def etag_for(seq: int) -> str:
+    return f'"{3_180_000_000_000_000 + seq}"'
+
+
+def attendee_emails(data: dict[str, Any]) -> set[str]:
+    return {str(a.get("email", "")).lower() for a in data.get("attendees") or []}
+
+
+def organizer_of(data: dict[str, Any]) -> str:
+    return str((data.get("organizer") or {}).get("email", ""))
+
+
+class Events:
+    """Mutations of events on behalf of a calendar's owner."""
+
+    def __init__(self, store: Store, now: Callable[[], dt.datetime]) -> None:
+        self.store = store
+        self.now = now
+        self.mutations: list[dict[str, Any]] = []
+
+    # -- lookup -------------------------------------------------------------------------
+    def resolve(self, cal: str, event_id: str) -> dict[str, Any] | None:
+        """The event as ``cal`` sees it: a stored row, or a never-written instance."""
+        row = self.store.get(cal, event_id)
+        if row is not None:
+            return row.data
+        master_id, sep, suffix = event_id.rpartition("_")
+        master = self.store.get(cal, master_id) if sep else None
+        if master is None or not master.data.get("recurrence"):
+            return None
+        occurrence = recurrence.occurrence_for(master.data, suffix)
+        if occurrence is None:
+            return None
+        return recurrence.make_instance(master.data, occurrence)
+
+    def get(self, cal: str, event_id: str) -> dict[str, Any]:
+        found = self.resolve(cal, event_id)
+        if found is None:
+            raise ApiError(404, "notFound", "Not Found")
+        return copy.deepcopy(found)
+
+    # -- writes -------------------------------------------------------------------------
+    def insert(
+        self, cal: str, body: dict[str, Any], send_updates: str | None = None
+    ) -> dict[str, Any]:
+        data = copy.deepcopy(body)
+        event_id = str(data.get("id") or _new_id())
+        validation.check_id(event_id)
+        if self.store.get(cal, event_id) is not None:
+            raise ApiError(409, "duplicate", "The requested identifier already exists.")
+        validation.check_times(data)
+        validation.check_event_type(data)
+        for key in validation.READ_ONLY:
+            data.pop(key, None)
+        stamp = recurrence.format_stamp(self.now())
+        data.update(
+            kind="calendar#event",
+            id=event_id,
+            created=stamp,
+            updated=stamp,
+            htmlLink=_html_link(event_id, cal),
+            iCalUID=f"{event_id}@google.com",
+            organizer={"email": cal, "self": True},
+            creator={"email": cal, "self": True},
+        )
+        data.setdefault("status", "confirmed")
+        data.setdefault("sequence", 0)
+        data.setdefault("eventType", "default")
+        data.setdefault("reminders", {"useDefault": True})
+        self._check_status(data)
+        data["attendees"] = validation.normalize_attendees(data.get("attendees"), cal)
+        if not data["attendees"]:
+            del data["attendees"]
+        self._save(cal, data, None)
+        self._record("insert", cal, event_id, send_updates)
+        return self.get(cal, event_id)
+
+    def modify(
+        self,
+        cal: str,
+        event_id: str,
+        body: dict[str, Any],
+        *,
+        replace: bool,
+        if_match: str | None = None,
+        send_updates: str | None = None,
+    ) -> dict[str, Any]:
+        current = self._current(cal, event_id, if_match)
+        proposed = self._proposed(current, body, replace)
+        if organizer_of(current) != cal:
+            self._attendee_modify(cal, current, proposed)
+        else:
+            self._organizer_modify(cal, current, proposed)
+        self._record("update" if replace else "patch", cal, event_id, send_updates)
+        return self.get(cal, event_id)
+
+    def delete(
+        self,
+        cal: str,
+        event_id: str,
+        *,
+        if_match: str | None = None,
+        send_updates: str | None = None,
+    ) -> None:
+        current = self._current(cal, event_id, if_match)
+        if current.get("status") == "cancelled":
+            raise ApiError(410, "deleted", "Resource has been deleted")
+        if organizer_of(current) != cal:
+            self.respond(cal, event_id, "declined")
+            self._hide(cal, event_id)
+        else:
+            cancelled = copy.deepcopy(current)
+            cancelled["status"] = "cancelled"
+            cancelled["updated"] = recurrence.format_stamp(self.now())
+            self._save(cal, cancelled, current)
+            if current.get("recurrence"):
+                self._cancel_exceptions(cal, event_id)
+        self._record("delete", cal, event_id, send_updates)
+
+    def respond(self, cal: str, event_id: str, status: str) -> dict[str, Any]:
+        """``cal`` answers the invitation; on an instance id this writes an exception."""
+        if status not in validation.RESPONSE_STATUSES:
+            raise bad_request("Invalid attendee response status.")
+        mine = self.get(cal, event_id)
+        organizer = organizer_of(mine)
+        source = self.resolve(organizer, event_id)
+        if source is None:
+            raise ApiError(404, "notFound", "Not Found")
+        updated = copy.deepcopy(source)
+        entries = [a for a in updated.get("attendees") or [] if a.get("email") == cal]
+        if not entries:
+            raise bad_request(f"{cal} is not an attendee of this event.")
+        entries[0]["responseStatus"] = status
+        updated["updated"] = recurrence.format_stamp(self.now())
+        self._save(organizer, updated, source)
+        return self.get(cal, event_id)
+
+    # -- internals ----------------------------------------------------------------------
+    def _current(self, cal: str, event_id: str, if_match: str | None) -> dict[str, Any]:
+        current = self.get(cal, event_id)
+        if if_match and if_match.strip() not in ("*", current.get("etag")):
+            raise ApiError(412, "conditionNotMet", "Precondition Failed")
+        return current
+
+    @staticmethod
+    def _proposed(current: dict[str, Any], body: dict[str, Any], replace: bool) -> dict[str, Any]:
+        proposed = copy.deepcopy(body) if replace else validation.merge(current, body)
+        for key in (*validation.READ_ONLY, "id", "eventType"):
+            proposed.pop(key, None)
+            if key in current:
+                proposed[key] = copy.deepcopy(current[key])
+        if current.get("recurringEventId"):
+            proposed.pop("recurrence", None)
+        return proposed
+
+    def _organizer_modify(self, cal: str, current: dict[str, Any], new: dict[str, Any]) -> None:
+        validation.check_times(new)
+        self._check_status(new)
+        new["attendees"] = validation.normalize_attendees(new.get("attendees"), cal)
+        if not new["attendees"]:
+            del new["attendees"]
+        if any(new.get(k) != current.get(k) for k in ("start", "end", "recurrence")):
+            new["sequence"] = int(current.get("sequence", 0)) + 1
+        new["updated"] = recurrence.format_stamp(self.now())
+        self._save(cal, new, current)
+
+    def _attendee_modify(self, cal: str, current: dict[str, Any], proposed: dict[str, Any]) -> None:
+        if _shared_view(current, cal) != _shared_view(proposed, cal):
+            raise forbidden_for_non_organizer()
+        wanted = _own_status(proposed, cal)
+        if wanted is not None and wanted != _own_status(current, cal):
+            self.respond(cal, current["id"], wanted)
+        mine = copy.deepcopy(self.resolve(cal, current["id"]) or current)
+        for key in _OWN_FIELDS:
+            mine.pop(key, None)
+            if key in proposed:
+                mine[key] = proposed[key]
+        private = (proposed.get("extendedProperties") or {}).get("private")
+        shared = (mine.get("extendedProperties") or {}).get("shared")
+        mine["extendedProperties"] = _ext(shared, private or {})
+        mine["updated"] = recurrence.format_stamp(self.now())
+        self._put(cal, mine, hidden=False)
+
+    def _save(self, organizer: str, data: dict[str, Any], old: dict[str, Any] | None) -> None:
+        """Store the organizer's version and bring every attendee copy in line with it."""
+        data["organizer"] = {"email": organizer, "self": True}
+        for entry in data.get("attendees") or []:
+            entry.pop("self", None)
+            if entry.get("email") == organizer:
+                entry["self"] = True
+        self._put(organizer, data, hidden=False)
+        current = attendee_emails(data) - {organizer}
+        for email in sorted(current):
+            existing = self.store.get(email, data["id"])
+            if existing is not None and organizer_of(existing.data) not in ("", organizer):
+                continue  # that address owns a different event with this id
+            copy_ = _derive(data, email, existing.data if existing else None)
+            hidden = existing.hidden if existing else False
+            if hidden:
+                copy_["status"] = "cancelled"
+            self._put(email, copy_, hidden=hidden)
+        removed = attendee_emails(old or {}) - current - {organizer}
+        for email in sorted(removed):
+            existing = self.store.get(email, data["id"])
+            if existing is not None and existing.data.get("status") != "cancelled":
+                gone = copy.deepcopy(existing.data)
+                gone["status"] = "cancelled"
+                self._put(email, gone, hidden=existing.hidden)
+
+    def _put(self, cal: str, data: dict[str, Any], *, hidden: bool) -> None:
+        seq = self.store.next_seq()
+        data["etag"] = etag_for(seq)
+        self.store.put(cal, data["id"], Row(data, seq, hidden))
+
+    def _hide(self, cal: str, event_id: str) -> None:
+        data = copy.deepcopy(self.resolve(cal, event_id) or {})
+        if data:
+            data["status"] = "cancelled"
+            self._put(cal, data, hidden=True)
+
+    def _cancel_exceptions(self, cal: str, master_id: str) -> None:
+        for row in list(self.store.rows(cal).values()):
+            data = row.data
+            if data.get("recurringEventId") == master_id and data.get("status") != "cancelled":
+                gone = copy.deepcopy(data)
+                gone["status"] = "cancelled"
+                self._save(cal, gone, data)
+
+    @staticmethod
+    def _check_status(data: dict[str, Any]) -> None:
+        if data.get("status", "confirmed") not in _STATUSES:
+            raise bad_request("Invalid event status.")
+
+    def _record(self, method: str, cal: str, event_id: str, send_updates: str | None) -> None:
+        self.mutations.append(
+            {
+                "method": f"calendar.events.{method}",
+                "calendarId": cal,
+                "eventId": event_id,
+                "sendUpdates": send_updates,
+            }
+        )
+        del self.mutations[:-10_000]
+
+
+def _derive(source: dict[str, Any], viewer: str, own: dict[str, Any] | None) -> dict[str, Any]:
+    """The attendee ``viewer``'s copy of the organizer's event."""
+    data = copy.deepcopy(source)
+    data["organizer"] = {"email": organizer_of(source)}
+    data["creator"] = {"email": organizer_of(source)}
+    for entry in data.get("attendees") or []:
+        entry.pop("self", None)
+        if entry.get("email") == viewer:
+            entry["self"] = True
+    own = own or {}
+    for key in _OWN_FIELDS:
+        data.pop(key, None)
+        if key in own:
+            data[key] = own[key]
+    data.setdefault("reminders", {"useDefault": True})
+    shared = (source.get("extendedProperties") or {}).get("shared")
+    private = (own.get("extendedProperties") or {}).get("private") or {}
+    data.pop("extendedProperties", None)
+    if shared is not None or private or "extendedProperties" in source:
+        data["extendedProperties"] = _ext(shared, private)
+    return data
+
+
+def _ext(shared: dict[str, Any] | None, private: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"private": private}
+    if shared is not None:
+        out["shared"] = shared
+    return out
+
+
+def _shared_view(data: dict[str, Any], viewer: str) -> dict[str, Any]:
+    view = copy.deepcopy(data)
+    for key in (*_OWN_FIELDS, *validation.READ_ONLY, "sequence", "id", "eventType"):
+        view.pop(key, None)
+    ext = view.pop("extendedProperties", None) or {}
+    if ext.get("shared"):
+        view["shared"] = ext["shared"]
+    for entry in view.get("attendees") or []:
+        entry.pop("self", None)
+        if entry.get("email") == viewer:
+            entry.pop("responseStatus", None)
+            entry.pop("comment", None)
+    return view
+
+
+def _own_status(data: dict[str, Any], viewer: str) -> str | None:
+    for entry in data.get("attendees") or []:
+        if entry.get("email") == viewer:
+            return str(entry.get("responseStatus", "needsAction"))
+    return None
+
+
+def _new_id() -> str:
+    return base64.b32hexencode(secrets.token_bytes(15)).decode().lower()
+
+
+def _html_link(event_id: str, cal: str) -> str:
+    eid = base64.urlsafe_b64encode(f"{event_id} {cal}".encode()).decode().rstrip("=")
+    return f"https://www.google.com/calendar/event?eid={eid}"

@@ -1,0 +1,115 @@
+"""The sandbox HTTP server: a threaded HTTP/1.1 keep-alive server that hands each request to
+the admin API, the batch splitter or the Google router.
+
+httplib2 silently re-sends a request (POSTs included) when a kept-alive connection drops, so
+the handler always answers and always sends Content-Length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import pathlib
+import threading
+from collections.abc import Callable
+
+from integrations.clock import SystemClock
+from integrations.sandbox import batch
+from integrations.sandbox.admin import AdminApi
+from integrations.sandbox.auth import Auth
+from integrations.sandbox.events import Events
+from integrations.sandbox.gmail import Gmail
+from integrations.sandbox.metering import Meter
+from integrations.sandbox.reads import Reads
+from integrations.sandbox.routes import GoogleApi
+from integrations.sandbox.store import Store
+from integrations.sandbox.wire import Request, Response
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        req = Request.from_target(self.command, self.path, dict(self.headers.items()), body)
+        try:
+            response = self.server.sandbox.handle(req)
+        except Exception as exc:  # a bug must still produce a reply, never a dropped socket
+            response = Response.of_json({"error": {"code": 500, "message": repr(exc)}}, 500)
+        self.send_response(response.status, response.reason)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: tests read the request log through the admin API instead."""
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    sandbox: Sandbox
+
+
+class Sandbox:
+    """A local emulator of Google Calendar v3, Gmail v1 send and the OAuth token endpoint."""
+
+    def __init__(
+        self,
+        state_path: pathlib.Path | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.now = now or SystemClock().now
+        self.lock = threading.RLock()
+        self.store = Store(state_path)
+        self.meter = Meter()
+        self.auth = Auth(self.store, self.now)
+        self.events = Events(self.store, self.now)
+        self.reads = Reads(self.store, self.now, self.meter.rng)
+        self.gmail = Gmail(self.store)
+        self.google = GoogleApi(
+            self.lock, self.auth, self.events, self.reads, self.gmail, self.meter
+        )
+        self.admin = AdminApi(
+            self.lock, self.store, self.auth, self.events, self.reads, self.gmail, self.meter,
+            lambda: self.url,
+        )  # fmt: skip
+        self.url = ""
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def handle(self, req: Request) -> Response:
+        if req.path.startswith("/_sandbox/"):
+            return self.admin.dispatch(req)
+        if req.path in batch.BATCH_PATHS and req.method == "POST":
+            response = batch.handle(req, self.google.dispatch)
+            with self.lock:
+                self.meter.record("batch", response.status, None, req.path)
+            return response
+        return self.google.dispatch(req)
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        server = _Server((host, port), _Handler)
+        server.sandbox = self
+        self._server = server
+        self.url = f"http://{host}:{server.server_address[1]}/"
+        self._thread = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        with self.lock:
+            self.store.close()
