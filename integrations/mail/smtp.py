@@ -27,12 +27,17 @@ from scheduler.errors import (
 from scheduler.ports import OutgoingEmail
 
 AMBIGUOUS = "ambiguous"
+# 530 "authentication/STARTTLS required", 534/538 "mechanism too weak / encryption needed",
+# 535 "bad credentials": a configuration problem for every message, not this message's fault.
+_CREDENTIAL_CODES = frozenset({530, 534, 535, 538})
 _LIMIT_WORDS = re.compile(r"limit|quota|too many|rate.?limit", re.IGNORECASE)
 
 
 def classify_reply(code: int, text: str, *, what: str) -> OneOnOneError:
     """The error for an SMTP reply: sending limit, temporary (4xx) or permanent (5xx)."""
     message = f"{what}: {code} {text}".strip()
+    if code in _CREDENTIAL_CODES:
+        return CredentialsError(f"{message}: check email.smtp (TLS, username, password)")
     if _LIMIT_WORDS.search(text):
         return UsageLimited(message, status=code, reason="sendingLimit")
     if 400 <= code < 500:
@@ -86,9 +91,10 @@ class SmtpMailer:
         mime = build_mime(message, date=self._date_fn(), domain=self._domain)
         data = mime_bytes(mime)
         rcpts = recipients(message)
+        password = self._password()
         smtp = self._connect()
         try:
-            self._login(smtp)
+            self._login(smtp, password)
             self._envelope(smtp, message.sender.email, rcpts)
             self._data(smtp, data)
         finally:
@@ -122,15 +128,20 @@ class SmtpMailer:
         except (smtplib.SMTPException, OSError) as exc:
             raise self._before_data(exc, "connecting") from exc
 
-    def _login(self, smtp: smtplib.SMTP) -> None:
+    def _password(self) -> str | None:
         if not self._username:
-            return
+            return None
         password = self._password_fn() if self._password_fn else None
         if not password:
             raise CredentialsError(
                 f"no SMTP password for {self._username}: store one in the keyring or the "
                 "environment"
             )
+        return password
+
+    def _login(self, smtp: smtplib.SMTP, password: str | None) -> None:
+        if not self._username or password is None:
+            return
         try:
             smtp.login(self._username, password)
         except smtplib.SMTPAuthenticationError as exc:
@@ -167,7 +178,7 @@ class SmtpMailer:
 
     def _data(self, smtp: smtplib.SMTP, data: bytes) -> None:
         try:
-            smtp.data(data)
+            code, reply = smtp.data(data)
         except smtplib.SMTPResponseException as exc:
             raise classify_reply(exc.smtp_code, _reply_text(exc.smtp_error), what="DATA") from exc
         except (smtplib.SMTPException, OSError) as exc:
@@ -175,6 +186,8 @@ class SmtpMailer:
             raise TransientError(
                 f"{self._where}: connection lost during DATA ({exc!r})", reason=AMBIGUOUS
             ) from exc
+        if code != 250:
+            raise classify_reply(code, _reply_text(reply), what=f"{self._where} DATA")
 
     def _before_data(self, exc: BaseException, phase: str) -> OneOnOneError:
         if isinstance(exc, smtplib.SMTPResponseException):

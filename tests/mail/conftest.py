@@ -49,6 +49,7 @@ class RecordingHandler:
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     rcpt_reply: dict[str, str] = field(default_factory=dict)
     data_reply: str | None = None
+    drop_after_data: bool = False
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: list[str]) -> str:
@@ -61,6 +62,8 @@ class RecordingHandler:
         if self.data_reply is not None:
             return self.data_reply
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        if self.drop_after_data:
+            server.transport.close()  # accepted, but the client never hears it
         return "250 Message accepted"
 
 
@@ -111,7 +114,7 @@ def password_checker(user: str, password: str) -> Callable[..., AuthResult]:
               and auth_data.password == password.encode())
         if ok:
             session.mechanisms_used = [*getattr(session, "mechanisms_used", []), mechanism]
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
     return authenticator
 
 
