@@ -141,12 +141,14 @@ class _Walker:
     def _scalar(self, node: yaml.Node, path: str, line: int) -> Any:
         try:
             return self._loader.construct_object(node, deep=True)
-        except ValueError:
-            # an impossible date such as 2026-13-01: hand the text on for the schema to judge
-            return node.value
         except yaml.YAMLError as exc:
             self._issue(line, path, f"cannot read this value ({_problem_text(exc)})")
             return None
+        except Exception:
+            # PyYAML's constructors fail in assorted ways on text they cannot convert (an
+            # impossible date such as 2026-13-01, ``!!int x``): hand the text on as written
+            # and let the schema say what was expected there.
+            return node.value
 
     def _issue(self, line: int, path: str, message: str) -> None:
         self._out.issues.append(YamlIssue(line, path, message))

@@ -6,9 +6,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduler.config import parse_config
 from scheduler.errors import ConfigError
+from scheduler.model import Config
 
 HEAD = """\
 timezone: America/Chicago
@@ -429,3 +432,32 @@ def test_problems_in_one_entry_do_not_hide_resolved_problems_elsewhere() -> None
         ),
         (13, "managers[1].reps[1].email", "'bad' is not an e-mail address (name@example.com)"),
     ]
+
+
+FUZZ_PIECES = [
+    *"ab:- \n\t{}[],'\"!&*#%@|>?~é",
+    *("timezone", "managers", "reps", ": ", "\n  - ", "<<", "2026-01-01", "10:00"),
+    *("!!binary", "!!set", "!!omap", "!!int", "!!timestamp", "!!python/name:os.system"),
+]
+YAMLISH = st.lists(st.sampled_from(FUZZ_PIECES), max_size=40).map("".join)
+
+
+def outcome_of(text: str) -> Config | ConfigError:
+    try:
+        return parse_config(text, filename="fuzz.yaml", base_dir=Path("/srv"))
+    except ConfigError as exc:
+        return exc
+
+
+@settings(max_examples=300, deadline=None)
+@given(YAMLISH)
+def test_any_text_gives_a_config_or_a_config_error_never_a_crash(text: str) -> None:
+    outcome = outcome_of(text)
+    if isinstance(outcome, ConfigError):
+        assert outcome.problems
+        assert all(p.file == "fuzz.yaml" for p in outcome.problems)
+
+
+def test_explicit_tag_that_cannot_convert_is_judged_as_text() -> None:
+    text = "timezone: America/Chicago\nholidays: [!!timestamp soon]\nmanagers: []\n"
+    assert problems_of(text) == [(2, "holidays[0]", "'soon' is not a date (YYYY-MM-DD)")]
