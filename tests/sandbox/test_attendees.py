@@ -1,0 +1,110 @@
+"""Attendee copies, RSVPs and what an attendee may change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from googleapiclient.errors import HttpError
+
+from integrations.sandbox import SandboxAdmin
+from tests.sandbox.conftest import DANA, LEE, SAM, timed
+from tests.sandbox.test_sync import full_sync
+
+SERIES = timed(
+    "2026-10-20",
+    "10:00",
+    "10:45",
+    id="pair000001",
+    summary="1:1 Dana/Sam",
+    recurrence=["RRULE:FREQ=WEEKLY"],
+    attendees=[{"email": DANA}, {"email": SAM}],
+    extendedProperties={"private": {"o3": "pair-1"}, "shared": {"kind": "1on1"}},
+)
+
+
+def test_attendee_gets_a_copy_with_own_status_and_own_private_properties(
+    calendar: Any, admin: SandboxAdmin
+) -> None:
+    calendar.events().insert(calendarId="primary", body=SERIES, sendUpdates="all").execute()
+    copy = admin.get_event(SAM, "pair000001")
+    assert copy is not None
+    me = [a for a in copy["attendees"] if a["email"] == SAM][0]
+    assert me == {"email": SAM, "responseStatus": "needsAction", "self": True}
+    assert copy["extendedProperties"] == {"private": {}, "shared": {"kind": "1on1"}}
+    assert copy["organizer"] == {"email": DANA}
+    assert admin.mutations()[-1]["sendUpdates"] == "all"
+
+
+def test_respond_on_an_instance_shows_up_as_an_exception_in_the_organizers_sync(
+    calendar: Any, admin: SandboxAdmin
+) -> None:
+    calendar.events().insert(calendarId="primary", body=SERIES).execute()
+    _, token = full_sync(calendar)
+    admin.respond(SAM, "pair000001_20261027T140000Z", "declined")
+    delta, _ = full_sync(calendar, syncToken=token)
+    assert [e["id"] for e in delta] == ["pair000001_20261027T140000Z"]
+    sam = [a for a in delta[0]["attendees"] if a["email"] == SAM][0]
+    assert sam["responseStatus"] == "declined"
+    assert delta[0]["recurringEventId"] == "pair000001"
+
+
+def test_removed_attendee_sees_the_copy_cancelled(service_for: Any, calendar: Any) -> None:
+    calendar.events().insert(calendarId="primary", body=SERIES).execute()
+    sam_calendar = service_for("calendar", SAM)
+    _, token = full_sync(sam_calendar)
+    calendar.events().patch(
+        calendarId="primary",
+        eventId="pair000001",
+        body={"attendees": [{"email": DANA}, {"email": LEE}]},
+    ).execute()
+    delta, _ = full_sync(sam_calendar, syncToken=token)
+    assert [(e["id"], e["status"]) for e in delta] == [("pair000001", "cancelled")]
+
+
+def test_attendee_cannot_change_shared_fields_but_can_decline(
+    service_for: Any, calendar: Any
+) -> None:
+    calendar.events().insert(calendarId="primary", body=SERIES).execute()
+    sam_calendar = service_for("calendar", SAM)
+    with pytest.raises(HttpError) as caught:
+        sam_calendar.events().patch(
+            calendarId="primary", eventId="pair000001", body={"summary": "mine"}
+        ).execute()
+    assert caught.value.error_details[0]["reason"] == "forbiddenForNonOrganizer"
+    mine = sam_calendar.events().get(calendarId="primary", eventId="pair000001").execute()
+    for attendee in mine["attendees"]:
+        if attendee["email"] == SAM:
+            attendee["responseStatus"] = "accepted"
+    sam_calendar.events().patch(
+        calendarId="primary",
+        eventId="pair000001",
+        body={"attendees": mine["attendees"], "extendedProperties": {"private": {"note": "x"}}},
+    ).execute()
+    organizer = calendar.events().get(calendarId="primary", eventId="pair000001").execute()
+    assert {a["email"]: a["responseStatus"] for a in organizer["attendees"]}[SAM] == "accepted"
+    assert organizer["extendedProperties"]["private"] == {"o3": "pair-1"}
+
+
+def test_organizer_delete_cancels_copies_and_attendee_delete_declines(
+    calendar: Any, service_for: Any, admin: SandboxAdmin
+) -> None:
+    calendar.events().insert(
+        calendarId="primary",
+        body=timed(
+            "2026-10-21",
+            "10:00",
+            "10:30",
+            id="meet000001",
+            attendees=[{"email": SAM}, {"email": LEE}],
+        ),
+    ).execute()
+    service_for("calendar", LEE).events().delete(
+        calendarId="primary", eventId="meet000001"
+    ).execute()
+    organizer = calendar.events().get(calendarId="primary", eventId="meet000001").execute()
+    assert {a["email"]: a["responseStatus"] for a in organizer["attendees"]}[LEE] == "declined"
+    assert organizer["status"] == "confirmed"
+    assert admin.get_event(LEE, "meet000001")["status"] == "cancelled"  # type: ignore[index]
+    calendar.events().delete(calendarId="primary", eventId="meet000001").execute()
+    assert admin.get_event(SAM, "meet000001")["status"] == "cancelled"  # type: ignore[index]
