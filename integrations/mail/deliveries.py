@@ -74,25 +74,48 @@ def _addr(a: Address | None) -> dict[str, str] | None:
 
 def to_payload(msg: OutgoingEmail) -> str:
     """The whole message as JSON (images base64), so a restart can send it unchanged."""
-    return json.dumps({
-        "key": msg.key, "kind": msg.kind, "sender": _addr(msg.sender),
-        "to": [_addr(a) for a in msg.to], "cc": [_addr(a) for a in msg.cc],
-        "reply_to": _addr(msg.reply_to), "subject": msg.subject, "text": msg.text,
-        "html": msg.html, "thread_key": msg.thread_key,
-        "images": [{"cid": i.cid, "subtype": i.subtype,
-                    "data": base64.b64encode(i.data).decode("ascii")} for i in msg.images],
-    }, ensure_ascii=False)
+    return json.dumps(
+        {
+            "key": msg.key,
+            "kind": msg.kind,
+            "sender": _addr(msg.sender),
+            "to": [_addr(a) for a in msg.to],
+            "cc": [_addr(a) for a in msg.cc],
+            "reply_to": _addr(msg.reply_to),
+            "subject": msg.subject,
+            "text": msg.text,
+            "html": msg.html,
+            "thread_key": msg.thread_key,
+            "images": [
+                {
+                    "cid": i.cid,
+                    "subtype": i.subtype,
+                    "data": base64.b64encode(i.data).decode("ascii"),
+                }
+                for i in msg.images
+            ],
+        },
+        ensure_ascii=False,
+    )
 
 
 def from_payload(payload: str) -> OutgoingEmail:
     d = json.loads(payload)
     return OutgoingEmail(
-        key=d["key"], kind=d["kind"], sender=Address(**d["sender"]),
-        to=tuple(Address(**a) for a in d["to"]), cc=tuple(Address(**a) for a in d["cc"]),
+        key=d["key"],
+        kind=d["kind"],
+        sender=Address(**d["sender"]),
+        to=tuple(Address(**a) for a in d["to"]),
+        cc=tuple(Address(**a) for a in d["cc"]),
         reply_to=Address(**d["reply_to"]) if d["reply_to"] else None,
-        subject=d["subject"], text=d["text"], html=d["html"], thread_key=d["thread_key"],
-        images=tuple(InlineImage(cid=i["cid"], subtype=i["subtype"],
-                                 data=base64.b64decode(i["data"])) for i in d["images"]),
+        subject=d["subject"],
+        text=d["text"],
+        html=d["html"],
+        thread_key=d["thread_key"],
+        images=tuple(
+            InlineImage(cid=i["cid"], subtype=i["subtype"], data=base64.b64decode(i["data"]))
+            for i in d["images"]
+        ),
     )
 
 
@@ -186,8 +209,10 @@ class Deliveries:
         return None if row is None else str(row[0])
 
     def rows(self, *, state: str | None = None, kind: str | None = None) -> list[DeliveryRow]:
-        sql = ("SELECT key, kind, sender, recipient, state, attempts, not_before, created_at, "
-               "sent_at, provider_id, thread_key, last_error FROM outbox WHERE 1 = 1")
+        sql = (
+            "SELECT key, kind, sender, recipient, state, attempts, not_before, created_at, "
+            "sent_at, provider_id, thread_key, last_error FROM outbox WHERE 1 = 1"
+        )
         args: list[str] = []
         if state is not None:
             sql, args = sql + " AND state = ?", [*args, state]
@@ -218,8 +243,16 @@ class Deliveries:
             cur = self._conn.execute(
                 "INSERT OR IGNORE INTO outbox (key, kind, sender, recipient, payload, state, "
                 "not_before, created_at, thread_key) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)",
-                (msg.key, msg.kind, msg.sender.email.lower(), recipient, to_payload(msg),
-                 _ts(not_before), _ts(now), msg.thread_key),
+                (
+                    msg.key,
+                    msg.kind,
+                    msg.sender.email.lower(),
+                    recipient,
+                    to_payload(msg),
+                    _ts(not_before),
+                    _ts(now),
+                    msg.thread_key,
+                ),
             )
         if cur.rowcount == 1:
             self._log("mail.queued", {"key": msg.key, "kind": msg.kind, "to": recipient})
@@ -255,14 +288,30 @@ class Deliveries:
             if not self._claim(key, sender, now):
                 continue  # another worker took it
             attempts += 1
-            self._send_one(key, kind, sender, from_payload(payload), ambiguous,
-                           now=now, report=report, parked=parked)
+            self._send_one(
+                key,
+                kind,
+                sender,
+                from_payload(payload),
+                ambiguous,
+                now=now,
+                report=report,
+                parked=parked,
+            )
         return report
 
     # -- one send -----------------------------------------------------------------------
     def _send_one(
-        self, key: str, kind: str, sender: str, msg: OutgoingEmail, ambiguous: int, *,
-        now: dt.datetime, report: DeliveryReport, parked: dict[str, dt.datetime],
+        self,
+        key: str,
+        kind: str,
+        sender: str,
+        msg: OutgoingEmail,
+        ambiguous: int,
+        *,
+        now: dt.datetime,
+        report: DeliveryReport,
+        parked: dict[str, dt.datetime],
     ) -> None:
         try:
             provider_id = self._mailer.send(msg)
@@ -282,8 +331,9 @@ class Deliveries:
             self._log("mail.failed", {"key": key, "kind": kind, "error": str(exc)})
             report.failed.append((key, str(exc)))
         except Exception as exc:  # a bug: we cannot know whether the message went out
-            self._log("mail.bug", {"key": key, "error": repr(exc),
-                                   "traceback": traceback.format_exc()})
+            self._log(
+                "mail.bug", {"key": key, "error": repr(exc), "traceback": traceback.format_exc()}
+            )
             outcome = self._resolve_ambiguous(key, kind, ambiguous, now=now, why=repr(exc))
             (report.dropped if outcome == "DROPPED" else report.retrying).append(key)
         else:
@@ -303,8 +353,15 @@ class Deliveries:
                 self._conn.execute("INSERT INTO send_log VALUES (?, ?)", (sender, _ts(now)))
         return cur.rowcount == 1
 
-    def _finish(self, key: str, state: str, *, error: str | None = None,
-                provider_id: str | None = None, sent_at: dt.datetime | None = None) -> None:
+    def _finish(
+        self,
+        key: str,
+        state: str,
+        *,
+        error: str | None = None,
+        provider_id: str | None = None,
+        sent_at: dt.datetime | None = None,
+    ) -> None:
         with self._conn:
             self._conn.execute(
                 "UPDATE outbox SET state = ?, last_error = ?, provider_id = ?, sent_at = ? "
@@ -312,8 +369,15 @@ class Deliveries:
                 (state, error, provider_id, _ts(sent_at) if sent_at else None, key),
             )
 
-    def _requeue(self, key: str, *, not_before: dt.datetime, error: str,
-                 undo_attempt: bool = False, ambiguous: bool = False) -> None:
+    def _requeue(
+        self,
+        key: str,
+        *,
+        not_before: dt.datetime,
+        error: str,
+        undo_attempt: bool = False,
+        ambiguous: bool = False,
+    ) -> None:
         with self._conn:
             self._conn.execute(
                 "UPDATE outbox SET state = 'PENDING', not_before = ?, last_error = ?, "
@@ -328,22 +392,32 @@ class Deliveries:
         exponent = min(max(attempts - 1, 0), 12)  # 1, 2, 4 … minutes, capped
         delay = min(dt.timedelta(minutes=2**exponent), self.max_backoff)
         self._requeue(key, not_before=now + delay, error=str(exc))
-        self._log("mail.retry", {"key": key, "in_seconds": delay.total_seconds(),
-                                 "error": str(exc)})
+        self._log(
+            "mail.retry", {"key": key, "in_seconds": delay.total_seconds(), "error": str(exc)}
+        )
 
-    def _resolve_ambiguous(self, key: str, kind: str, ambiguous: int, *,
-                           now: dt.datetime, why: str) -> str:
+    def _resolve_ambiguous(
+        self, key: str, kind: str, ambiguous: int, *, now: dt.datetime, why: str
+    ) -> str:
         if kind in AT_LEAST_ONCE and ambiguous == 0:
-            self._requeue(key, not_before=now, error=f"re-sent once after: {why}",
-                          ambiguous=True)
+            self._requeue(key, not_before=now, error=f"re-sent once after: {why}", ambiguous=True)
             self._log("mail.resend_once", {"key": key, "kind": kind, "why": why})
             return "PENDING"
         self._finish(key, "DROPPED", error=f"{DROP_NOTE} ({why})")
         self._log("mail.dropped", {"key": key, "kind": kind, "why": why, "note": DROP_NOTE})
         return "DROPPED"
 
-    def _park(self, key: str, sender: str, reason: str, exc: Exception, *, now: dt.datetime,
-              report: DeliveryReport, parked: dict[str, dt.datetime]) -> None:
+    def _park(
+        self,
+        key: str,
+        sender: str,
+        reason: str,
+        exc: Exception,
+        *,
+        now: dt.datetime,
+        report: DeliveryReport,
+        parked: dict[str, dt.datetime],
+    ) -> None:
         until = now + self.park_for
         self._requeue(key, not_before=now, error=str(exc), undo_attempt=True)
         with self._conn:
@@ -355,8 +429,10 @@ class Deliveries:
         parked[sender] = until
         report.parked.append(ParkedSender(sender, until, reason, str(exc)))
         report.waiting += 1
-        self._log("mail.sender_parked", {"sender": sender, "until": _ts(until),
-                                         "reason": reason, "error": str(exc)})
+        self._log(
+            "mail.sender_parked",
+            {"sender": sender, "until": _ts(until), "reason": reason, "error": str(exc)},
+        )
 
     # -- pacing -------------------------------------------------------------------------
     def _parked(self, now: dt.datetime) -> dict[str, dt.datetime]:

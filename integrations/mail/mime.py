@@ -81,9 +81,7 @@ def _checked_domain(domain: str) -> str:
     return domain
 
 
-def _set_headers(
-    out: EmailMessage, msg: OutgoingEmail, *, date: dt.datetime, domain: str
-) -> None:
+def _set_headers(out: EmailMessage, msg: OutgoingEmail, *, date: dt.datetime, domain: str) -> None:
     out["From"] = header_address(msg.sender)
     if msg.to:
         out["To"] = tuple(header_address(a) for a in msg.to)
@@ -111,8 +109,11 @@ def _add_images(out: EmailMessage, msg: OutgoingEmail) -> None:
         if not cid or any(ch in cid for ch in "<> "):
             raise ValueError(f"not a usable Content-ID: {image.cid!r}")
         html_part.add_related(
-            image.data, maintype="image", subtype=clean_text(image.subtype) or "png",
-            cid=f"<{cid}>", disposition="inline",
+            image.data,
+            maintype="image",
+            subtype=clean_text(image.subtype) or "png",
+            cid=f"<{cid}>",
+            disposition="inline",
         )
 
 

@@ -109,12 +109,17 @@ class SmtpMailer:
             smtp: smtplib.SMTP
             if self._ssl:
                 smtp = smtplib.SMTP_SSL(
-                    self.host, self.port, timeout=self._timeout,
-                    context=self._tls_context(), local_hostname=self._local_hostname,
+                    self.host,
+                    self.port,
+                    timeout=self._timeout,
+                    context=self._tls_context(),
+                    local_hostname=self._local_hostname,
                 )
             else:
                 smtp = smtplib.SMTP(
-                    self.host, self.port, timeout=self._timeout,
+                    self.host,
+                    self.port,
+                    timeout=self._timeout,
                     local_hostname=self._local_hostname,
                 )
             if self._starttls:

@@ -30,9 +30,15 @@ SERVICE = Address("oneonone@example.com", "1:1 keeper")
 
 def make_email(key: str = "prep:dana:sam:2026-03-10", **changes: Any) -> OutgoingEmail:
     base = OutgoingEmail(
-        key=key, kind="prep", sender=SERVICE, to=(SAM,), reply_to=DANA,
-        subject="Your 1:1 with Dana on Tuesday", text="Bring your topics.\n",
-        html="<p>Bring your topics.</p>", thread_key="occ:dana:sam:2026-03-10",
+        key=key,
+        kind="prep",
+        sender=SERVICE,
+        to=(SAM,),
+        reply_to=DANA,
+        subject="Your 1:1 with Dana on Tuesday",
+        text="Bring your topics.\n",
+        html="<p>Bring your topics.</p>",
+        thread_key="occ:dana:sam:2026-03-10",
     )
     return replace(base, **changes)
 
@@ -51,8 +57,9 @@ class RecordingHandler:
     data_reply: str | None = None
     drop_after_data: bool = False
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
         if address in self.rcpt_reply:
             return self.rcpt_reply[address]
         envelope.rcpt_tos.append(address)
@@ -86,21 +93,32 @@ def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([
-            x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False)
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     folder: Path = tmp_path_factory.mktemp("tls")
     cert_file, key_file = folder / "cert.pem", folder / "key.pem"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server.load_cert_chain(cert_file, key_file)
     client = ssl.create_default_context(cafile=str(cert_file))
@@ -108,13 +126,18 @@ def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
 
 
 def password_checker(user: str, password: str) -> Callable[..., AuthResult]:
-    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
-                      auth_data: Any) -> AuthResult:
-        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == user.encode()
-              and auth_data.password == password.encode())
+    def authenticator(
+        server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == user.encode()
+            and auth_data.password == password.encode()
+        )
         if ok:
             session.mechanisms_used = [*getattr(session, "mechanisms_used", []), mechanism]
         return AuthResult(success=ok, handled=False)
+
     return authenticator
 
 
@@ -133,8 +156,9 @@ def smtp_server() -> Iterator[Callable[..., SmtpServer]]:
     def start(**options: Any) -> SmtpServer:
         handler = RecordingHandler()
         port = free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port,
-                                server_hostname="localhost", **options)
+        controller = Controller(
+            handler, hostname="127.0.0.1", port=port, server_hostname="localhost", **options
+        )
         controller.start()
         started.append(controller)
         return SmtpServer(port=port, handler=handler, controller=controller)

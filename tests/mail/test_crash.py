@@ -54,8 +54,12 @@ def open_db(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def run_crashing(db: Path, mailer: Mailer, message: OutgoingEmail,
-                 log: Callable[[str, dict[str, Any]], None] | None = None) -> None:
+def run_crashing(
+    db: Path,
+    mailer: Mailer,
+    message: OutgoingEmail,
+    log: Callable[[str, dict[str, Any]], None] | None = None,
+) -> None:
     conn = open_db(db)
     try:
         deliveries = Deliveries(conn, mailer, log=log)
@@ -88,9 +92,13 @@ def test_crash_before_sending_is_committed_delivers_exactly_once_after_restart(
     deliveries = Deliveries(conn, OutboxMailer(folder, date_fn=clock.now))
     deliveries.enqueue(message, not_before=NOW, now=NOW)
     # The process dies on the write that would claim the row (PENDING → SENDING).
-    conn.set_authorizer(lambda action, table, *_: sqlite3.SQLITE_DENY
-                        if action == sqlite3.SQLITE_UPDATE and table == "outbox"
-                        else sqlite3.SQLITE_OK)
+    conn.set_authorizer(
+        lambda action, table, *_: (
+            sqlite3.SQLITE_DENY
+            if action == sqlite3.SQLITE_UPDATE and table == "outbox"
+            else sqlite3.SQLITE_OK
+        )
+    )
     with pytest.raises(sqlite3.DatabaseError):
         deliveries.deliver_due(now=NOW)
     conn.close()
@@ -108,8 +116,9 @@ def test_crash_inside_the_send_call_before_delivery_loses_only_at_most_once_kind
     message = make_email(key=f"{kind}:1", kind=kind)
     events: list[str] = []
     outbox = OutboxMailer(folder, date_fn=clock.now)
-    run_crashing(db, CrashingMailer(outbox, when="before"), message,
-                 log=lambda e, f: events.append(e))
+    run_crashing(
+        db, CrashingMailer(outbox, when="before"), message, log=lambda e, f: events.append(e)
+    )
     assert files_for(folder, message) == 0
     fresh, recovered = restart(db, outbox, at=NOW + dt.timedelta(minutes=2))
     assert recovered == [message.key]
@@ -177,12 +186,21 @@ def test_crash_after_sent_is_committed_never_resends(
 
 @pytest.mark.parametrize(("kind", "received"), [("prep", 1), ("recap", 2)])
 def test_crash_after_smtp_delivery_counts_at_a_real_server(
-    tmp_path: Path, clock: FixedClock, smtp_server: Callable[..., SmtpServer], kind: str,
+    tmp_path: Path,
+    clock: FixedClock,
+    smtp_server: Callable[..., SmtpServer],
+    kind: str,
     received: int,
 ) -> None:
     server = smtp_server()
-    smtp = SmtpMailer("127.0.0.1", server.port, starttls=False, date_fn=clock.now,
-                      local_hostname="localhost", timeout=5)
+    smtp = SmtpMailer(
+        "127.0.0.1",
+        server.port,
+        starttls=False,
+        date_fn=clock.now,
+        local_hostname="localhost",
+        timeout=5,
+    )
     db = tmp_path / "state.db"
     message = make_email(key=f"{kind}:1", kind=kind)
     run_crashing(db, CrashingMailer(smtp, when="after"), message)

@@ -106,7 +106,9 @@ def test_due_messages_are_sent_once_and_recorded_with_the_provider_id(
     assert later.sent == [msg(2).key]
     assert [m.key for m in mailer.sent] == [msg(1).key, msg(2).key]
     assert [(r.key, r.provider_id) for r in deliveries.sent()] == [
-        (msg(1).key, "id-1"), (msg(2).key, "id-2")]
+        (msg(1).key, "id-1"),
+        (msg(2).key, "id-2"),
+    ]
     assert deliveries.sent(kind="recap") == []
 
 
@@ -145,10 +147,13 @@ def test_a_permanent_rejection_fails_the_message_without_retrying(
 
 @pytest.mark.parametrize(
     "error",
-    [pytest.param(UsageLimited("daily limit", status=403, reason="dailyLimitExceeded"),
-                  id="usage-limit"),
-     pytest.param(AuthRevoked("invalid_grant"), id="auth-revoked"),
-     pytest.param(CredentialsError("535 bad password"), id="bad-credentials")],
+    [
+        pytest.param(
+            UsageLimited("daily limit", status=403, reason="dailyLimitExceeded"), id="usage-limit"
+        ),
+        pytest.param(AuthRevoked("invalid_grant"), id="auth-revoked"),
+        pytest.param(CredentialsError("535 bad password"), id="bad-credentials"),
+    ],
 )
 def test_a_limited_sender_is_parked_for_an_hour_while_other_senders_keep_going(
     conn: sqlite3.Connection, error: Exception

@@ -94,8 +94,12 @@ def test_line_breaks_in_names_or_subjects_cannot_inject_headers(field: str, brea
     msg = parse(raw)
     assert msg["Bcc"] is None
     assert b"\nBcc:" not in raw
-    recipients = [addr for _, addr in getaddresses(
-        [str(v) for k in ("To", "Cc", "Bcc") for v in msg.get_all(k, [])])]
+    recipients = [
+        addr
+        for _, addr in getaddresses(
+            [str(v) for k in ("To", "Cc", "Bcc") for v in msg.get_all(k, [])]
+        )
+    ]
     assert recipients == ["sam@example.com"]
 
 

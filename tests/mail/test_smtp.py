@@ -22,8 +22,9 @@ Start = Callable[..., SmtpServer]
 
 def mailer(port: int, clock: FixedClock, **options: Any) -> SmtpMailer:
     options.setdefault("starttls", False)
-    return SmtpMailer("127.0.0.1", port, date_fn=clock.now, local_hostname="localhost",
-                      timeout=5, **options)
+    return SmtpMailer(
+        "127.0.0.1", port, date_fn=clock.now, local_hostname="localhost", timeout=5, **options
+    )
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -84,17 +85,28 @@ def test_login_with_the_password_from_the_callback_over_starttls(
     smtp_server: Start, clock: FixedClock, tls: Tls, mechanism: str
 ) -> None:
     other = {"PLAIN": "LOGIN", "LOGIN": "PLAIN"}[mechanism]
-    server = smtp_server(tls_context=tls.server, require_starttls=True, auth_required=True,
-                         auth_require_tls=True, auth_exclude_mechanism=[other],
-                         authenticator=password_checker("keeper", "s3cret"))
+    server = smtp_server(
+        tls_context=tls.server,
+        require_starttls=True,
+        auth_required=True,
+        auth_require_tls=True,
+        auth_exclude_mechanism=[other],
+        authenticator=password_checker("keeper", "s3cret"),
+    )
     asked: list[str] = []
 
     def password() -> str:
         asked.append("keeper")
         return "s3cret"
 
-    mailer(server.port, clock, starttls=True, ssl_context=tls.client, username="keeper",
-           password_fn=password).send(make_email())
+    mailer(
+        server.port,
+        clock,
+        starttls=True,
+        ssl_context=tls.client,
+        username="keeper",
+        password_fn=password,
+    ).send(make_email())
     assert asked == ["keeper"]
     assert len(server.handler.received) == 1
 
@@ -102,11 +114,21 @@ def test_login_with_the_password_from_the_callback_over_starttls(
 def test_a_wrong_password_is_a_credentials_problem(
     smtp_server: Start, clock: FixedClock, tls: Tls
 ) -> None:
-    server = smtp_server(tls_context=tls.server, require_starttls=True, auth_required=True,
-                         authenticator=password_checker("keeper", "s3cret"))
+    server = smtp_server(
+        tls_context=tls.server,
+        require_starttls=True,
+        auth_required=True,
+        authenticator=password_checker("keeper", "s3cret"),
+    )
     with pytest.raises(CredentialsError, match="refused the login"):
-        mailer(server.port, clock, starttls=True, ssl_context=tls.client, username="keeper",
-               password_fn=lambda: "wrong").send(make_email())
+        mailer(
+            server.port,
+            clock,
+            starttls=True,
+            ssl_context=tls.client,
+            username="keeper",
+            password_fn=lambda: "wrong",
+        ).send(make_email())
     assert server.handler.received == []
 
 
@@ -117,9 +139,11 @@ def test_a_missing_password_is_reported_before_connecting_anywhere(clock: FixedC
 
 @pytest.mark.parametrize(
     ("reply", "error"),
-    [pytest.param("550 5.1.1 no such user", SendRejected, id="550-rejected"),
-     pytest.param("450 4.2.1 mailbox busy", TransientError, id="450-transient"),
-     pytest.param("452 4.5.3 too many recipients, daily limit", UsageLimited, id="452-limit")],
+    [
+        pytest.param("550 5.1.1 no such user", SendRejected, id="550-rejected"),
+        pytest.param("450 4.2.1 mailbox busy", TransientError, id="450-transient"),
+        pytest.param("452 4.5.3 too many recipients, daily limit", UsageLimited, id="452-limit"),
+    ],
 )
 def test_refused_recipients_map_to_the_right_error(
     smtp_server: Start, clock: FixedClock, reply: str, error: type[Exception]
@@ -143,9 +167,11 @@ def test_one_refused_recipient_does_not_stop_the_others(
 
 @pytest.mark.parametrize(
     ("reply", "error"),
-    [pytest.param("554 5.7.1 message rejected as spam", SendRejected, id="554"),
-     pytest.param("550 5.4.5 Daily user sending quota exceeded", UsageLimited, id="550-quota"),
-     pytest.param("421 4.7.0 Try again later", TransientError, id="421")],
+    [
+        pytest.param("554 5.7.1 message rejected as spam", SendRejected, id="554"),
+        pytest.param("550 5.4.5 Daily user sending quota exceeded", UsageLimited, id="550-quota"),
+        pytest.param("421 4.7.0 Try again later", TransientError, id="421"),
+    ],
 )
 def test_a_refused_message_body_maps_to_the_right_error(
     smtp_server: Start, clock: FixedClock, reply: str, error: type[Exception]
