@@ -63,6 +63,7 @@ class ServicePool:
         self._local = threading.local()
         self._creds: dict[str, Credentials] = {}
         self._lock = threading.Lock()
+        self._built: list[Any] = []
 
     def credentials(self, user: str) -> Credentials:
         with self._lock:
@@ -83,7 +84,17 @@ class ServicePool:
             cache[key] = build_service(
                 api, version, credentials=self.credentials(user), root_url=self._root_url
             )
+            with self._lock:
+                self._built.append(cache[key])
         return cache[key]
+
+    def close(self) -> None:
+        """Close every connection the pool opened (services of all threads)."""
+        with self._lock:
+            built, self._built = self._built, []
+        for service in built:
+            service.close()
+        self._local = threading.local()
 
     def calendar(self, user: str) -> Any:
         return self._get(user, "calendar", "v3")

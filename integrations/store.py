@@ -327,4 +327,3 @@ class Store:
         with self.lock:
             rows = self.conn.execute("SELECT parked_until FROM manager_state").fetchall()
         return sum(1 for r in rows if r[0] and dt.datetime.fromisoformat(r[0]) > now)
-

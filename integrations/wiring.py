@@ -127,6 +127,7 @@ def wire(config: Config, *, sandbox_url: str | None = None) -> Iterator[Wired]:
         else:
             credentials_for = google_credentials(config)
         pool = ServicePool(credentials_for, root_url=root_url)
+        closers.append(pool.close)
         calendar = GoogleCalendar(pool.calendar)
         runner = Runner(config, calendar, store)
         yield Wired(config, store, pool, calendar, runner, sandbox_url, closers)
