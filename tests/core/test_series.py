@@ -50,12 +50,14 @@ def test_a_changed_time_ends_the_old_series_before_its_next_occurrence_and_start
     old = event_for(create.spec)
     actions = plan_series(manager(), [pair(time="14:00")], [old], now=NOW)
     end, new = actions
-    assert isinstance(end, EndSeries) and isinstance(new, CreateSeries)
+    assert isinstance(end, EndSeries)
+    assert isinstance(new, CreateSeries)
     next_old = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/New_York"))
     assert end.until == next_old.astimezone(dt.UTC) - dt.timedelta(seconds=1)
     assert any("UNTIL=20261124T145959Z" in line for line in end.recurrence)
     assert new.spec.first_start_local == dt.datetime(2026, 11, 24, 14, 0)
-    assert new.gen == 1 and new.spec.event_id != old.id
+    assert new.gen == 1
+    assert new.spec.event_id != old.id
 
 
 def test_a_changed_time_on_the_day_of_a_held_meeting_starts_the_new_series_next_week():
@@ -101,7 +103,9 @@ def test_a_series_deleted_by_someone_is_recreated_under_the_next_generation_with
     deleted = replace(event_for(create.spec), status="cancelled")
     [action] = plan_series(manager(), [pair()], [deleted], now=NOW)
     assert isinstance(action, CreateSeries)
-    assert action.gen == 1 and action.alert and "deleted" in action.alert
+    assert action.gen == 1
+    assert action.alert
+    assert "deleted" in action.alert
     assert action.spec.first_start_local == dt.datetime(2026, 11, 24, 10, 0)
 
 
@@ -125,7 +129,8 @@ def test_drift_in_title_or_length_is_repaired(change, field):
     [create] = plan_series(manager(), [pair()], [], now=NOW)
     ev = replace(event_for(create.spec), **change)
     [action] = plan_series(manager(), [pair()], [ev], now=NOW)
-    assert isinstance(action, RepairSeries) and field in action.changes
+    assert isinstance(action, RepairSeries)
+    assert field in action.changes
 
 
 def test_a_series_moved_by_a_person_to_another_time_is_respected_and_told_once():
@@ -133,7 +138,8 @@ def test_a_series_moved_by_a_person_to_another_time_is_respected_and_told_once()
     ev = event_for(create.spec)
     moved = replace(ev, start=ev.start + dt.timedelta(hours=1), end=ev.end + dt.timedelta(hours=1))
     [action] = plan_series(manager(), [pair()], [moved], now=NOW)
-    assert isinstance(action, Notice) and "left as the person set it" in action.reason
+    assert isinstance(action, Notice)
+    assert "left as the person set it" in action.reason
 
 
 def test_an_existing_recurring_event_with_just_the_manager_and_rep_is_adopted():
@@ -148,7 +154,8 @@ def test_an_existing_recurring_event_with_just_the_manager_and_rep_is_adopted():
         attendees=(Attendee("dana@example.com", "accepted"), Attendee("sam@example.com")),
     )
     [action] = plan_series(manager(), [pair()], [theirs], now=NOW)
-    assert isinstance(action, AdoptSeries) and action.event_id == "humanmade1"
+    assert isinstance(action, AdoptSeries)
+    assert action.event_id == "humanmade1"
     adopted = replace(theirs, private=dict(action.tags))
     assert [type(a) for a in plan_series(manager(), [pair()], [adopted], now=NOW)] == [
         RepairSeries  # the title differs from the configured one
