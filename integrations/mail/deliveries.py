@@ -14,16 +14,24 @@ credentials, and backs off transient failures exponentially. Times are passed in
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import sqlite3
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from integrations.mail.mime import build_mime
+from integrations.mail.records import (
+    SCHEMA,
+    DeliveryReport,
+    DeliveryRow,
+    ParkedSender,
+    SqliteThreads,
+    ensure_schema,
+    from_payload,
+    to_payload,
+)
+from integrations.mail.records import ts as _ts
 from scheduler.errors import (
     AuthRevoked,
     CredentialsError,
@@ -31,153 +39,25 @@ from scheduler.errors import (
     TransientError,
     UsageLimited,
 )
-from scheduler.ports import Address, InlineImage, Mailer, OutgoingEmail
+from scheduler.ports import Mailer, OutgoingEmail
 
-SCHEMA: tuple[str, ...] = (
-    """CREATE TABLE IF NOT EXISTS outbox (
-        key TEXT PRIMARY KEY, kind TEXT NOT NULL, sender TEXT NOT NULL,
-        recipient TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0, ambiguous INTEGER NOT NULL DEFAULT 0,
-        not_before TEXT NOT NULL, created_at TEXT NOT NULL, sending_at TEXT, sent_at TEXT,
-        provider_id TEXT, thread_key TEXT, last_error TEXT)""",
-    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, not_before)",
-    """CREATE TABLE IF NOT EXISTS threads (
-        sender TEXT NOT NULL, thread_key TEXT NOT NULL, provider_thread_id TEXT NOT NULL,
-        PRIMARY KEY (sender, thread_key))""",
-    """CREATE TABLE IF NOT EXISTS parked_senders (
-        sender TEXT PRIMARY KEY, until TEXT NOT NULL, reason TEXT NOT NULL)""",
-    "CREATE TABLE IF NOT EXISTS send_log (sender TEXT NOT NULL, at TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS send_log_by_sender ON send_log (sender, at)",
-)
+__all__ = [
+    "AT_LEAST_ONCE",
+    "SCHEMA",
+    "Deliveries",
+    "DeliveryReport",
+    "DeliveryRow",
+    "ParkedSender",
+    "SqliteThreads",
+    "ensure_schema",
+    "from_payload",
+    "to_payload",
+]
 
 AT_LEAST_ONCE = frozenset({"recap", "alert"})
 AMBIGUOUS = "ambiguous"
 DROP_NOTE = "may or may not have been delivered; not re-sent so nobody gets it twice"
 Log = Callable[[str, dict[str, Any]], None]
-
-
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    with conn:
-        for statement in SCHEMA:
-            conn.execute(statement)
-
-
-def _ts(when: dt.datetime) -> str:
-    if when.tzinfo is None:
-        raise ValueError("deliveries need aware datetimes")
-    return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
-def _addr(a: Address | None) -> dict[str, str] | None:
-    return None if a is None else {"email": a.email, "name": a.name}
-
-
-def to_payload(msg: OutgoingEmail) -> str:
-    """The whole message as JSON (images base64), so a restart can send it unchanged."""
-    return json.dumps(
-        {
-            "key": msg.key,
-            "kind": msg.kind,
-            "sender": _addr(msg.sender),
-            "to": [_addr(a) for a in msg.to],
-            "cc": [_addr(a) for a in msg.cc],
-            "reply_to": _addr(msg.reply_to),
-            "subject": msg.subject,
-            "text": msg.text,
-            "html": msg.html,
-            "thread_key": msg.thread_key,
-            "images": [
-                {
-                    "cid": i.cid,
-                    "subtype": i.subtype,
-                    "data": base64.b64encode(i.data).decode("ascii"),
-                }
-                for i in msg.images
-            ],
-        },
-        ensure_ascii=False,
-    )
-
-
-def from_payload(payload: str) -> OutgoingEmail:
-    d = json.loads(payload)
-    return OutgoingEmail(
-        key=d["key"],
-        kind=d["kind"],
-        sender=Address(**d["sender"]),
-        to=tuple(Address(**a) for a in d["to"]),
-        cc=tuple(Address(**a) for a in d["cc"]),
-        reply_to=Address(**d["reply_to"]) if d["reply_to"] else None,
-        subject=d["subject"],
-        text=d["text"],
-        html=d["html"],
-        thread_key=d["thread_key"],
-        images=tuple(
-            InlineImage(cid=i["cid"], subtype=i["subtype"], data=base64.b64decode(i["data"]))
-            for i in d["images"]
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class DeliveryRow:
-    key: str
-    kind: str
-    sender: str
-    recipient: str
-    state: str
-    attempts: int
-    not_before: str
-    created_at: str
-    sent_at: str | None
-    provider_id: str | None
-    thread_key: str | None
-    last_error: str | None
-
-
-@dataclass(frozen=True)
-class ParkedSender:
-    sender: str
-    until: dt.datetime
-    reason: str  # "usage limit" | "credentials"
-    error: str
-
-
-@dataclass
-class DeliveryReport:
-    sent: list[str] = field(default_factory=list)
-    retrying: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    dropped: list[str] = field(default_factory=list)
-    parked: list[ParkedSender] = field(default_factory=list)  # newly parked: alert once
-    waiting: int = 0  # due rows held back by pacing, the daily budget or a parked sender
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.parked and not self.dropped
-
-
-class SqliteThreads:
-    """The ``ThreadStore`` of ``GmailMailer``, kept in the ``threads`` table."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-        ensure_schema(conn)
-
-    def get(self, sender: str, thread_key: str) -> str | None:
-        row = self._conn.execute(
-            "SELECT provider_thread_id FROM threads WHERE sender = ? AND thread_key = ?",
-            (sender.lower(), thread_key),
-        ).fetchone()
-        return None if row is None else str(row[0])
-
-    def put(self, sender: str, thread_key: str, thread_id: str) -> None:
-        with self._conn:
-            self._conn.execute(
-                "INSERT INTO threads VALUES (?, ?, ?) ON CONFLICT (sender, thread_key) "
-                "DO UPDATE SET provider_thread_id = excluded.provider_thread_id",
-                (sender.lower(), thread_key, thread_id),
-            )
 
 
 class Deliveries:
