@@ -166,6 +166,8 @@ def test_a_limited_sender_is_parked_for_an_hour_while_other_senders_keep_going(
     report = deliveries.deliver_due(now=NOW)
     assert [p.sender for p in report.parked] == [DANA.email]
     assert report.parked[0].until == NOW + dt.timedelta(hours=1)
+    assert deliveries.parked_until("Dana@Example.com", now=NOW) == NOW + dt.timedelta(hours=1)
+    assert deliveries.parked_until(OTHER.email, now=NOW) is None
     assert report.sent == [msg(9, sender=OTHER).key]
     assert report.waiting == 3
     assert mailer.calls == 2  # one try for Dana, one send for Lee: no loop
