@@ -29,7 +29,7 @@ def test_attendee_gets_a_copy_with_own_status_and_own_private_properties(
     calendar.events().insert(calendarId="primary", body=SERIES, sendUpdates="all").execute()
     copy = admin.get_event(SAM, "pair000001")
     assert copy is not None
-    me = [a for a in copy["attendees"] if a["email"] == SAM][0]
+    me = next(a for a in copy["attendees"] if a["email"] == SAM)
     assert me == {"email": SAM, "responseStatus": "needsAction", "self": True}
     assert copy["extendedProperties"] == {"private": {}, "shared": {"kind": "1on1"}}
     assert copy["organizer"] == {"email": DANA}
@@ -44,7 +44,7 @@ def test_respond_on_an_instance_shows_up_as_an_exception_in_the_organizers_sync(
     admin.respond(SAM, "pair000001_20261027T140000Z", "declined")
     delta, _ = full_sync(calendar, syncToken=token)
     assert [e["id"] for e in delta] == ["pair000001_20261027T140000Z"]
-    sam = [a for a in delta[0]["attendees"] if a["email"] == SAM][0]
+    sam = next(a for a in delta[0]["attendees"] if a["email"] == SAM)
     assert sam["responseStatus"] == "declined"
     assert delta[0]["recurringEventId"] == "pair000001"
 

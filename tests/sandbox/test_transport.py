@@ -1,0 +1,130 @@
+"""Batch, tokens, scopes, faults and counts, all through the real client stack."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from google.auth.exceptions import RefreshError
+from googleapiclient.errors import HttpError
+from googleapiclient.http import BatchHttpRequest
+
+from integrations.clock import FixedClock
+from integrations.sandbox import Sandbox, SandboxAdmin
+from tests.sandbox.conftest import DANA, build_service, credentials_for, timed
+
+
+def test_batch_of_120_inserts_reports_per_part_conflicts_to_the_callback(
+    sandbox: Sandbox, calendar: Any, admin: SandboxAdmin
+) -> None:
+    admin.insert_event(DANA, timed("2026-10-21", "08:00", "08:30", id="batch00007"))
+    # A batch refreshes stale credentials on a private Http it never closes: refresh first.
+    calendar.events().list(calendarId="primary").execute()
+    admin.reset_counts()
+    results: dict[str, Any] = {}
+
+    def callback(request_id: str, response: Any, exception: Exception | None) -> None:
+        results[request_id] = exception or response
+
+    for chunk in range(2):
+        batch = BatchHttpRequest(callback=callback, batch_uri=sandbox.url + "batch/calendar/v3")
+        for n in range(chunk * 60, chunk * 60 + 60):
+            body = timed("2026-10-21", "09:00", "09:30", id=f"batch{n:05d}")
+            batch.add(calendar.events().insert(calendarId="primary", body=body), request_id=f"r{n}")
+        batch.execute()
+    assert len(results) == 120
+    failed = {k: v for k, v in results.items() if isinstance(v, Exception)}
+    assert list(failed) == ["r7"]
+    assert isinstance(failed["r7"], HttpError)
+    assert failed["r7"].status_code == 409
+    assert results["r8"]["id"] == "batch00008"
+    counts = admin.counts()
+    assert counts["by_method"]["calendar.events.insert"] == 120
+    assert counts["by_method"]["batch"] == 2
+    assert counts["by_status"]["409"] == 1
+    assert counts["writes"] == 120
+
+
+def test_revoked_refresh_token_raises_refresh_error(sandbox: Sandbox, admin: SandboxAdmin) -> None:
+    creds = credentials_for(admin, DANA)
+    service = build_service("calendar", sandbox.url, creds)
+    service.events().list(calendarId="primary").execute()
+    admin.revoke_tokens(DANA)
+    # The access token now gets a 401; the client refreshes, and the refresh is refused.
+    with pytest.raises(RefreshError, match="invalid_grant"):
+        service.events().list(calendarId="primary").execute()
+    service.close()
+
+
+def test_expired_access_token_is_refreshed_transparently(
+    sandbox: Sandbox, admin: SandboxAdmin, clock: FixedClock
+) -> None:
+    creds = credentials_for(admin, DANA)
+    service = build_service("calendar", sandbox.url, creds)
+    service.events().list(calendarId="primary").execute()
+    first = creds.token
+    clock.advance(dt.timedelta(hours=2))
+    service.events().list(calendarId="primary").execute()
+    assert creds.token != first
+    assert admin.counts()["by_method"]["oauth2.token"] == 2
+    service.close()
+
+
+def test_wrong_client_secret_is_refused(sandbox: Sandbox, admin: SandboxAdmin) -> None:
+    creds = credentials_for(admin, DANA)
+    creds._client_secret = "nope"
+    service = build_service("calendar", sandbox.url, creds)
+    with pytest.raises(RefreshError, match="invalid_client"):
+        service.events().list(calendarId="primary").execute()
+    service.close()
+
+
+def test_missing_scope_is_403_insufficient_permissions(service_for: Any) -> None:
+    readonly = service_for("calendar", DANA, ["calendar.readonly"])
+    readonly.events().list(calendarId="primary").execute()
+    with pytest.raises(HttpError) as caught:
+        readonly.events().insert(calendarId="primary", body=timed("2026-10-21", "09:00", "09:30")).execute()
+    assert caught.value.status_code == 403
+    assert caught.value.error_details[0]["reason"] == "insufficientPermissions"
+
+
+def test_injected_503s_are_retried_by_the_client_and_counted(calendar: Any, admin: SandboxAdmin) -> None:
+    calendar.events().list(calendarId="primary").execute()
+    admin.reset_counts()
+    admin.add_fault(method="calendar.events.insert", status=503, reason="backendError", times=2)
+    body = timed("2026-10-21", "09:00", "09:30", id="again00001")
+    event = calendar.events().insert(calendarId="primary", body=body).execute(num_retries=3)
+    assert event["id"] == "again00001"
+    counts = admin.counts()
+    assert counts["by_method"] == {"calendar.events.insert": 3}
+    assert counts["by_status"] == {"503": 2, "200": 1}
+    assert counts["by_user"] == {DANA: 1}
+    assert [r["status"] for r in admin.requests(3)] == [503, 503, 200]
+
+
+def test_rate_faults_are_deterministic_for_a_seed(calendar: Any, admin: SandboxAdmin) -> None:
+    def run() -> list[int]:
+        admin.clear_faults()
+        admin.add_fault(method="calendar.events.list", status=429, reason="rateLimitExceeded", rate=0.5, seed=7)
+        statuses = []
+        for _ in range(12):
+            try:
+                calendar.events().list(calendarId="primary").execute()
+                statuses.append(200)
+            except HttpError as error:
+                statuses.append(error.status_code)
+        return statuses
+
+    first = run()
+    assert first == run()
+    assert 200 in first
+    assert 429 in first
+
+
+def test_token_endpoint_faults_are_retried_by_google_auth(sandbox: Sandbox, admin: SandboxAdmin) -> None:
+    admin.add_fault(method="oauth2.token", status=503, reason="temporarily_unavailable", times=1)
+    service = build_service("calendar", sandbox.url, credentials_for(admin, DANA))
+    service.events().list(calendarId="primary").execute()
+    assert admin.counts()["by_status"]["503"] == 1
+    service.close()
