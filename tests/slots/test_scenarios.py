@@ -210,3 +210,28 @@ def test_next_business_day_reuses_the_request_busy_time_without_a_callback() -> 
     decision = find_next_business_day(req, now=EARLY)
     assert decision.day == dt.date(2026, 11, 25)
     assert decision.slot == (ny("10:00", "2026-11-25"), ny("10:45", "2026-11-25"))
+
+
+def test_rep_a_calendar_day_behind_is_met_during_their_own_monday() -> None:
+    kiritimati, pago = "Pacific/Kiritimati", "Pacific/Pago_Pago"
+    req = request(
+        manager=person("Dana", kiritimati),
+        rep=person("Sam", pago),
+        original_start=at(DAY, "09:00", kiritimati),
+    )
+    decision = find_slot(req, now=EARLY - dt.timedelta(days=2))
+    assert decision.slot is not None
+    assert local(decision.slot[0], kiritimati) == "2026-11-24 10:00"
+    assert local(decision.slot[0], pago) == "2026-11-23 09:00"
+
+
+def test_rep_whose_date_is_a_sunday_has_no_time_on_the_managers_monday() -> None:
+    kiritimati, pago = "Pacific/Kiritimati", "Pacific/Pago_Pago"
+    req = request(
+        manager=person("Dana", kiritimati),
+        rep=person("Sam", pago),
+        original_start=at("2026-11-23", "09:00", kiritimati),
+    )
+    decision = find_slot(req, now=EARLY - dt.timedelta(days=2))
+    assert decision.slot is None
+    assert "do not overlap on Mon 23 Nov" in decision.reason
