@@ -1,0 +1,1 @@
+"""Tests of recaps: notes parsing, recap timing, the action-item ledger and recap emails."""
