@@ -8,14 +8,14 @@ be valid when checked instant by instant on the wall clocks of both people.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduler.model import Person, WorkingHours
-from scheduler.slots import SlotDecision, SlotRequest, find_slot
+from scheduler.slots import SlotDecision, SlotRequest, find_next_business_day, find_slot
 
 ZONES = (
     "Pacific/Kiritimati",
@@ -231,3 +231,14 @@ def test_candidates_are_ranked_nearest_first_then_earliest(case: Case) -> None:
         keys = [(dt.timedelta(0), c.distance, c.start) for c in ranked]
     assert keys == sorted(keys)
     assert all(c.shorter == decision.shorter for c in ranked)
+
+
+@settings(deadline=None, max_examples=60)
+@given(cases(), st.integers(1, 4))
+def test_next_business_day_answers_are_valid_on_a_later_day(case: Case, max_days: int) -> None:
+    decision = find_next_business_day(case.req, now=case.now, max_days=max_days)
+    first = case.req.day or case.req.original_start.astimezone(case.req.manager.zone).date()
+    assert first < decision.day <= first + dt.timedelta(days=max_days)
+    if decision.slot is not None:
+        assert decision.day not in case.req.holidays
+        assert_valid(Case(replace(case.req, day=decision.day), case.now), decision)

@@ -235,3 +235,15 @@ def test_rep_whose_date_is_a_sunday_has_no_time_on_the_managers_monday() -> None
     decision = find_slot(req, now=EARLY - dt.timedelta(days=2))
     assert decision.slot is None
     assert "do not overlap on Mon 23 Nov" in decision.reason
+
+
+def test_next_business_day_keeps_the_wall_clock_time_across_a_dst_change() -> None:
+    friday = request(
+        original_start=ny("10:00", "2026-10-30"),
+        busy_manager=((ny("08:00", "2026-10-30"), ny("18:00", "2026-10-30")),),
+    )
+    decision = find_next_business_day(friday, now=EARLY - dt.timedelta(days=30), busy_for_day=None)
+    assert decision.day == dt.date(2026, 11, 2)
+    assert decision.slot is not None
+    assert local(decision.slot[0], NY) == "2026-11-02 10:00"
+    assert decision.candidates[0].distance == dt.timedelta(0)
