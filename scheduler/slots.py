@@ -244,7 +244,9 @@ def _full_reason(req: SlotRequest, best: Candidate, target: dt.datetime) -> str:
     )
     both = f"{req.manager.name} and {req.rep.name}"
     if best.distance == dt.timedelta(0):
-        return f"{when} is the original time and is free for {both}."
+        same = target == req.original_start
+        kept = "is the original time" if same else "keeps the original time of day"
+        return f"{when} {kept} and is free for {both}."
     side = "after" if best.start > target else "before"
     return (
         f"{when} is the nearest time {both} are both free, "

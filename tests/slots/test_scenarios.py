@@ -247,3 +247,4 @@ def test_next_business_day_keeps_the_wall_clock_time_across_a_dst_change() -> No
     assert decision.slot is not None
     assert local(decision.slot[0], NY) == "2026-11-02 10:00"
     assert decision.candidates[0].distance == dt.timedelta(0)
+    assert "keeps the original time of day" in decision.reason
