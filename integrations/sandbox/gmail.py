@@ -21,6 +21,7 @@ from integrations.sandbox.store import Store
 
 _PREFIX_RE = re.compile(r"^\s*((re|fwd?|aw|wg)\s*:\s*)+", re.IGNORECASE)
 _ID_BASE = 0x18C0_0000_0000_0000
+_BLANK_RE = re.compile(rb"\r?\n\r?\n")
 
 
 def _normal_subject(subject: str) -> str:
@@ -37,20 +38,21 @@ def decode_raw(raw: str) -> bytes:
 
 def raw_from_upload(content_type: str, body: bytes) -> tuple[bytes, str | None]:
     """The RFC 822 bytes and threadId of a ``multipart/related`` media upload."""
-    head = f"Content-Type: {content_type}\r\n\r\n".encode()
-    message = email.message_from_bytes(head + body, policy=email.policy.compat32)
-    if not message.is_multipart():
+    holder = email.message.Message()
+    holder["Content-Type"] = content_type
+    boundary = holder.get_param("boundary")
+    if not isinstance(boundary, str):
         return body, None
-    parts = message.get_payload()
-    assert isinstance(parts, list)
     meta: dict[str, Any] = {}
     raw = b""
-    for part in parts:
-        if not isinstance(part, email.message.Message):
+    for chunk in body.split(b"--" + boundary.encode())[1:]:
+        if chunk.startswith(b"--"):
+            break
+        pieces = _BLANK_RE.split(chunk.lstrip(b"\r\n"), maxsplit=1)
+        if len(pieces) < 2:
             continue
-        decoded = part.get_payload(decode=True)
-        payload = decoded if isinstance(decoded, bytes) else str(part.get_payload()).encode()
-        if part.get_content_type() == "application/json":
+        payload = pieces[1].removesuffix(b"\r\n").removesuffix(b"\n")
+        if b"application/json" in pieces[0].lower():
             meta = json.loads(payload or b"{}")
         else:
             raw = payload

@@ -99,7 +99,9 @@ class Sandbox:
         server.sandbox = self
         self._server = server
         self.url = f"http://{host}:{server.server_address[1]}/"
-        self._thread = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="sandbox", daemon=True
+        )
         self._thread.start()
         return self.url
 

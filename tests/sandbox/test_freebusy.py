@@ -25,7 +25,9 @@ def test_busy_merges_overlaps_and_skips_transparent_declined_and_working_locatio
     admin.insert_event(SAM, timed("2026-10-21", "09:30", "10:30"))
     admin.insert_event(SAM, timed("2026-10-21", "12:00", "13:00", transparency="transparent"))
     admin.insert_event(SAM, timed("2026-10-21", "14:00", "15:00", eventType="workingLocation"))
-    admin.insert_event(DANA, timed("2026-10-21", "16:00", "17:00", id="declined01", attendees=[{"email": SAM}]))
+    admin.insert_event(
+        DANA, timed("2026-10-21", "16:00", "17:00", id="declined01", attendees=[{"email": SAM}])
+    )
     admin.respond(SAM, "declined01", "declined")
     admin.insert_event(SAM, timed("2026-10-21", "23:30", "23:59"))
     busy = query(calendar, SAM)[SAM]["busy"]
@@ -38,7 +40,9 @@ def test_busy_merges_overlaps_and_skips_transparent_declined_and_working_locatio
     ]
 
 
-def test_recurring_instances_are_busy_and_clipped_to_the_window(calendar: Any, admin: SandboxAdmin) -> None:
+def test_recurring_instances_are_busy_and_clipped_to_the_window(
+    calendar: Any, admin: SandboxAdmin
+) -> None:
     admin.insert_event(SAM, timed("2026-10-14", "23:00", "23:59", recurrence=["RRULE:FREQ=WEEKLY"]))
     window = {"timeMin": "2026-10-21T23:30:00-04:00", "timeMax": "2026-10-22T00:00:00-04:00"}
     assert query(calendar, SAM, window=window)[SAM]["busy"] == [
@@ -56,7 +60,11 @@ def test_freebusy_error_switch_and_too_many_calendars(calendar: Any, admin: Sand
 
 def test_freebusy_needs_an_offset_and_its_own_scope(calendar: Any, service_for: Any) -> None:
     with pytest.raises(HttpError) as naive:
-        query(calendar, SAM, window={"timeMin": "2026-10-21T00:00:00", "timeMax": "2026-10-22T00:00:00Z"})
+        query(
+            calendar,
+            SAM,
+            window={"timeMin": "2026-10-21T00:00:00", "timeMax": "2026-10-22T00:00:00Z"},
+        )
     assert naive.value.status_code == 400
     events_only = service_for("calendar", DANA, ["calendar.events"])
     with pytest.raises(HttpError) as scope:

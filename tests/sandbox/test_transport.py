@@ -84,12 +84,16 @@ def test_missing_scope_is_403_insufficient_permissions(service_for: Any) -> None
     readonly = service_for("calendar", DANA, ["calendar.readonly"])
     readonly.events().list(calendarId="primary").execute()
     with pytest.raises(HttpError) as caught:
-        readonly.events().insert(calendarId="primary", body=timed("2026-10-21", "09:00", "09:30")).execute()
+        readonly.events().insert(
+            calendarId="primary", body=timed("2026-10-21", "09:00", "09:30")
+        ).execute()
     assert caught.value.status_code == 403
     assert caught.value.error_details[0]["reason"] == "insufficientPermissions"
 
 
-def test_injected_503s_are_retried_by_the_client_and_counted(calendar: Any, admin: SandboxAdmin) -> None:
+def test_injected_503s_are_retried_by_the_client_and_counted(
+    calendar: Any, admin: SandboxAdmin
+) -> None:
     calendar.events().list(calendarId="primary").execute()
     admin.reset_counts()
     admin.add_fault(method="calendar.events.insert", status=503, reason="backendError", times=2)
@@ -106,7 +110,9 @@ def test_injected_503s_are_retried_by_the_client_and_counted(calendar: Any, admi
 def test_rate_faults_are_deterministic_for_a_seed(calendar: Any, admin: SandboxAdmin) -> None:
     def run() -> list[int]:
         admin.clear_faults()
-        admin.add_fault(method="calendar.events.list", status=429, reason="rateLimitExceeded", rate=0.5, seed=7)
+        admin.add_fault(
+            method="calendar.events.list", status=429, reason="rateLimitExceeded", rate=0.5, seed=7
+        )
         statuses = []
         for _ in range(12):
             try:
@@ -122,7 +128,9 @@ def test_rate_faults_are_deterministic_for_a_seed(calendar: Any, admin: SandboxA
     assert 429 in first
 
 
-def test_token_endpoint_faults_are_retried_by_google_auth(sandbox: Sandbox, admin: SandboxAdmin) -> None:
+def test_token_endpoint_faults_are_retried_by_google_auth(
+    sandbox: Sandbox, admin: SandboxAdmin
+) -> None:
     admin.add_fault(method="oauth2.token", status=503, reason="temporarily_unavailable", times=1)
     service = build_service("calendar", sandbox.url, credentials_for(admin, DANA))
     service.events().list(calendarId="primary").execute()
