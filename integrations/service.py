@@ -1,0 +1,469 @@
+"""``oneonone run``: the unattended service around the reconcile pass.
+
+The pass is level-triggered (see ``integrations.runner``), so the service's only jobs are to
+wake it often enough, never run two at once, survive whatever a pass throws, and be safe to
+operate: SIGHUP reloads the config (a bad file keeps the last good one), SIGTERM stops cleanly,
+a lock file keeps a second process off the same state, and ``/metrics`` + ``/healthz`` say how
+it is doing.
+
+APScheduler 3 only *wakes* the service: an interval job (with jitter) and one-off ``date`` jobs
+set a flag that one worker thread acts on. A late, missed or doubled wake-up therefore costs at
+most one extra pass, and a slow pass never piles up threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from google.auth.exceptions import RefreshError
+from googleapiclient.errors import HttpError
+
+from integrations.clock import SystemClock
+from integrations.observe import Metrics, ObservabilityServer, setup_logging
+from integrations.retry import http_status
+from integrations.runner import PassReport
+from integrations.store import Store
+from integrations.wiring import Wired, wire
+from scheduler.errors import ConfigError, UserError
+from scheduler.model import Config
+from scheduler.ports import Clock
+
+log = logging.getLogger("oneonone.service")
+
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+STOP_TIMEOUT = 8.0  # seconds a pass in flight may take to finish after SIGTERM (exit ≤ 10 s)
+POLL_JOB = "poll"
+
+WireFn = Callable[..., AbstractContextManager[Wired]]
+
+
+def jitter_for(interval: dt.timedelta) -> float:
+    """About 10 % of the interval, capped at 10 s: spreads many services without slowing one."""
+    return min(10.0, interval.total_seconds() / 10)
+
+
+class StateLock:
+    """An exclusive ``flock`` on ``<state>.lock``: one service per state database.
+
+    APScheduler 3 has no interprocess synchronisation, and two reconcilers on one state would
+    race each other, so a second ``oneonone run`` refuses to start. The kernel drops the lock
+    when the process dies, even by ``kill -9``, so a stale file never blocks a restart.
+    """
+
+    def __init__(self, state: Path) -> None:
+        self.path = state.with_name(state.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise UserError(
+                f"another 'oneonone run' (pid {holder}) is already serving the state in "
+                f"{self.path.with_suffix('')}; stop it first (only one service may run per "
+                "state file)"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def holder(self) -> int | None:
+        """The pid of the running service holding the lock, or None if nobody holds it."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                text = os.read(fd, 32).decode("ascii", "replace").strip()
+                return int(text) if text.isdigit() else -1
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return None
+        finally:
+            os.close(fd)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.close(self._fd)  # closing drops the flock; the file stays (unlinking races)
+            self._fd = None
+
+
+class Service:
+    """The running service: scheduler, worker thread, current config and wired parts."""
+
+    def __init__(
+        self,
+        config_path: str | Path,
+        config: Config,
+        *,
+        clock: Clock | None = None,
+        sandbox_url: str | None = None,
+        wire_fn: WireFn = wire,
+    ) -> None:
+        self.config_path = Path(config_path)
+        self.config = config
+        self.clock: Clock = clock or SystemClock()
+        self.sandbox_url = sandbox_url
+        self.metrics = Metrics()
+        self.lock = StateLock(Path(config.state))
+        self.server: ObservabilityServer | None = None
+        self.metrics_port: int | None = None
+        self.scheduler = BackgroundScheduler(
+            jobstores={"default": MemoryJobStore()},
+            executors={"default": ThreadPoolExecutor(2)},
+            job_defaults=dict(JOB_DEFAULTS),
+            timezone=dt.UTC,
+        )
+        self._wire_fn = wire_fn
+        self._wired: Wired | None = None
+        self._exit: contextlib.ExitStack | None = None
+        self._pending: Config | None = None
+        self._pending_lock = threading.Lock()
+        self._pass_lock = threading.Lock()  # never two passes at once
+        self._wake = threading.Condition()
+        self._wanted = False
+        self._stopping = threading.Event()
+        self._worker: threading.Thread | None = None
+        self._parked: set[str] = set()
+        self.passes = 0  # passes finished, good or bad (for tests and logs)
+        self.last_report: PassReport | None = None
+
+    # -- life cycle --------------------------------------------------------------------------
+    def start(self) -> None:
+        """Take the state lock, serve metrics, start waking; the first pass runs right away."""
+        self.lock.acquire()
+        try:
+            self._start_server()
+            self.scheduler.add_job(
+                self.wake, self._interval(self.config), id=POLL_JOB, name="poll calendars"
+            )
+            self.scheduler.start()
+            self._worker = threading.Thread(target=self._work, name="reconcile", daemon=True)
+            self._worker.start()
+        except BaseException:
+            self._stop_server()
+            self.lock.release()
+            raise
+        log.info(
+            "serving %d managers, %d pairs; a pass every %ss",
+            len(self.config.managers),
+            len(self.config.pairs),
+            int(self.config.calendar.poll_interval.total_seconds()),
+        )
+        self.wake()
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> bool:
+        """Stop waking, let a pass in flight finish (up to ``timeout``), close everything.
+
+        Returns False when a pass was still running at the deadline: its thread is a daemon, so
+        the process can still exit; SQLite's journal keeps the state consistent.
+        """
+        self._stopping.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        with self._wake:
+            self._wake.notify_all()
+        finished = True
+        if self._worker is not None:
+            self._worker.join(timeout)
+            finished = not self._worker.is_alive()
+        if finished:
+            self._drop_wired()
+        else:
+            log.warning("a pass was still running after %.0fs; exiting without it", timeout)
+        self._stop_server()
+        self.lock.release()
+        log.info("stopped")
+        return finished
+
+    def wake(self) -> None:
+        """Ask for a pass as soon as the worker is free; repeated wake-ups merge into one."""
+        with self._wake:
+            self._wanted = True
+            self._wake.notify_all()
+
+    def wake_at(self, moment: dt.datetime) -> str:
+        """Schedule a one-off wake-up at ``moment`` (aware); returns the job id."""
+        if moment.tzinfo is None:
+            raise ValueError("wake_at needs an aware datetime")
+        job = self.scheduler.add_job(self.wake, DateTrigger(run_date=moment, timezone=dt.UTC))
+        return str(job.id)
+
+    def _work(self) -> None:
+        while True:
+            with self._wake:
+                while not self._wanted and not self._stopping.is_set():
+                    self._wake.wait()
+                if self._stopping.is_set():
+                    return
+                self._wanted = False
+            self.run_pass_now()
+
+    @staticmethod
+    def _interval(config: Config) -> IntervalTrigger:
+        poll = config.calendar.poll_interval
+        return IntervalTrigger(
+            seconds=poll.total_seconds(), jitter=jitter_for(poll), timezone=dt.UTC
+        )
+
+    # -- one pass ----------------------------------------------------------------------------
+    def run_pass_now(self) -> PassReport | None:
+        """One pass under the lock; any exception is logged, counted as a failed pass, survived."""
+        with self._pass_lock:
+            now = self.clock.now()
+            began = time.monotonic()
+            try:
+                wired = self._ensure_wired()
+                report = wired.run_pass(now=now)
+                ok = self._judge(report, wired.store, now)
+            except Exception:
+                log.exception("the pass failed; the next wake-up tries again")
+                self._drop_wired()  # whatever broke, start the next pass from fresh parts
+                report, ok = None, False
+            self.metrics.pass_done(time.monotonic() - began, ok, now)
+            self.passes += 1
+            self.last_report = report
+            return report
+
+    def _judge(self, report: PassReport, store: Store, now: dt.datetime) -> bool:
+        """Log the pass and parking changes; True when nothing failed except parked managers.
+
+        A parked manager is reported by the ``oneonone_parked_users`` gauge and logged once
+        when parked, not as a failure of every later pass (that would hide other failures).
+        """
+        parked = {m.person.email: store.parked(m.person.email, now) for m in self.config.managers}
+        now_parked = {owner for owner, reason in parked.items() if reason is not None}
+        for owner in sorted(now_parked - self._parked):
+            log.warning("manager %s is parked: %s", owner, parked[owner])
+        for owner in sorted(self._parked - now_parked):
+            log.info("manager %s is no longer parked", owner)
+        self._parked = now_parked
+        self.metrics.set_parked_users(store.parked_count(now))
+        failed = [o for o in report.outcomes if o.result == "failed"]
+        errors = [owner for owner in report.manager_errors if owner not in now_parked]
+        done = sum(1 for o in report.outcomes if o.result == "done")
+        level = logging.INFO if report.outcomes or errors else logging.DEBUG
+        log.log(
+            level,
+            "pass done: %d actions done, %d failed, %d managers with errors, %d parked",
+            done,
+            len(failed),
+            len(errors),
+            len(now_parked),
+        )
+        return not failed and not errors
+
+    def _ensure_wired(self) -> Wired:
+        with self._pending_lock:
+            pending, self._pending = self._pending, None
+        if pending is not None:
+            self._drop_wired()
+            self.config = pending
+        if self._wired is None:
+            stack = contextlib.ExitStack()
+            wired = stack.enter_context(self._wire_fn(self.config, sandbox_url=self.sandbox_url))
+            self._count_api_requests(wired)
+            self._wired, self._exit = wired, stack
+        return self._wired
+
+    def _drop_wired(self) -> None:
+        stack, self._exit, self._wired = self._exit, None, None
+        if stack is not None:
+            try:
+                stack.close()
+            except Exception:
+                log.exception("closing the previous connections failed")
+
+    def _count_api_requests(self, wired: Wired) -> None:
+        """Count every Calendar HTTP attempt (retries included) by API method and status.
+
+        The calendar adapter runs each request through one ``execute`` hook (its retry loop);
+        wrapping the callable it retries sees each attempt and its outcome. Batches count as
+        one ``batch`` request; token refreshes and mail are not counted here.
+        """
+        calendar = wired.calendar
+        execute = getattr(calendar, "_execute", None)
+        if execute is None:
+            log.info("the calendar adapter has no execute hook: API requests are not counted")
+            return
+        metrics = self.metrics
+
+        def counted(fn: Callable[[], Any]) -> Any:
+            method = _method_of(fn)
+
+            def attempt() -> Any:
+                try:
+                    result = fn()
+                except Exception as exc:
+                    metrics.api_request(method, _status_of(exc))
+                    raise
+                metrics.api_request(method, 200)
+                return result
+
+            return execute(attempt)
+
+        calendar._execute = counted
+
+    # -- reload ------------------------------------------------------------------------------
+    def reload(self) -> bool:
+        """Re-read the config; a bad one is logged (file:line per problem) and the last good
+        config stays in force; a good one is used from the next pass, which starts now."""
+        from daemon import load_config
+
+        try:
+            new = load_config(self.config_path)
+        except ConfigError as exc:
+            log.error("reload refused, keeping the last good config: %s", exc)
+            return False
+        except Exception:
+            log.exception("reload failed, keeping the last good config")
+            return False
+        if Path(new.state).resolve() != Path(self.config.state).resolve():
+            log.error(
+                "reload refused, keeping the last good config: state moved from %s to %s; "
+                "restart the service to change it",
+                self.config.state,
+                new.state,
+            )
+            return False
+        if new.metrics_port != self.config.metrics_port:
+            log.warning("metrics_port changes take effect on restart")
+        for warning in new.warnings:
+            log.warning("config: %s", warning)
+        if new.calendar.poll_interval != self.config.calendar.poll_interval:
+            self.scheduler.reschedule_job(POLL_JOB, trigger=self._interval(new))
+        with self._pending_lock:
+            self._pending = new
+        log.info(
+            "reloaded %s: %d managers, %d pairs",
+            self.config_path,
+            len(new.managers),
+            len(new.pairs),
+        )
+        self.wake()
+        return True
+
+    # -- metrics server ----------------------------------------------------------------------
+    def _start_server(self) -> None:
+        if self.config.metrics_port is None:
+            return
+        self.server = ObservabilityServer(
+            self.metrics,
+            port=self.config.metrics_port,
+            poll_interval=self.config.calendar.poll_interval,
+            now=self.clock.now,
+        )
+        self.metrics_port = self.server.start()
+        log.info("metrics and health on http://127.0.0.1:%d/", self.metrics_port)
+
+    def _stop_server(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    # -- main thread -------------------------------------------------------------------------
+    def run_forever(self) -> int:
+        """Block in the main thread, handling SIGHUP (reload) and SIGTERM/SIGINT (stop)."""
+        stop, hup = threading.Event(), threading.Event()
+        with _signals(stop, hup):
+            while not stop.wait(0.2):
+                if hup.is_set():
+                    hup.clear()
+                    self.reload()
+            log.info("stopping: letting the pass in flight finish")
+            self.stop()
+        return 0
+
+
+@contextlib.contextmanager
+def _signals(stop: threading.Event, hup: threading.Event) -> Iterator[None]:
+    def on_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    def on_hup(signum: int, frame: FrameType | None) -> None:
+        hup.set()
+
+    previous = {
+        signal.SIGTERM: signal.signal(signal.SIGTERM, on_stop),
+        signal.SIGINT: signal.signal(signal.SIGINT, on_stop),
+        signal.SIGHUP: signal.signal(signal.SIGHUP, on_hup),
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _method_of(fn: Callable[[], Any]) -> str:
+    request = getattr(fn, "__self__", None)
+    method = getattr(request, "methodId", None)
+    if isinstance(method, str):
+        return method
+    return "batch" if type(request).__name__ == "BatchHttpRequest" else "unknown"
+
+
+def _status_of(exc: BaseException) -> str:
+    if isinstance(exc, HttpError):
+        return str(http_status(exc))
+    if isinstance(exc, RefreshError):
+        return "token_refresh_failed"
+    return "no_response"
+
+
+def _log_to_stderr_once(json_logs: bool) -> None:
+    """Our redacting handler only: the CLI's plain handler would print every line twice."""
+    ours = setup_logging(json=json_logs)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if (
+            handler is not ours
+            and type(handler) is logging.StreamHandler
+            and getattr(handler, "stream", None) is sys.stderr
+        ):
+            root.removeHandler(handler)
+
+
+def serve(
+    config_path: str | Path,
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    sandbox_url: str | None = None,
+    json_logs: bool = False,
+) -> int:
+    """Run the service until SIGTERM/SIGINT; returns the exit code (0 on a clean stop)."""
+    _log_to_stderr_once(json_logs)
+    for warning in config.warnings:
+        log.warning("config: %s", warning)
+    service = Service(config_path, config, clock=clock, sandbox_url=sandbox_url)
+    service.start()
+    return service.run_forever()
+
+
+__all__ = ["JOB_DEFAULTS", "Service", "StateLock", "jitter_for", "serve"]
