@@ -9,9 +9,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+from integrations.mail.deliveries import DeliveryReport
+from integrations.notify import Notifier
+from integrations.rebook import Rebooker
 from integrations.store import Store
 from scheduler import errors
 from scheduler.actions import (
@@ -47,6 +51,7 @@ class PassReport:
     started: dt.datetime
     outcomes: list[Outcome] = field(default_factory=list)
     manager_errors: dict[str, str] = field(default_factory=dict)
+    emails: DeliveryReport | None = None
 
     @property
     def failed(self) -> bool:
@@ -62,7 +67,10 @@ class Runner:
     config: Config
     calendar: Calendar
     store: Store
-    alert: Callable[[str, str, str], None] | None = None  # (manager email, key, text)
+    notifier: Notifier | None = None
+
+    def __post_init__(self) -> None:
+        self.rebooker = Rebooker(self.config, self.calendar, self.store)
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
         return [p for p in self.config.pairs if p.manager.email == manager.person.email]
@@ -88,8 +96,15 @@ class Runner:
             now=now,
             adopt=self.config.calendar.adopt_existing,
         )
-        # A notice is said once: one already recorded is not part of the plan any more.
+        return self._unsaid(actions)
+
+    def _unsaid(self, actions: Sequence[Action]) -> list[Action]:
+        """A notice is said once: one already recorded is not part of the plan any more."""
         return [a for a in actions if not (isinstance(a, Notice) and self.store.has_notice(a.key))]
+
+    def plan_bumps(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
+        events = self.store.cached_events(manager.person.email)
+        return self._unsaid(self.rebooker.plan(manager, self.pairs_of(manager), events, now=now))
 
     def run_pass(self, *, now: dt.datetime, apply: bool = True) -> PassReport:
         report = PassReport(started=now)
@@ -100,11 +115,12 @@ class Runner:
                 report.manager_errors[owner] = f"parked: {parked}"
                 continue
             try:
-                actions = self.plan_manager(manager, now=now)
-                if not apply:
-                    report.outcomes += [Outcome(a, "planned") for a in actions]
-                    continue
-                report.outcomes += self.apply(actions, now=now)
+                for planner in (self.plan_manager, self.plan_bumps):
+                    actions = planner(manager, now=now)
+                    if apply:
+                        report.outcomes += self.apply(actions, now=now)
+                    else:
+                        report.outcomes += [Outcome(a, "planned") for a in actions]
             except errors.AuthRevoked as exc:
                 report.manager_errors[owner] = str(exc)
                 self.store.park(owner, until=now + REVOKED_PARK, reason=str(exc))
@@ -120,6 +136,8 @@ class Runner:
             except Exception as exc:  # a bug: keep serving the other managers
                 report.manager_errors[owner] = f"{type(exc).__name__}: {exc}"
                 log.exception("manager %s: unexpected error", owner)
+        if apply and self.notifier is not None:
+            report.emails = self.notifier.deliveries.deliver_due(now=now)
         return report
 
     # -- apply ------------------------------------------------------------------------------
@@ -186,17 +204,70 @@ class Runner:
                 return Outcome(action, "done", "told once")
             return Outcome(action, "skipped", "already told")
         if isinstance(action, MoveOccurrence):
-            changes: dict[str, object] = {
-                "start": action.start,
-                "end": action.end,
-                "timezone": action.timezone,
-            }
-            if action.restore:
-                changes["status"] = "confirmed"
-            ev = self.calendar.patch(owner, action.instance_id, changes, etag=action.etag or None)
-            self.store.put_event(owner, ev)
-            return Outcome(action, "done", ev.id)
+            return self._move(action, now=now)
         raise TypeError(f"unknown action {action!r}")
+
+    def _move(self, action: MoveOccurrence, *, now: dt.datetime) -> Outcome:
+        """Patch that one instance (never the series); the rep gets one email per move."""
+        owner, instance_id, etag = action.owner, action.instance_id, action.etag or None
+        if not instance_id:  # not materialised yet: read it (the one check before writing)
+            window = (action.original_start, action.original_start + dt.timedelta(seconds=1))
+            found = [
+                e
+                for e in self.calendar.instances(owner, action.series_id, *window)
+                if e.original_start == action.original_start
+            ]
+            if not found:
+                return Outcome(action, "skipped", "the occurrence is gone from the series")
+            if found[0].start != action.original_start and not action.restore:
+                return Outcome(action, "skipped", "someone changed it meanwhile")
+            instance_id, etag = found[0].id, None
+        changes: dict[str, object] = {
+            "start": action.start,
+            "end": action.end,
+            "timezone": action.timezone,
+        }
+        if action.restore:
+            changes["status"] = "confirmed"
+        if action.attendees:
+            changes["attendees"] = action.attendees
+        ev = self.calendar.patch(owner, instance_id, changes, etag=etag)
+        self.store.put_event(owner, ev)
+        self.store.record_move(
+            series_id=action.series_id,
+            original_start=action.original_start,
+            start=action.start,
+            end=action.end,
+            at=now,
+            reason=action.reason,
+        )
+        pair = self._pair(action.pair_key)
+        if pair is not None and _local_date(action.start, pair) != _local_date(
+            action.original_start, pair
+        ):
+            self._tell(
+                owner,
+                f"other-day:{action.series_id}:{action.original_start:%Y%m%d}",
+                f"no time fitted on the day: {action.reason}",
+                now=now,
+            )
+        if self.notifier is not None and pair is not None:
+            count = self.store.moves().get((action.series_id, action.original_start), (1, None))[0]
+            self.notifier.move_notice(
+                pair,
+                series_id=action.series_id,
+                original_start=action.original_start,
+                old_start=action.from_start or action.original_start,
+                start=action.start,
+                end=action.end,
+                reason=action.reason.split(":")[0],
+                number=count,
+                now=now,
+            )
+        return Outcome(action, "done", ev.id)
+
+    def _pair(self, key: str) -> Pair | None:
+        return next((p for p in self.config.pairs if p.key == key), None)
 
     def _create(self, action: CreateSeries, *, now: dt.datetime) -> Outcome:
         """Insert with the deterministic id; a 409 means it may be ours already (a retry after a
@@ -248,9 +319,30 @@ class Runner:
         return out
 
     def _tell(self, owner: str, key: str, text: str, *, now: dt.datetime) -> None:
+        """Tell a manager (and the ops address) once, by email, and keep it in the audit."""
         self.store.audit(at=now, pair_key=owner, action="alert", reason=text, result="noted")
-        if self.alert is not None:
-            self.alert(owner, key, text)
+        if self.notifier is None:
+            return
+        try:
+            manager = self.config.manager(owner).person
+        except KeyError:
+            return
+        self.notifier.alert(
+            manager,
+            key=key,
+            title=text.split(":")[0][:80],
+            what_happened=text,
+            what_we_did="Recorded it in the audit trail (oneonone log).",
+            what_you_can_do=[
+                "Check the 1:1 in your calendar.",
+                "Run 'oneonone log --explain' to see every decision.",
+            ],
+            now=now,
+        )
+
+
+def _local_date(moment: dt.datetime, pair: Pair) -> dt.date:
+    return moment.astimezone(ZoneInfo(pair.manager.timezone)).date()
 
 
 __all__ = ["Outcome", "PassReport", "Runner", "tags"]

@@ -327,3 +327,44 @@ class Store:
         with self.lock:
             rows = self.conn.execute("SELECT parked_until FROM manager_state").fetchall()
         return sum(1 for r in rows if r[0] and dt.datetime.fromisoformat(r[0]) > now)
+
+    # -- moves ----------------------------------------------------------------------------
+    def record_move(
+        self, *, series_id: str, original_start: dt.datetime, start: dt.datetime,
+        end: dt.datetime, at: dt.datetime, reason: str,
+    ) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO moves (series_id, original_start, start, end, at, reason) "
+                "VALUES (?,?,?,?,?,?)",
+                (series_id, _iso(original_start), _iso(start), _iso(end), _iso(at), reason),
+            )
+
+    def moves(self) -> dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]]:
+        """Per (series, original start): how many moves we made and where the last one went."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT series_id, original_start, start, end FROM moves ORDER BY at"
+            ).fetchall()
+        out: dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]] = {}
+        for r in rows:
+            key = (r[0], dt.datetime.fromisoformat(r[1]))
+            count = out.get(key, (0, None))[0] + 1  # type: ignore[arg-type]
+            out[key] = (count, (dt.datetime.fromisoformat(r[2]), dt.datetime.fromisoformat(r[3])))
+        return out
+
+    def busy_checked_at(self, owner: str) -> dt.datetime | None:
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT busy_checked_at FROM manager_state WHERE owner=?", (owner,)
+            ).fetchone()
+        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def set_busy_checked(self, owner: str, now: dt.datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO manager_state (owner, busy_checked_at) VALUES (?,?) "
+                "ON CONFLICT(owner) DO UPDATE SET busy_checked_at=excluded.busy_checked_at",
+                (owner, _iso(now)),
+            )
+

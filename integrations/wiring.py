@@ -9,6 +9,8 @@ included.
 from __future__ import annotations
 
 import contextlib
+import os
+import sqlite3
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
@@ -18,12 +20,17 @@ from typing import Any
 
 from google.oauth2.credentials import Credentials
 
+from integrations.clock import SystemClock
 from integrations.gcal import GoogleCalendar
 from integrations.google_client import SCOPES, ServicePool
+from integrations.mail.deliveries import Deliveries
+from integrations.notify import Notifier
+from integrations.render import Renderer
 from integrations.runner import PassReport, Runner
 from integrations.store import Store
 from scheduler.errors import CredentialsError
 from scheduler.model import Config
+from scheduler.ports import Clock, Mailer
 
 
 @dataclass
@@ -108,9 +115,58 @@ def google_credentials(config: Config) -> Callable[[str], Credentials]:
     return keyring_credentials(config)
 
 
+def open_outbox_db(path: Path) -> sqlite3.Connection:
+    """The outbox's own connection: WAL + synchronous=FULL, so SENDING is durable before a send."""
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    return conn
+
+
+def build_mailer(config: Config, pool: ServicePool, clock: Clock) -> Mailer:
+    settings = config.email
+    if settings.provider == "gmail":
+        from integrations.mail.gmail import GmailMailer
+
+        return GmailMailer(pool.gmail, date_fn=clock.now)
+    if settings.provider == "smtp":
+        from integrations.mail.smtp import SmtpMailer
+
+        smtp = settings.smtp
+        if not smtp.host:
+            raise CredentialsError("email.provider is smtp but email.smtp.host is not set")
+
+        def password() -> str:
+            secret = os.environ.get("ONEONONE_SMTP_PASSWORD")
+            if secret is None:
+                from integrations.auth import store_for
+
+                secret = store_for(config).get(f"smtp-password:{smtp.username}")
+            if secret is None:
+                raise CredentialsError(
+                    "set ONEONONE_SMTP_PASSWORD or store the SMTP password in the token store"
+                )
+            return secret
+
+        return SmtpMailer(
+            smtp.host,
+            smtp.port,
+            starttls=smtp.starttls,
+            ssl=smtp.ssl,
+            username=smtp.username,
+            password_fn=password,
+        )
+    from integrations.mail.outbox import OutboxMailer
+
+    return OutboxMailer(Path(settings.outbox_dir), date_fn=clock.now)
+
+
 @contextlib.contextmanager
-def wire(config: Config, *, sandbox_url: str | None = None) -> Iterator[Wired]:
+def wire(
+    config: Config, *, sandbox_url: str | None = None, clock: Clock | None = None
+) -> Iterator[Wired]:
     """Everything a pass needs; closes what it opened on exit."""
+    clock = clock or SystemClock()
     store = Store(config.state)
     closers: list[Callable[[], None]] = [store.close]
     try:
@@ -129,7 +185,11 @@ def wire(config: Config, *, sandbox_url: str | None = None) -> Iterator[Wired]:
         pool = ServicePool(credentials_for, root_url=root_url)
         closers.append(pool.close)
         calendar = GoogleCalendar(pool.calendar)
-        runner = Runner(config, calendar, store)
+        outbox_db = open_outbox_db(Path(config.state))
+        closers.append(outbox_db.close)
+        deliveries = Deliveries(outbox_db, build_mailer(config, pool, clock))
+        notifier = Notifier(config, deliveries, Renderer(config.templates_dir))
+        runner = Runner(config, calendar, store, notifier)
         yield Wired(config, store, pool, calendar, runner, sandbox_url, closers)
     finally:
         for close in reversed(closers):

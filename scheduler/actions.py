@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from scheduler.ports import SeriesSpec
+from scheduler.ports import Attendee, SeriesSpec
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,10 @@ class MoveOccurrence:
     restore: bool = False  # the occurrence was deleted: bring it back
     explain: Mapping[str, object] = field(default_factory=dict)
     etag: str = ""
+    from_start: dt.datetime | None = None  # where it was before this move
+    attendees: tuple[
+        Attendee, ...
+    ] = ()  # re-asked: a decline of the old time is not one of the new
     verb: str = "move-occurrence"
 
 
