@@ -310,6 +310,8 @@ def parse_due(written: str, meeting_day: dt.date) -> dt.date | None:
     word = " ".join(written.casefold().replace(",", " ").replace(".", " ").split())
     word = re.sub(r"^(?:by|due|until|before|on)\s+", "", word)
     word = re.sub(r"^(?:next|this)\s+", "", word)
+    # "Fri 27 Nov", as the service itself writes due dates: the date decides.
+    word = re.sub(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+(?=\d|[a-z]{3,9}\s+\d)", "", word)
     if word in ("today", "eod", "end of day"):
         return meeting_day
     if word == "tomorrow":
