@@ -1,0 +1,109 @@
+"""Fixtures for the service tests: an in-process sandbox on 127.0.0.1 and config files on disk."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import socket
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from integrations.sandbox import Sandbox, SandboxAdmin
+
+CONFIG = """\
+timezone: America/New_York
+calendar:
+  provider: {provider}
+  google:
+    auth: authorized_user_file
+    authorized_user_file: "{creds}/{{email}}.json"
+    api_endpoint: "{url}"
+  poll_interval: {poll}
+email: {{provider: outbox, outbox_dir: ./outbox}}
+state: ./var/state.db
+{extra}
+defaults:
+  cadence: weekly
+  duration: 45m
+  working_hours: "mon-fri 09:00-17:30"
+managers:
+{managers}
+"""
+
+SAM = {"name": "Sam Ortiz", "email": "sam@example.com", "day": "tuesday", "time": "10:00"}
+PRIYA = {"name": "Priya Raman", "email": "priya@example.com", "day": "wednesday", "time": "11:00"}
+NOOR = {"name": "Noor Haddad", "email": "noor@example.com", "day": "thursday", "time": "14:00"}
+OMAR = {"name": "Omar Diaz", "email": "omar@example.com", "day": "monday", "time": "15:00"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclasses.dataclass
+class Setup:
+    """A folder with config.yaml and one authorized-user file per manager."""
+
+    tmp: Path
+    url: str
+    provider: str = "google"
+    poll: str = "60s"
+    extra: str = ""
+
+    @property
+    def path(self) -> Path:
+        return self.tmp / "config.yaml"
+
+    @property
+    def creds(self) -> Path:
+        return self.tmp / "creds"
+
+    def write(self, teams: dict[str, list[dict[str, str]]], *, broken: str = "") -> Path:
+        managers = []
+        for email, reps in teams.items():
+            name = email.split("@")[0].title()
+            managers.append(f"  - name: {name}\n    email: {email}\n    reps:")
+            managers += [f"      - {json.dumps(rep)}" for rep in reps]
+        text = CONFIG.format(
+            provider=self.provider,
+            creds=self.creds,
+            url=self.url,
+            poll=self.poll,
+            extra=textwrap.dedent(self.extra),
+            managers="\n".join(managers) + broken,
+        )
+        self.path.write_text(text)
+        return self.path
+
+    def login(self, email: str, scopes: list[str] | None = None) -> Path:
+        grant = SandboxAdmin(self.url).issue_token(email, scopes)
+        self.creds.mkdir(mode=0o700, exist_ok=True)
+        path = self.creds / f"{email}.json"
+        path.write_text(json.dumps({"type": "authorized_user", **grant}))
+        path.chmod(0o600)
+        return path
+
+
+@pytest.fixture
+def sandbox() -> Iterator[str]:
+    sb = Sandbox()
+    url = sb.start()
+    try:
+        yield url
+    finally:
+        sb.stop()
+
+
+@pytest.fixture
+def admin(sandbox: str) -> SandboxAdmin:
+    return SandboxAdmin(sandbox)
+
+
+@pytest.fixture
+def setup(tmp_path: Path, sandbox: str) -> Setup:
+    return Setup(tmp_path, sandbox)
