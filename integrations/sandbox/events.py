@@ -9,7 +9,6 @@ from the master on demand and become stored exceptions the first time they are w
 from __future__ import annotations
 
 import base64
-import copy
 import datetime as dt
 import secrets
 from collections.abc import Callable
@@ -62,13 +61,13 @@ class Events:
         found = self.resolve(cal, event_id)
         if found is None:
             raise ApiError(404, "notFound", "Not Found")
-        return copy.deepcopy(found)
+        return recurrence.clone(found)
 
     # -- writes -------------------------------------------------------------------------
     def insert(
         self, cal: str, body: dict[str, Any], send_updates: str | None = None
     ) -> dict[str, Any]:
-        data = copy.deepcopy(body)
+        data = recurrence.clone(body)
         event_id = str(data.get("id") or _new_id())
         validation.check_id(event_id)
         if self.store.get(cal, event_id) is not None:
@@ -134,7 +133,7 @@ class Events:
             self.respond(cal, event_id, "declined")
             self._hide(cal, event_id)
         else:
-            cancelled = copy.deepcopy(current)
+            cancelled = recurrence.clone(current)
             cancelled["status"] = "cancelled"
             cancelled["updated"] = recurrence.format_stamp(self.now())
             self._save(cal, cancelled, current)
@@ -151,7 +150,7 @@ class Events:
         source = self.resolve(organizer, event_id)
         if source is None:
             raise ApiError(404, "notFound", "Not Found")
-        updated = copy.deepcopy(source)
+        updated = recurrence.clone(source)
         entries = [a for a in updated.get("attendees") or [] if a.get("email") == cal]
         if not entries:
             raise bad_request(f"{cal} is not an attendee of this event.")
@@ -169,11 +168,11 @@ class Events:
 
     @staticmethod
     def _proposed(current: dict[str, Any], body: dict[str, Any], replace: bool) -> dict[str, Any]:
-        proposed = copy.deepcopy(body) if replace else validation.merge(current, body)
+        proposed = recurrence.clone(body) if replace else validation.merge(current, body)
         for key in (*validation.READ_ONLY, "id", "eventType"):
             proposed.pop(key, None)
             if key in current:
-                proposed[key] = copy.deepcopy(current[key])
+                proposed[key] = recurrence.clone(current[key])
         if current.get("recurringEventId"):
             proposed.pop("recurrence", None)
         return proposed
@@ -195,7 +194,7 @@ class Events:
         wanted = _own_status(proposed, cal)
         if wanted is not None and wanted != _own_status(current, cal):
             self.respond(cal, current["id"], wanted)
-        mine = copy.deepcopy(self.resolve(cal, current["id"]) or current)
+        mine = recurrence.clone(self.resolve(cal, current["id"]) or current)
         for key in _OWN_FIELDS:
             mine.pop(key, None)
             if key in proposed:
@@ -228,7 +227,7 @@ class Events:
         for email in sorted(removed):
             existing = self.store.get(email, data["id"])
             if existing is not None and existing.data.get("status") != "cancelled":
-                gone = copy.deepcopy(existing.data)
+                gone = recurrence.clone(existing.data)
                 gone["status"] = "cancelled"
                 self._put(email, gone, hidden=existing.hidden)
 
@@ -238,7 +237,7 @@ class Events:
         self.store.put(cal, data["id"], Row(data, seq, hidden))
 
     def _hide(self, cal: str, event_id: str) -> None:
-        data = copy.deepcopy(self.resolve(cal, event_id) or {})
+        data = recurrence.clone(self.resolve(cal, event_id) or {})
         if data:
             data["status"] = "cancelled"
             self._put(cal, data, hidden=True)
@@ -247,7 +246,7 @@ class Events:
         for row in list(self.store.rows(cal).values()):
             data = row.data
             if data.get("recurringEventId") == master_id and data.get("status") != "cancelled":
-                gone = copy.deepcopy(data)
+                gone = recurrence.clone(data)
                 gone["status"] = "cancelled"
                 self._save(cal, gone, data)
 
@@ -270,7 +269,7 @@ class Events:
 
 def _derive(source: dict[str, Any], viewer: str, own: dict[str, Any] | None) -> dict[str, Any]:
     """The attendee ``viewer``'s copy of the organizer's event."""
-    data = copy.deepcopy(source)
+    data = recurrence.clone(source)
     data["organizer"] = {"email": organizer_of(source)}
     data["creator"] = {"email": organizer_of(source)}
     for entry in data.get("attendees") or []:
@@ -299,7 +298,7 @@ def _ext(shared: dict[str, Any] | None, private: dict[str, Any]) -> dict[str, An
 
 
 def _shared_view(data: dict[str, Any], viewer: str) -> dict[str, Any]:
-    view = copy.deepcopy(data)
+    view = recurrence.clone(data)
     for key in (*_OWN_FIELDS, *validation.READ_ONLY, "sequence", "id", "eventType"):
         view.pop(key, None)
     ext = view.pop("extendedProperties", None) or {}

@@ -6,7 +6,6 @@ the virtual instances; freebusy reuses the same expansion to decide what blocks 
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator
@@ -84,7 +83,7 @@ class Reads:
             "timeZone": meta.time_zone,
             "accessRole": "owner",
             "defaultReminders": [],
-            "items": [copy.deepcopy(item) for _, item in page],
+            "items": [recurrence.clone(item) for _, item in page],
         }
         if rest:
             body["nextPageToken"] = paging.encode({"k": page[-1][0] if page else (
@@ -137,7 +136,8 @@ class Reads:
                 if not cancelled:
                     found.extend(i for i in expand(rows, data, lo, hi) if _in(i, lo, hi, tz))
             elif is_master:
-                if any(True for _ in expand({}, data, lo, hi)):
+                unbounded = time_min is None and time_max is None
+                if unbounded or any(True for _ in expand({}, data, lo, hi)):
                     found.append(data)
             elif (time_min is None and time_max is None) or _in(data, lo, hi, tz):
                 found.append(data)
@@ -192,7 +192,7 @@ class Reads:
             "updated": recurrence.format_stamp(self.now()),
             "timeZone": self.store.calendar(cal).time_zone,
             "accessRole": "owner",
-            "items": [copy.deepcopy(item) for _, item in page],
+            "items": [recurrence.clone(item) for _, item in page],
         }
         if rest:
             last = page[-1][0] if page else (cursor["k"] if cursor else [""])

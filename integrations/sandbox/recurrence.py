@@ -7,18 +7,27 @@ local across DST); instance ids are ``<masterId>_<YYYYMMDDTHHMMSSZ>`` from the U
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
 UTC = dt.UTC
+_T = TypeVar("_T")
 _OFFSET_RE = re.compile(r"(Z|[+-]\d\d:?\d\d)$", re.IGNORECASE)
 _UNTIL_RE = re.compile(r"UNTIL=(\d{8})(T\d{6})?(Z?)", re.IGNORECASE)
+
+
+def clone(value: _T) -> _T:
+    """A deep copy of JSON-shaped data (several times faster than copy.deepcopy)."""
+    if isinstance(value, dict):
+        return cast(_T, {key: clone(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return cast(_T, [clone(item) for item in value])
+    return value
 
 
 def zone(name: str | None) -> dt.tzinfo:
@@ -181,7 +190,7 @@ def occurrence_for(master: dict[str, Any], suffix: str) -> Occurrence | None:
 
 def make_instance(master: dict[str, Any], occurrence: Occurrence) -> dict[str, Any]:
     """The virtual instance of ``master`` at ``occurrence`` (a deep copy, safe to edit)."""
-    instance = copy.deepcopy(master)
+    instance: dict[str, Any] = clone(master)
     instance.pop("recurrence", None)
     instance["id"] = f"{master['id']}_{occurrence.suffix()}"
     instance["recurringEventId"] = master["id"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -86,7 +85,7 @@ def normalize_attendees(attendees: Any, organizer: str) -> list[dict[str, Any]]:
     for raw in attendees:
         if not isinstance(raw, dict) or not raw.get("email"):
             raise ApiError(400, "required", "Missing attendee email.")
-        entry = copy.deepcopy(raw)
+        entry = recurrence.clone(raw)
         entry["email"] = str(entry["email"]).strip().lower()
         entry.pop("self", None)
         if entry["email"] == organizer:
@@ -103,12 +102,12 @@ def normalize_attendees(attendees: Any, organizer: str) -> list[dict[str, Any]]:
 
 def merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     """Google patch semantics: objects merge, arrays and scalars replace, null deletes."""
-    out = copy.deepcopy(base)
+    out = recurrence.clone(base)
     for key, value in patch.items():
         if value is None:
             out.pop(key, None)
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = merge(out[key], value)
         else:
-            out[key] = copy.deepcopy(value)
+            out[key] = recurrence.clone(value)
     return out
