@@ -10,12 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from integrations.mail.deliveries import Deliveries
-from integrations.render import Renderer
+from integrations.render import Renderer, prep_context
+from scheduler.actions import SendPrep
+from scheduler.agenda import meeting_type
+from scheduler.kpis import KpiTable, parse_kpis
 from scheduler.model import Config, Pair, Person
 from scheduler.ports import Address, OutgoingEmail
+from scheduler.prep import prep_key
 
 
 def thread_key(series_id: str, original_start: dt.datetime) -> str:
@@ -120,3 +125,65 @@ class Notifier:
             ),
             now=now,
         )
+
+    # -- prep agendas ---------------------------------------------------------------------
+    def kpis(self, pair: Pair) -> KpiTable:
+        """The manager's KPI sheet; a missing or unreadable file is a warning, never a stop."""
+        path: Path | None = None
+        try:
+            path = self.config.manager(pair.manager.email).kpis
+        except KeyError:
+            path = None
+        if path is None:
+            return KpiTable(())
+        try:
+            text = Path(path).read_text("utf-8-sig")
+        except OSError as exc:
+            return KpiTable((), (f"{path}: cannot be read ({exc.strerror}); no KPIs this time",))
+        return parse_kpis(text, source=str(path))
+
+    def context(
+        self,
+        pair: Pair,
+        *,
+        start: dt.datetime,
+        number: int,
+        open_items: list[dict[str, str]],
+        previous_notes: str,
+    ) -> dict[str, Any]:
+        table = self.kpis(pair)
+        return prep_context(
+            pair,
+            meeting_type(pair, number),
+            start=start,
+            number=number + 1,
+            kpis=table.for_agenda(pair.rep.email, name=pair.rep.name),
+            kpi_warnings=table.warnings,
+            previous_notes=previous_notes,
+            open_items=open_items,
+        )
+
+    def agenda_text(self, context: dict[str, Any]) -> str:
+        return self.renderer.event_description(**context)
+
+    def prep(self, action: SendPrep, context: dict[str, Any], *, now: dt.datetime) -> bool:
+        pair = self._pair(action.pair_key)
+        person = pair.rep if action.recipient == "rep" else pair.manager
+        rendered = self.renderer.render(f"prep_{action.recipient}", **context)
+        return self.queue(
+            OutgoingEmail(
+                key=prep_key(action.series_id, action.original_start, action.recipient),
+                kind="prep",
+                sender=self.sender_for(pair.manager),
+                to=(Address(person.email, person.name),),
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                reply_to=Address(pair.manager.email, pair.manager.name),
+                thread_key=thread_key(action.series_id, action.original_start),
+            ),
+            now=now,
+        )
+
+    def _pair(self, key: str) -> Pair:
+        return next(p for p in self.config.pairs if p.key == key)

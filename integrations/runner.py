@@ -26,11 +26,16 @@ from scheduler.actions import (
     MoveOccurrence,
     Notice,
     RepairSeries,
+    SendPrep,
+    WriteAgenda,
     describe,
 )
+from scheduler.agenda import NOTES_MARKER
+from scheduler.bumps import occurrences
 from scheduler.model import Config, Manager, Pair
 from scheduler.ports import Calendar, CalendarEvent
-from scheduler.series import TAG_GEN, TAG_REP, plan_series, series_id, tags
+from scheduler.prep import plan_preps, prep_key
+from scheduler.series import TAG_GEN, TAG_REP, owned_series, plan_series, series_id, tags
 
 log = logging.getLogger("oneonone")
 
@@ -71,6 +76,7 @@ class Runner:
 
     def __post_init__(self) -> None:
         self.rebooker = Rebooker(self.config, self.calendar, self.store)
+        self.next_wake: dt.datetime | None = None  # when the next email falls due
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
         return [p for p in self.config.pairs if p.manager.email == manager.person.email]
@@ -102,6 +108,46 @@ class Runner:
         """A notice is said once: one already recorded is not part of the plan any more."""
         return [a for a in actions if not (isinstance(a, Notice) and self.store.has_notice(a.key))]
 
+    def plan_emails(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
+        """Agendas into events and prep emails that are due now (each once)."""
+        if self.notifier is None:
+            return []
+        events = self.store.cached_events(manager.person.email)
+        series = owned_series(events)
+        exceptions: dict[str, list[CalendarEvent]] = {}
+        for ev in events:
+            if ev.recurring_event_id:
+                exceptions.setdefault(ev.recurring_event_id, []).append(ev)
+        moves = self.store.moves()
+        out: list[Action] = []
+        for pair in self.pairs_of(manager):
+            history = series.get(pair.rep.email.lower(), [])
+            live = [s for s in history if s.is_live(now)]
+            if not live:
+                continue
+            current = max(live, key=lambda s: s.gen)
+            own = exceptions.get(current.event.id, [])
+            occs = occurrences(
+                current, own, moves, pair, time_min=now, time_max=now + pair.rebook.look_ahead
+            )
+            written = {
+                e.original_start for e in own if e.original_start and NOTES_MARKER in e.description
+            }
+            due, wake = plan_preps(pair, history, occs, now=now, has_description=written)
+            for action in due:
+                if (
+                    isinstance(action, SendPrep)
+                    and self.notifier.deliveries.state(
+                        prep_key(action.series_id, action.original_start, action.recipient)
+                    )
+                    is not None
+                ):
+                    continue
+                out.append(action)
+            if wake is not None and (self.next_wake is None or wake < self.next_wake):
+                self.next_wake = wake
+        return out
+
     def plan_bumps(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
         events = self.store.cached_events(manager.person.email)
         return self._unsaid(self.rebooker.plan(manager, self.pairs_of(manager), events, now=now))
@@ -115,7 +161,7 @@ class Runner:
                 report.manager_errors[owner] = f"parked: {parked}"
                 continue
             try:
-                for planner in (self.plan_manager, self.plan_bumps):
+                for planner in (self.plan_manager, self.plan_bumps, self.plan_emails):
                     actions = planner(manager, now=now)
                     if apply:
                         report.outcomes += self.apply(actions, now=now)
@@ -205,23 +251,69 @@ class Runner:
             return Outcome(action, "skipped", "already told")
         if isinstance(action, MoveOccurrence):
             return self._move(action, now=now)
+        if isinstance(action, WriteAgenda):
+            return self._write_agenda(action, now=now)
+        if isinstance(action, SendPrep):
+            return self._send_prep(action, now=now)
         raise TypeError(f"unknown action {action!r}")
+
+    def _instance(
+        self, owner: str, series_id: str, original_start: dt.datetime
+    ) -> CalendarEvent | None:
+        """Read one occurrence by its original start (Google's instance ids are opaque)."""
+        window = (original_start, original_start + dt.timedelta(seconds=1))
+        found = [
+            e
+            for e in self.calendar.instances(owner, series_id, *window)
+            if e.original_start == original_start
+        ]
+        return found[0] if found else None
+
+    def _context(self, pair: Pair, *, start: dt.datetime, number: int) -> dict[str, object]:
+        assert self.notifier is not None
+        items, notes = self.history(pair)
+        return self.notifier.context(
+            pair, start=start, number=number, open_items=items, previous_notes=notes
+        )
+
+    def history(self, pair: Pair) -> tuple[list[dict[str, str]], str]:
+        """Open action items and the last notes of a pair (filled in by the recap layer)."""
+        return [], ""
+
+    def _write_agenda(self, action: WriteAgenda, *, now: dt.datetime) -> Outcome:
+        pair = self._pair(action.pair_key)
+        if pair is None or self.notifier is None:
+            return Outcome(action, "skipped", "pair no longer configured")
+        instance = self._instance(action.owner, action.series_id, action.original_start)
+        if instance is None or instance.cancelled:
+            return Outcome(action, "skipped", "the occurrence is gone")
+        if NOTES_MARKER in instance.description:
+            return Outcome(action, "skipped", "the agenda is already there")
+        text = self.notifier.agenda_text(
+            self._context(pair, start=instance.start or action.start, number=action.number)
+        )
+        ev = self.calendar.patch(action.owner, instance.id, {"description": text})
+        self.store.put_event(action.owner, ev)
+        return Outcome(action, "done", ev.id)
+
+    def _send_prep(self, action: SendPrep, *, now: dt.datetime) -> Outcome:
+        pair = self._pair(action.pair_key)
+        if pair is None or self.notifier is None:
+            return Outcome(action, "skipped", "pair no longer configured")
+        context = self._context(pair, start=action.start, number=action.number)
+        queued = self.notifier.prep(action, context, now=now)
+        return Outcome(action, "done" if queued else "skipped", "queued" if queued else "known")
 
     def _move(self, action: MoveOccurrence, *, now: dt.datetime) -> Outcome:
         """Patch that one instance (never the series); the rep gets one email per move."""
         owner, instance_id, etag = action.owner, action.instance_id, action.etag or None
         if not instance_id:  # not materialised yet: read it (the one check before writing)
-            window = (action.original_start, action.original_start + dt.timedelta(seconds=1))
-            found = [
-                e
-                for e in self.calendar.instances(owner, action.series_id, *window)
-                if e.original_start == action.original_start
-            ]
-            if not found:
+            found = self._instance(owner, action.series_id, action.original_start)
+            if found is None:
                 return Outcome(action, "skipped", "the occurrence is gone from the series")
-            if found[0].start != action.original_start and not action.restore:
+            if found.start != action.original_start and not action.restore:
                 return Outcome(action, "skipped", "someone changed it meanwhile")
-            instance_id, etag = found[0].id, None
+            instance_id, etag = found.id, None
         changes: dict[str, object] = {
             "start": action.start,
             "end": action.end,

@@ -48,6 +48,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE manager_state (
             owner TEXT PRIMARY KEY, busy_checked_at TEXT, parked_until TEXT, parked_reason TEXT)""",
     ),
+    (
+        # Action items belong to the manager/rep pair, so they survive moves and new series.
+        """CREATE TABLE action_items (
+            id TEXT PRIMARY KEY, pair_key TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL,
+            due TEXT, opened_on TEXT NOT NULL, closed_on TEXT, meetings_open INTEGER NOT NULL,
+            last_meeting TEXT NOT NULL)""",
+        "CREATE INDEX action_items_pair ON action_items (pair_key)",
+    ),
 )
 
 
@@ -194,8 +202,12 @@ class Store:
                         ).fetchone()
                         prior_text = row[0] if row else None
                     if prior_text is not None:
+                        prior = event_from_json(prior_text)
                         merged = dataclasses.replace(
-                            event_from_json(prior_text), status="cancelled"
+                            prior,
+                            status="cancelled",
+                            etag=ev.etag or prior.etag,
+                            updated=ev.updated or prior.updated,
                         )
                 conn.execute(
                     "INSERT OR REPLACE INTO calendar_cache (owner, event_id, data) VALUES (?,?,?)",
@@ -330,8 +342,14 @@ class Store:
 
     # -- moves ----------------------------------------------------------------------------
     def record_move(
-        self, *, series_id: str, original_start: dt.datetime, start: dt.datetime,
-        end: dt.datetime, at: dt.datetime, reason: str,
+        self,
+        *,
+        series_id: str,
+        original_start: dt.datetime,
+        start: dt.datetime,
+        end: dt.datetime,
+        at: dt.datetime,
+        reason: str,
     ) -> None:
         with self.transaction() as conn:
             conn.execute(
@@ -367,4 +385,3 @@ class Store:
                 "ON CONFLICT(owner) DO UPDATE SET busy_checked_at=excluded.busy_checked_at",
                 (owner, _iso(now)),
             )
-

@@ -90,7 +90,47 @@ class MoveOccurrence:
     verb: str = "move-occurrence"
 
 
-Action = CreateSeries | AdoptSeries | RepairSeries | EndSeries | Notice | MoveOccurrence
+@dataclass(frozen=True)
+class SendPrep:
+    """A prep email to one recipient of one occurrence."""
+
+    pair_key: str
+    owner: str
+    series_id: str
+    original_start: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    recipient: str  # "rep" | "manager"
+    number: int  # 0-based position of this meeting in the pair's history
+    reason: str
+    verb: str = "send-prep"
+
+
+@dataclass(frozen=True)
+class WriteAgenda:
+    """The agenda, with places for notes and action items, into one occurrence's description."""
+
+    pair_key: str
+    owner: str
+    series_id: str
+    original_start: dt.datetime
+    instance_id: str | None
+    start: dt.datetime
+    number: int
+    reason: str
+    verb: str = "write-agenda"
+
+
+Action = (
+    CreateSeries
+    | AdoptSeries
+    | RepairSeries
+    | EndSeries
+    | Notice
+    | MoveOccurrence
+    | SendPrep
+    | WriteAgenda
+)
 
 
 def describe(action: Action) -> str:
@@ -107,6 +147,10 @@ def describe(action: Action) -> str:
         return f"end series {action.event_id} after {action.until:%Y-%m-%d %H:%M} UTC"
     if isinstance(action, Notice):
         return "notice"
+    if isinstance(action, SendPrep):
+        return f"prep email to the {action.recipient} for {action.start:%Y-%m-%d %H:%M} UTC"
+    if isinstance(action, WriteAgenda):
+        return f"agenda into the {action.start:%Y-%m-%d %H:%M} UTC occurrence"
     return (
         f"{'restore' if action.restore else 'move'} occurrence {action.instance_id} to "
         f"{action.start:%Y-%m-%d %H:%M}-{action.end:%H:%M} UTC"
