@@ -30,7 +30,10 @@ _CAL_READ = (
     *_CAL_WRITE, "calendar.readonly", "calendar.events.readonly",
     "calendar.events.owned.readonly", "calendar.events.public.readonly", "calendar.events.freebusy",
 )  # fmt: skip
-_GMAIL_SEND = ("gmail.send", "gmail.compose", "gmail.modify", "https://mail.google.com/")
+_GMAIL_SEND = (
+    "gmail.send", "gmail.compose", "gmail.modify", "gmail.addons.current.action.compose",
+    "https://mail.google.com/",
+)  # fmt: skip
 _GMAIL_READ = (
     "gmail.readonly", "gmail.compose", "gmail.modify", "gmail.metadata", "https://mail.google.com/",
 )  # fmt: skip
@@ -46,7 +49,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "calendar.events.instances": _CAL_READ,
     "calendar.freebusy.query": _FREEBUSY,
     "gmail.users.messages.send": _GMAIL_SEND,
-    "gmail.users.getProfile": (*_GMAIL_READ, "gmail.send"),
+    "gmail.users.getProfile": _GMAIL_READ,
 }
 
 

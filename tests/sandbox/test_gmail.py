@@ -58,7 +58,9 @@ def test_message_without_recipients_is_400(gmail: Any) -> None:
     assert caught.value.error_details[0]["reason"] == "invalidArgument"
 
 
-def test_threading_needs_thread_id_matching_subject_and_reply_headers(gmail: Any) -> None:
+def test_threading_needs_thread_id_matching_subject_and_reply_headers(
+    gmail: Any, service_for: Any
+) -> None:
     send = gmail.users().messages().send
     first = send(userId="me", body={"raw": raw("1:1 Dana/Sam")}).execute()
     joined = send(
@@ -74,7 +76,11 @@ def test_threading_needs_thread_id_matching_subject_and_reply_headers(gmail: Any
     assert joined["threadId"] == first["threadId"]
     assert no_headers["threadId"] != first["threadId"]
     assert other_subject["threadId"] != first["threadId"]
-    profile = gmail.users().getProfile(userId="me").execute()
+    with pytest.raises(HttpError) as send_only:
+        gmail.users().getProfile(userId="me").execute()
+    assert send_only.value.status_code == 403
+    reader = service_for("gmail", DANA, ["gmail.readonly"])
+    profile = reader.users().getProfile(userId="me").execute()
     assert profile["emailAddress"] == DANA
     assert (profile["messagesTotal"], profile["threadsTotal"]) == (4, 3)
 

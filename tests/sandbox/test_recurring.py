@@ -169,3 +169,58 @@ def test_single_events_expansion_is_capped_without_time_max(
     admin.insert_event(DANA, WEEKLY)
     items = admin.list_events(DANA, singleEvents=True, timeMin="2026-10-19T00:00:00Z")
     assert 50 <= len(items) <= 54
+
+
+def test_exdate_with_tzid_and_all_day_series_expand_like_google(calendar: Any) -> None:
+    body = timed(
+        "2026-10-20",
+        "10:00",
+        "10:45",
+        id="skip000001",
+        recurrence=["RRULE:FREQ=WEEKLY;COUNT=4", "EXDATE;TZID=America/New_York:20261027T100000"],
+    )
+    calendar.events().insert(calendarId="primary", body=body).execute()
+    items = (
+        calendar.events().instances(calendarId="primary", eventId="skip000001").execute()["items"]
+    )
+    assert [e["id"] for e in items] == [
+        "skip000001_20261020T140000Z",
+        "skip000001_20261103T150000Z",
+        "skip000001_20261110T150000Z",
+    ]
+    all_day = {
+        "id": "fullda0001",
+        "start": {"date": "2026-10-20"},
+        "end": {"date": "2026-10-21"},
+        "recurrence": ["RRULE:FREQ=DAILY;UNTIL=20261022"],
+    }
+    calendar.events().insert(calendarId="primary", body=all_day).execute()
+    days = (
+        calendar.events().instances(calendarId="primary", eventId="fullda0001").execute()["items"]
+    )
+    assert [(e["id"], e["start"]) for e in days] == [
+        ("fullda0001_20261020", {"date": "2026-10-20"}),
+        ("fullda0001_20261021", {"date": "2026-10-21"}),
+        ("fullda0001_20261022", {"date": "2026-10-22"}),
+    ]
+
+
+def test_malformed_recurrence_is_400(calendar: Any) -> None:
+    body = timed(
+        "2026-10-20", "10:00", "10:45", recurrence=["DTSTART:20261020T100000", "RRULE:FREQ=WEEKLY"]
+    )
+    with pytest.raises(HttpError) as caught:
+        calendar.events().insert(calendarId="primary", body=body).execute()
+    assert caught.value.status_code == 400
+
+
+def test_masters_list_without_a_window_includes_far_future_series(
+    calendar: Any, admin: SandboxAdmin
+) -> None:
+    admin.insert_event(
+        DANA,
+        timed("2029-01-02", "10:00", "10:45", id="later00001", recurrence=["RRULE:FREQ=WEEKLY"]),
+    )
+    assert [e["id"] for e in calendar.events().list(calendarId="primary").execute()["items"]] == [
+        "later00001"
+    ]
