@@ -75,6 +75,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("\n".join(_pair_lines(pair, now)))
     for warning in config.warnings:
         print(f"warning: {warning}")
+    from integrations.render import Renderer, sample_context
+
+    renderer = Renderer(config.templates_dir)
+    recap_kinds = ("recap", "reminder")
+    problems = [p for p in renderer.check(sample_context()) if not p.startswith(recap_kinds)]
+    try:  # the recap templates have their own sample
+        from integrations.recap_render import recap_sample_context
+
+        problems += [
+            p for p in renderer.check(recap_sample_context()) if p.startswith(recap_kinds)
+        ]
+    except ImportError:
+        pass
+    for problem in problems:
+        print(f"template: {problem}")
+    if problems:
+        return 78
+    print("templates: every email renders")
     return 0
 
 
@@ -116,7 +134,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.once:
         from integrations.service import serve
 
-        return serve(args.config, config)
+        return serve(args.config, config, json_logs=args.json_logs)
     with wire(config) as wired:
         report = wired.runner.run_pass(now=_now())
         done = [o for o in report.outcomes if o.result == "done"]
@@ -194,6 +212,12 @@ def cmd_auth(args: argparse.Namespace) -> int:
     return auth.command(config, args.action, args.email, no_browser=args.no_browser)
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from integrations.doctor import doctor
+
+    return doctor(args.config)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oneonone", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
@@ -213,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("plan", "what a pass would do now, changing nothing").set_defaults(func=cmd_plan)
     run = add("run", "run the service (or one pass with --once)")
     run.add_argument("--once", action="store_true", help="one full pass, then exit")
+    run.add_argument(
+        "--json-logs", action="store_true", help="log one JSON object per line (for journald)"
+    )
     run.set_defaults(func=cmd_run)
     log_p = add("log", "the audit trail: what the service did and why")
     log_p.add_argument("--pair", help="only pairs whose key contains this text")
@@ -232,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the URL instead of opening a browser (headless servers)",
     )
     auth_p.set_defaults(func=cmd_auth)
+    add("doctor", "check config, state, token store, logins and calendars").set_defaults(
+        func=cmd_doctor
+    )
     return parser
 
 
