@@ -28,7 +28,8 @@ def batch_body(token: str, count: int, newline: str) -> bytes:
     for n in range(count):
         parts.append(
             f"--XYZ{newline}Content-Type: application/http{newline}"
-            f"Content-ID: <item + {n}>{newline}{newline}GET /calendar/v3/calendars/primary/events/missing{n:05d}?alt=json HTTP/1.1"
+            f"Content-ID: <item + {n}>{newline}{newline}"
+            f"GET /calendar/v3/calendars/primary/events/missing{n:05d}?alt=json HTTP/1.1"
             f"{newline}authorization: Bearer {token}{newline}{newline}"
         )
     return ("".join(parts) + f"--XYZ--{newline}").encode()
