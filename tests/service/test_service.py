@@ -37,6 +37,7 @@ def wait_for(condition: Callable[[], object], timeout: float = 10.0) -> None:
 
 def series_reps(admin, manager: str) -> list[str]:
     items = admin.list_events(manager, privateExtendedProperty=f"{TAG}=series")
+    items = [ev for ev in items if "recurringEventId" not in ev]  # masters, not moved instances
     return sorted(
         a["email"] for ev in items for a in ev.get("attendees", []) if a["email"] != manager
     )
