@@ -19,6 +19,11 @@ from integrations.sandbox.errors import ApiError, bad_request, forbidden_for_non
 from integrations.sandbox.store import Row, Store
 
 _OWN_FIELDS = ("reminders", "colorId")
+_NOT_CASCADED = frozenset(
+    {"id", "start", "end", "recurrence", "etag", "updated", "sequence", "recurringEventId",
+     "originalStartTime", "status", "created", "htmlLink", "iCalUID", "kind", "organizer",
+     "creator"}
+)  # fmt: skip
 _STATUSES = frozenset({"confirmed", "tentative", "cancelled"})
 
 
@@ -187,6 +192,35 @@ class Events:
             new["sequence"] = int(current.get("sequence", 0)) + 1
         new["updated"] = recurrence.format_stamp(self.now())
         self._save(cal, new, current)
+        if current.get("recurrence"):
+            self._cascade(cal, current, new)
+
+    def _cascade(self, cal: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """Carry a series edit into its exceptions wherever they still hold the old value
+        (a moved or RSVP'd occurrence keeps what was changed on it, gains the rest)."""
+        keys = (set(old) | set(new)) - _NOT_CASCADED
+        changed = sorted(k for k in keys if old.get(k) != new.get(k))
+        if not changed:
+            return
+        for row in list(self.store.rows(cal).values()):
+            exception = row.data
+            if exception.get("recurringEventId") != new["id"]:
+                continue
+            if exception.get("status") == "cancelled":
+                continue
+            updated = recurrence.clone(exception)
+            for key in changed:
+                if key == "attendees" and attendee_emails(exception) == attendee_emails(old):
+                    updated["attendees"] = _carry_statuses(new.get("attendees"), exception)
+                elif key != "attendees" and exception.get(key) == old.get(key):
+                    updated.pop(key, None)
+                    if key in new:
+                        updated[key] = recurrence.clone(new[key])
+            if updated != exception:
+                updated["updated"] = new["updated"]
+                if not updated.get("attendees"):
+                    updated.pop("attendees", None)
+                self._save(cal, updated, exception)
 
     def _attendee_modify(self, cal: str, current: dict[str, Any], proposed: dict[str, Any]) -> None:
         if _shared_view(current, cal) != _shared_view(proposed, cal):
@@ -288,6 +322,18 @@ def _derive(source: dict[str, Any], viewer: str, own: dict[str, Any] | None) -> 
     if shared is not None or private or "extendedProperties" in source:
         data["extendedProperties"] = _ext(shared, private)
     return data
+
+
+def _carry_statuses(
+    attendees: list[dict[str, Any]] | None, exception: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The series' new attendee list, keeping each answer already given on the occurrence."""
+    answered = {a.get("email"): a.get("responseStatus") for a in exception.get("attendees") or []}
+    out = recurrence.clone(attendees or [])
+    for entry in out:
+        if answered.get(entry.get("email")):
+            entry["responseStatus"] = answered[entry.get("email")]
+    return out
 
 
 def _ext(shared: dict[str, Any] | None, private: dict[str, Any]) -> dict[str, Any]:

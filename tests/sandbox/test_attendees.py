@@ -108,3 +108,25 @@ def test_organizer_delete_cancels_copies_and_attendee_delete_declines(
     assert admin.get_event(LEE, "meet000001")["status"] == "cancelled"  # type: ignore[index]
     calendar.events().delete(calendarId="primary", eventId="meet000001").execute()
     assert admin.get_event(SAM, "meet000001")["status"] == "cancelled"  # type: ignore[index]
+
+
+def test_series_edits_reach_exceptions_that_did_not_override_them(
+    calendar: Any, admin: SandboxAdmin
+) -> None:
+    calendar.events().insert(calendarId="primary", body=SERIES).execute()
+    instance = "pair000001_20261027T140000Z"
+    calendar.events().patch(
+        calendarId="primary", eventId=instance, body={"description": "moved"}
+    ).execute()
+    admin.respond(SAM, instance, "declined")
+    calendar.events().patch(
+        calendarId="primary", eventId="pair000001",
+        body={"summary": "renamed", "description": "series", "attendees": [
+            {"email": DANA}, {"email": SAM}, {"email": LEE}]},
+    ).execute()  # fmt: skip
+    exception = calendar.events().get(calendarId="primary", eventId=instance).execute()
+    assert exception["summary"] == "renamed"
+    assert exception["description"] == "moved"
+    statuses = {a["email"]: a["responseStatus"] for a in exception["attendees"]}
+    assert statuses == {DANA: "accepted", SAM: "declined", LEE: "needsAction"}
+    assert admin.get_event(LEE, instance) is not None
