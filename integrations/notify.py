@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,17 @@ class Notifier:
         name, addr = email.utils.parseaddr(self.config.email.sender)
         return Address(addr, name)
 
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()  # one SQLite connection, shared by the pass's threads
+
+    def known(self, key: str) -> bool:
+        """Whether a message with this key was ever queued (whatever became of it)."""
+        with self._lock:
+            return self.deliveries.state(key) is not None
+
     def queue(self, message: OutgoingEmail, *, now: dt.datetime) -> bool:
-        return self.deliveries.enqueue(message, not_before=now, now=now)
+        with self._lock:
+            return self.deliveries.enqueue(message, not_before=now, now=now)
 
     def move_notice(
         self,

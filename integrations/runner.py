@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -77,6 +79,9 @@ class Runner:
     def __post_init__(self) -> None:
         self.rebooker = Rebooker(self.config, self.calendar, self.store)
         self.next_wake: dt.datetime | None = None  # when the next email falls due
+        self._lock = threading.Lock()
+        self._in_flight: set[str] = set()
+        self.max_in_flight = 0
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
         return [p for p in self.config.pairs if p.manager.email == manager.person.email]
@@ -135,56 +140,86 @@ class Runner:
             }
             due, wake = plan_preps(pair, history, occs, now=now, has_description=written)
             for action in due:
-                if (
-                    isinstance(action, SendPrep)
-                    and self.notifier.deliveries.state(
-                        prep_key(action.series_id, action.original_start, action.recipient)
-                    )
-                    is not None
+                if isinstance(action, SendPrep) and self.notifier.known(
+                    prep_key(action.series_id, action.original_start, action.recipient)
                 ):
                     continue
                 out.append(action)
-            if wake is not None and (self.next_wake is None or wake < self.next_wake):
-                self.next_wake = wake
+            with self._lock:
+                if wake is not None and (self.next_wake is None or wake < self.next_wake):
+                    self.next_wake = wake
         return out
 
     def plan_bumps(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
         events = self.store.cached_events(manager.person.email)
         return self._unsaid(self.rebooker.plan(manager, self.pairs_of(manager), events, now=now))
 
-    def run_pass(self, *, now: dt.datetime, apply: bool = True) -> PassReport:
+    def run_pass(self, *, now: dt.datetime, apply: bool = True, workers: int = 1) -> PassReport:
+        """One pass over every manager; with ``workers`` > 1, managers run in parallel threads
+        (each thread has its own HTTP connections; one manager is never in two threads)."""
         report = PassReport(started=now)
-        for manager in self.config.managers:
-            owner = manager.person.email
-            parked = self.store.parked(owner, now)
-            if parked is not None:
-                report.manager_errors[owner] = f"parked: {parked}"
-                continue
-            try:
-                for planner in (self.plan_manager, self.plan_bumps, self.plan_emails):
-                    actions = planner(manager, now=now)
-                    if apply:
-                        report.outcomes += self.apply(actions, now=now)
-                    else:
-                        report.outcomes += [Outcome(a, "planned") for a in actions]
-            except errors.AuthRevoked as exc:
-                report.manager_errors[owner] = str(exc)
-                self.store.park(owner, until=now + REVOKED_PARK, reason=str(exc))
-                if self.store.first_notice(f"auth-revoked:{owner}:{now:%Y%m%d}", now):
-                    self._tell(owner, f"auth-revoked:{owner}", str(exc), now=now)
-            except errors.UsageLimited as exc:
-                report.manager_errors[owner] = str(exc)
-                self.store.park(owner, until=now + LIMIT_PARK, reason=str(exc))
-                self._tell(owner, f"usage-limited:{owner}:{now:%Y%m%d%H}", str(exc), now=now)
-            except errors.OneOnOneError as exc:
-                report.manager_errors[owner] = str(exc)
-                log.warning("manager %s: %s", owner, exc)
-            except Exception as exc:  # a bug: keep serving the other managers
-                report.manager_errors[owner] = f"{type(exc).__name__}: {exc}"
-                log.exception("manager %s: unexpected error", owner)
+        managers = list(self.config.managers)
+        if workers <= 1 or len(managers) <= 1:
+            results = [self._manager_pass(m, now=now, apply=apply) for m in managers]
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pass") as pool:
+                results = list(
+                    pool.map(lambda m: self._manager_pass(m, now=now, apply=apply), managers)
+                )
+        for outcomes, error, owner in results:
+            report.outcomes += outcomes
+            if error is not None:
+                report.manager_errors[owner] = error
         if apply and self.notifier is not None:
             report.emails = self.notifier.deliveries.deliver_due(now=now)
         return report
+
+    def _manager_pass(
+        self, manager: Manager, *, now: dt.datetime, apply: bool
+    ) -> tuple[list[Outcome], str | None, str]:
+        owner = manager.person.email
+        with self._lock:
+            if owner in self._in_flight:  # a guard, not a wait: two threads must never get here
+                raise RuntimeError(f"{owner} is already being processed")
+            self._in_flight.add(owner)
+            self.max_in_flight = max(self.max_in_flight, len(self._in_flight))
+        try:
+            return (*self._manager_actions(manager, now=now, apply=apply), owner)
+        finally:
+            with self._lock:
+                self._in_flight.discard(owner)
+
+    def _manager_actions(
+        self, manager: Manager, *, now: dt.datetime, apply: bool
+    ) -> tuple[list[Outcome], str | None]:
+        owner = manager.person.email
+        outcomes: list[Outcome] = []
+        parked = self.store.parked(owner, now)
+        if parked is not None:
+            return outcomes, f"parked: {parked}"
+        try:
+            for planner in (self.plan_manager, self.plan_bumps, self.plan_emails):
+                actions = planner(manager, now=now)
+                if apply:
+                    outcomes += self.apply(actions, now=now)
+                else:
+                    outcomes += [Outcome(a, "planned") for a in actions]
+        except errors.AuthRevoked as exc:
+            self.store.park(owner, until=now + REVOKED_PARK, reason=str(exc))
+            if self.store.first_notice(f"auth-revoked:{owner}:{now:%Y%m%d}", now):
+                self._tell(owner, f"auth-revoked:{owner}", str(exc), now=now)
+            return outcomes, str(exc)
+        except errors.UsageLimited as exc:
+            self.store.park(owner, until=now + LIMIT_PARK, reason=str(exc))
+            self._tell(owner, f"usage-limited:{owner}:{now:%Y%m%d%H}", str(exc), now=now)
+            return outcomes, str(exc)
+        except errors.OneOnOneError as exc:
+            log.warning("manager %s: %s", owner, exc)
+            return outcomes, str(exc)
+        except Exception as exc:  # a bug: keep serving the other managers
+            log.exception("manager %s: unexpected error", owner)
+            return outcomes, f"{type(exc).__name__}: {exc}"
+        return outcomes, None
 
     # -- apply ------------------------------------------------------------------------------
     def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:

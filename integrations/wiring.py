@@ -43,9 +43,11 @@ class Wired:
     sandbox_url: str | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
 
+    workers: int = field(default_factory=lambda: int(os.environ.get("ONEONONE_WORKERS", "4")))
+
     def run_pass(self, *, now: dt.datetime, apply: bool = True) -> PassReport:
-        """One full pass: series, bumps and due emails for every manager."""
-        return self.runner.run_pass(now=now, apply=apply)
+        """One full pass: series, bumps and due emails for every manager, ``workers`` at once."""
+        return self.runner.run_pass(now=now, apply=apply, workers=self.workers)
 
     def sandbox_counts(self) -> dict[str, Any] | None:
         if self.sandbox_url is None:

@@ -241,3 +241,59 @@ def test_one_managers_broken_pair_does_not_stop_the_others(env, admin):
         report = wired.runner.run_pass(now=NOW)
     assert report.failed
     assert env.run(config, NOW).outcomes[0].result == "done"
+
+
+def test_a_parallel_pass_serves_every_manager_once(env, admin):
+    from scheduler.config import parse_config
+    from tests.e2e.conftest import BASE_YAML
+
+    others = "".join(
+        f"  - name: Manager {i}\n    email: m{i}@example.com\n    timezone: Europe/Berlin\n"
+        f"    reps:\n      - {{name: Rep {i}, email: r{i}@example.com, day: thursday, "
+        f'time: "11:00", timezone: Europe/Berlin}}\n'
+        for i in range(5)
+    )
+    text = BASE_YAML.format(reps="\n".join([SAM, PRIYA])) + others
+    config = parse_config(text, filename="config.yaml", base_dir=env.tmp)
+    assert len(config.managers) == 6
+    with wire(config, sandbox_url=env.url) as wired:
+        report = wired.runner.run_pass(now=NOW, workers=4)
+        assert not report.failed
+        assert 1 < wired.runner.max_in_flight <= 4
+        again = wired.runner.run_pass(now=NOW + dt.timedelta(minutes=1), workers=4)
+    assert [o for o in again.outcomes if o.action.verb in SERIES_VERBS] == []
+    for i in range(5):
+        assert len(ours(admin, f"m{i}@example.com")) == 1
+    assert len(ours(admin)) == 2
+
+
+def test_one_manager_is_never_processed_by_two_threads_at_once(env, admin):
+    import threading
+
+    config = env.config(SAM)
+    with wire(config, sandbox_url=env.url) as wired:
+        runner = wired.runner
+        gate = threading.Event()
+        original = runner._manager_actions
+
+        def slow(manager, **kwargs):
+            gate.wait(5)
+            return original(manager, **kwargs)
+
+        runner._manager_actions = slow
+        first = threading.Thread(
+            target=runner._manager_pass,
+            args=(config.managers[0],),
+            kwargs={"now": NOW, "apply": True},
+        )
+        first.start()
+        import time
+
+        deadline = time.monotonic() + 5
+        while not runner._in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with pytest.raises(RuntimeError, match="already being processed"):
+            runner._manager_pass(config.managers[0], now=NOW, apply=True)
+        gate.set()
+        first.join()
+    assert len(ours(admin)) == 1
