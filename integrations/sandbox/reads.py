@@ -69,8 +69,7 @@ class Reads:
         snapshot = int(cursor["s"]) if cursor else self.store.seq
         if token is not None:
             since = self._check_sync(cal, token, params)
-            keyed = [([f"{r.seq:020d}", i], r) for i, r in self.store.rows(cal).items()]
-            items = [(k, _sync_item(r)) for k, r in keyed if r.seq > since]
+            items = self._changes(cal, since, paging.flag(params, "singleEvents"))
         else:
             items = self._full(cal, params, meta.time_zone)
         items.sort(key=lambda item: item[0])
@@ -91,6 +90,21 @@ class Reads:
         elif not any(name in params for name in _NO_SYNC_WITH):
             body["nextSyncToken"] = paging.encode({"c": cal, "s": snapshot})
         return body
+
+    def _changes(self, cal: str, since: int, single: bool) -> list[Keyed]:
+        """Rows changed after ``since``; with singleEvents a changed series comes expanded."""
+        rows = self.store.rows(cal)
+        hi = self.now() + _YEAR
+        items: list[Keyed] = []
+        for event_id, row in rows.items():
+            if row.seq <= since:
+                continue
+            stamp = f"{row.seq:020d}"
+            if single and row.data.get("recurrence") and row.data.get("status") != "cancelled":
+                items += [([stamp, i["id"]], i) for i in expand(rows, row.data, _EPOCH, hi)]
+            else:
+                items.append(([stamp, event_id], _sync_item(row)))
+        return items
 
     def _check_sync(self, cal: str, token: str, params: Params) -> int:
         if any(name in params for name in _NO_SYNC_WITH):

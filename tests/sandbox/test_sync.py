@@ -78,3 +78,17 @@ def test_sync_token_with_a_forbidden_parameter_is_400(calendar: Any, extra: dict
     with pytest.raises(HttpError) as caught:
         calendar.events().list(calendarId="primary", syncToken=token, **extra).execute()
     assert caught.value.status_code == 400
+
+
+def test_single_events_sync_returns_instances_of_a_changed_series(calendar: Any) -> None:
+    _, token = full_sync(calendar, singleEvents=True)
+    series = timed(
+        "2026-10-20", "10:00", "10:45", id="cadence001", recurrence=["RRULE:FREQ=WEEKLY;COUNT=3"]
+    )
+    calendar.events().insert(calendarId="primary", body=series).execute()
+    delta, _ = full_sync(calendar, syncToken=token, singleEvents=True)
+    assert [e["id"] for e in delta] == [
+        "cadence001_20261020T140000Z",
+        "cadence001_20261027T140000Z",
+        "cadence001_20261103T150000Z",
+    ]
