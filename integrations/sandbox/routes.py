@@ -9,14 +9,13 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from typing import Any
 
 from integrations.sandbox import gmail as gmail_mod
 from integrations.sandbox.auth import Auth, TokenError
 from integrations.sandbox.errors import ApiError, not_found
 from integrations.sandbox.events import Events
 from integrations.sandbox.gmail import Gmail
-from integrations.sandbox.metering import Fault, Meter
+from integrations.sandbox.metering import Meter
 from integrations.sandbox.reads import Reads
 from integrations.sandbox.wire import Request, Response
 
@@ -193,7 +192,3 @@ class GoogleApi:
 def _one(req: Request, name: str) -> str | None:
     values = req.query.get(name)
     return values[-1] if values else None
-
-
-def fault_from(spec: dict[str, Any]) -> Fault:
-    return Fault(**spec)

@@ -7,11 +7,14 @@ the handler always answers and always sends Content-Length.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.server
 import pathlib
+import socket
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from integrations.clock import SystemClock
 from integrations.sandbox import batch
@@ -53,8 +56,33 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class _Server(http.server.ThreadingHTTPServer):
+    """Tracks open connections so that stopping really hangs up on kept-alive clients (they
+    reconnect, as after a real outage, instead of talking to a stopped emulator)."""
+
     daemon_threads = True
     sandbox: Sandbox
+
+    def server_activate(self) -> None:
+        self.open_sockets: set[socket.socket] = set()
+        self.sockets_lock = threading.Lock()
+        super().server_activate()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.sockets_lock:
+            self.open_sockets.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.sockets_lock:
+            self.open_sockets.discard(request)
+        super().shutdown_request(request)
+
+    def hang_up(self) -> None:
+        with self.sockets_lock:
+            sockets = list(self.open_sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class Sandbox:
@@ -108,6 +136,7 @@ class Sandbox:
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
+            self._server.hang_up()
             self._server.server_close()
             self._server = None
         if self._thread is not None:

@@ -95,3 +95,25 @@ def test_module_runs_as_a_process_and_exits_cleanly_on_sigterm(tmp_path: pathlib
             process.stdout.close()
     assert code == 0
     assert (tmp_path / "s.db").exists()
+
+
+def test_a_client_kept_alive_across_a_restart_reconnects_to_the_new_server(
+    tmp_path: pathlib.Path, clock: FixedClock
+) -> None:
+    state = tmp_path / "sandbox.db"
+    first = Sandbox(state_path=state, now=clock.now)
+    admin = SandboxAdmin(first.start())
+    calendar = build_service("calendar", first.url, credentials_for(admin, DANA))
+    calendar.events().insert(
+        calendarId="primary", body=timed("2026-10-21", "09:00", "09:30", id="alive00001")
+    ).execute()
+    first.stop()
+    second = Sandbox(state_path=state, now=clock.now)
+    second.start(port=int(first.url.rstrip("/").rsplit(":", 1)[1]))
+    try:
+        SandboxAdmin(second.url).patch_event(DANA, "alive00001", {"summary": "after restart"})
+        event = calendar.events().get(calendarId="primary", eventId="alive00001").execute()
+        assert event["summary"] == "after restart"
+    finally:
+        calendar.close()
+        second.stop()
