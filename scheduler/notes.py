@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from scheduler.agenda import ACTIONS_MARKER, END_MARKER, NOTES_MARKER
 from scheduler.model import Person
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -55,6 +56,7 @@ _DECISION = re.compile(
     re.IGNORECASE,
 )
 _HEADING = re.compile(r"^(?:#{1,6}\s+\S|[A-Z][A-Za-z ]{1,40}:$)")
+_EXACT = {"notes": NOTES_MARKER, "action": ACTIONS_MARKER, "end": END_MARKER}
 _MARKER = re.compile(r"^-{3,}\s*(?P<name>[^-\s].*?)\s*(?:-{3,})?$")
 
 
@@ -219,15 +221,7 @@ def normalise(text: str) -> str:
 
 def _regions(lines: Sequence[str]) -> tuple[list[str], list[str]]:
     """The notes lines and the action lines; the agenda above the markers is left out."""
-    found: dict[str, int] = {}
-    for index, line in enumerate(lines):
-        match = _MARKER.match(line.strip())
-        if not match:
-            continue
-        name = match.group("name").casefold()
-        kind = next((k for k in ("notes", "action", "end") if name.startswith(k)), None)
-        if kind and kind not in found and (kind != "end" or found):
-            found[kind] = index
+    found = _markers(lines)
     notes_at, actions_at = found.get("notes"), found.get("action")
     end_at = found.get("end", len(lines))
     if actions_at is None:
@@ -239,6 +233,24 @@ def _regions(lines: Sequence[str]) -> tuple[list[str], list[str]]:
     if notes_at > actions_at:
         return list(lines[notes_at + 1 : end_at if end_at > notes_at else len(lines)]), actions
     return list(lines[notes_at + 1 : actions_at]), actions
+
+
+def _markers(lines: Sequence[str]) -> dict[str, int]:
+    """Where the notes, action and end markers are: the exact lines the service wrote first,
+    else lines that still look like them (``--- Notes``), as editors and people leave them."""
+    seen: dict[str, list[tuple[bool, int]]] = {"notes": [], "action": [], "end": []}
+    for index, line in enumerate(lines):
+        match = _MARKER.match(line.strip())
+        name = match.group("name").casefold() if match else ""
+        kind = next((k for k in seen if name.startswith(k)), None)
+        if kind:
+            seen[kind].append((line.strip() != _EXACT[kind], index))
+    chosen = {k: min(seen[k])[1] for k in ("notes", "action") if seen[k]}
+    after = max(chosen.values(), default=-1)
+    ends = [(loose, i) for loose, i in seen["end"] if i > after and (chosen or not loose)]
+    if ends:
+        chosen["end"] = min(ends)[1]
+    return chosen
 
 
 class _Owners:

@@ -6,6 +6,8 @@ import datetime as dt
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scheduler.agenda import ACTIONS_MARKER, END_MARKER, NOTES_MARKER
 from scheduler.model import Person
@@ -13,11 +15,12 @@ from scheduler.notes import (
     ActionLine,
     Notes,
     combine_notes,
+    looks_like_html,
     parse_due,
     parse_notes,
     strip_html,
 )
-from tests.recap.conftest import MEETING_DAY
+from tests.recap.conftest import MEETING_DAY, make_pair
 
 AGENDA = """Pipeline review, 45 min
 
@@ -311,3 +314,60 @@ def test_combining_description_and_file_notes_drops_repeated_items(manager, rep)
         "book travel",
     ]
     assert combine_notes([]).empty
+
+
+def test_a_huge_single_action_line_and_runs_of_symbols_parse_quickly(manager, rep) -> None:
+    lines = [
+        "- [ ] Sam: " + "call (" * 5_000,
+        "- " * 10_000,
+        "<" * 10_000 + "br>",
+        "- [ ] Sam: x " + " by" * 5_000,
+    ]
+    text = f"{NOTES_MARKER}\n{ACTIONS_MARKER}\n" + "\n".join(lines) + f"\n{END_MARKER}"
+    began = time.perf_counter()
+    notes = parse(text, manager, rep)
+    assert time.perf_counter() - began < 2.0
+    assert len(notes.items) >= 3
+
+
+def test_googles_html_blob_wrapper_is_read_like_any_html(manager, rep) -> None:
+    wrapped = f"<html-blob>{GOOGLE_HTML}</html-blob>"
+    assert [i.text for i in parse(wrapped, manager, rep).items] == [
+        "send the Acme proposal",
+        "intro to legal",
+    ]
+
+
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u2060"))
+
+
+@given(
+    st.lists(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60), max_size=12)
+)
+def test_any_action_line_is_kept_and_nothing_crashes(lines) -> None:
+    pair = make_pair()
+    manager, rep = pair.manager, pair.rep
+    text = f"{NOTES_MARKER}\nnotes\n{ACTIONS_MARKER}\n" + "\n".join(lines) + f"\n{END_MARKER}"
+    notes = parse(text, manager, rep)
+    kept = " ".join(i.raw for i in notes.items)
+    if looks_like_html(text):
+        return
+    for line in lines:
+        if line.lstrip().startswith("---"):
+            break  # a line typed like a marker legitimately ends or moves the section
+        words = line.translate(ZERO_WIDTH).split()  # zero-width spaces are dropped on purpose
+        assert all(word in kept for word in words)
+
+
+def test_markers_edited_by_hand_are_still_found_and_exact_ones_win(manager, rep) -> None:
+    edited = "agenda\n--- Notes\nGood call.\n--- Action items ---\n- [ ] Sam: deck\n---END\n- [ ] x"
+    notes = parse(edited, manager, rep)
+    assert notes.summary == "Good call."
+    assert [i.text for i in notes.items] == ["deck"]
+    typed = (
+        f"{NOTES_MARKER}\n{ACTIONS_MARKER}\n- [ ] Sam: deck\n---end of list\n{END_MARKER}\nafter"
+    )
+    assert [i.raw for i in parse(typed, manager, rep).items] == [
+        "- [ ] Sam: deck",
+        "---end of list",
+    ]
