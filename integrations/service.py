@@ -439,6 +439,7 @@ def _status_of(exc: BaseException) -> str:
 def _log_to_stderr_once(json_logs: bool) -> None:
     """Our redacting handler only: the CLI's plain handler would print every line twice."""
     ours = setup_logging(json=json_logs)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per wake-up is noise
     root = logging.getLogger()
     for handler in list(root.handlers):
         if (

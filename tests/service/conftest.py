@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from daemon import load_config
 from integrations.sandbox import Sandbox, SandboxAdmin
+from integrations.wiring import google_credentials
 
 CONFIG = """\
 timezone: America/New_York
@@ -107,3 +110,38 @@ def admin(sandbox: str) -> SandboxAdmin:
 @pytest.fixture
 def setup(tmp_path: Path, sandbox: str) -> Setup:
     return Setup(tmp_path, sandbox)
+
+
+def token_uri_is_honoured(tmp: Path) -> bool:
+    """True once the wiring keeps a credentials file's token endpoint (google-auth drops it)."""
+    setup = Setup(tmp, "http://127.0.0.1:9/")
+    setup.creds.mkdir()
+    (setup.creds / "dana@example.com.json").write_text(
+        json.dumps(
+            {
+                "refresh_token": "r",
+                "client_id": "c",
+                "client_secret": "s",
+                "token_uri": "http://127.0.0.1:9/token",
+            }
+        )
+    )
+    config = load_config(setup.write({"dana@example.com": [SAM]}))
+    return bool(
+        google_credentials(config)("dana@example.com").token_uri == "http://127.0.0.1:9/token"
+    )
+
+
+def _token_uri_is_honoured() -> bool:
+    with tempfile.TemporaryDirectory() as tmp:
+        return token_uri_is_honoured(Path(tmp))
+
+
+needs_token_uri = pytest.mark.xfail(
+    not _token_uri_is_honoured(),
+    reason="integrations.wiring.google_credentials builds authorized-user credentials with "
+    "google-auth's from_authorized_user_info, which always replaces token_uri with Google's; "
+    "against the sandbox the refresh would leave 127.0.0.1",
+    run=False,
+    strict=True,
+)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 from pathlib import Path
@@ -14,42 +13,11 @@ from daemon import main
 from integrations.doctor import Check, doctor
 from integrations.service import StateLock
 from integrations.store import Store
-from integrations.wiring import google_credentials
-from tests.service.conftest import PRIYA, SAM, Setup
+from tests.service.conftest import PRIYA, SAM, Setup, needs_token_uri
 
 DANA = "dana@example.com"
 LEE = "lee@example.com"
 LINE = re.compile(r"^(ok  |FAIL|warn)  .+ — .*$")
-
-
-def token_uri_is_honoured(tmp: Path) -> bool:
-    """True once the wiring keeps a credentials file's token endpoint (google-auth drops it)."""
-    from daemon import load_config
-
-    setup = Setup(tmp, "http://127.0.0.1:9/")
-    setup.creds.mkdir()
-    (setup.creds / f"{DANA}.json").write_text(
-        json.dumps(
-            {
-                "refresh_token": "r",
-                "client_id": "c",
-                "client_secret": "s",
-                "token_uri": "http://127.0.0.1:9/token",
-            }
-        )
-    )
-    config = load_config(setup.write({DANA: [SAM]}))
-    return bool(google_credentials(config)(DANA).token_uri == "http://127.0.0.1:9/token")
-
-
-needs_token_uri = pytest.mark.xfail(
-    not token_uri_is_honoured(Path(__import__("tempfile").mkdtemp())),
-    reason="integrations.wiring.google_credentials builds authorized-user credentials with "
-    "google-auth's from_authorized_user_info, which always replaces token_uri with Google's; "
-    "against the sandbox the refresh would leave 127.0.0.1",
-    run=False,
-    strict=True,
-)
 
 
 def run_doctor(path: Path, **kwargs: object) -> tuple[int, list[str]]:

@@ -1,0 +1,257 @@
+"""Acceptance: ``python daemon.py run`` as a real process against the sandbox as another process.
+
+Signals, crashes and faults happen to the real thing: SIGHUP with a broken and then a good config,
+SIGTERM, ``kill -9`` during a pass and a restart, 5xx and 429 storms, and a revoked login.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from integrations.sandbox import SandboxAdmin
+from scheduler.series import TAG
+from tests.service.conftest import NOOR, OMAR, PRIYA, SAM, Setup, free_port, needs_token_uri
+
+pytestmark = [pytest.mark.slow, needs_token_uri]
+
+ROOT = Path(__file__).resolve().parents[2]
+DANA = "dana@example.com"
+LEE = "lee@example.com"
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+@dataclass
+class Daemon:
+    """One ``oneonone run`` process; its stderr goes to a file the test can read any time."""
+
+    setup: Setup
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+    logs: list[Path] = field(default_factory=list)
+
+    def start(self) -> None:
+        log = self.setup.tmp / f"daemon-{len(self.logs)}.log"
+        self.logs.append(log)
+        with log.open("wb") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, "daemon.py", "run", "-c", str(self.setup.path)],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+            )
+
+    @property
+    def stderr(self) -> str:
+        return self.logs[-1].read_text("utf-8", "replace")
+
+    def signal(self, signum: int) -> None:
+        assert self.process is not None
+        self.process.send_signal(signum)
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+        except OSError:
+            return 0, ""
+
+    def passes(self, result: str | None = None) -> float:
+        status, text = self.get("/metrics")
+        if status != 200:
+            return 0.0
+        return sum(
+            s.value
+            for family in text_string_to_metric_families(text)
+            for s in family.samples
+            if s.name == "oneonone_passes_total" and result in (None, s.labels.get("result"))
+        )
+
+    def wait_passes(self, more_than: float, timeout: float = 15) -> float:
+        wait_for(lambda: self.passes() > more_than, timeout, f"more than {more_than} passes")
+        return self.passes()
+
+    def stop(self) -> int:
+        assert self.process is not None
+        self.signal(signal.SIGTERM)
+        return self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def sandbox_process(tmp_path: Path) -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "integrations.sandbox", "--port", "0", "--state",
+         str(tmp_path / "sandbox.db")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().decode().strip()
+        assert url.startswith("http://127.0.0.1:"), url
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+@pytest.fixture
+def world(tmp_path: Path, sandbox_process: str) -> Iterator[tuple[Setup, Daemon, SandboxAdmin]]:
+    setup = Setup(tmp_path, sandbox_process, poll="2s")
+    port = free_port()
+    setup.extra = f"metrics_port: {port}\n"
+    for manager in (DANA, LEE):
+        setup.login(manager)
+    daemon = Daemon(setup, port)
+    try:
+        yield setup, daemon, SandboxAdmin(sandbox_process)
+    finally:
+        if daemon.alive():
+            assert daemon.process is not None
+            daemon.process.kill()
+            daemon.process.wait(timeout=10)
+
+
+def series(admin: SandboxAdmin, manager: str) -> Counter[str]:
+    """Live series per rep on the manager's calendar (masters only)."""
+    items = admin.list_events(manager, privateExtendedProperty=f"{TAG}=series")
+    return Counter(
+        a["email"]
+        for ev in items
+        if "recurringEventId" not in ev and ev.get("status") != "cancelled"
+        for a in ev.get("attendees", [])
+        if a["email"] != manager
+    )
+
+
+def nothing_cancelled(admin: SandboxAdmin, manager: str) -> bool:
+    items = admin.list_events(manager, privateExtendedProperty=f"{TAG}=series", showDeleted=True)
+    return all(ev.get("status") != "cancelled" for ev in items)
+
+
+def test_passes_on_the_interval_reloads_on_sighup_and_stops_on_sigterm(world):
+    setup, daemon, admin = world
+    setup.write({DANA: [SAM]})
+    daemon.start()
+    first = daemon.wait_passes(0, timeout=20)  # the pass at start
+    assert series(admin, DANA) == {"sam@example.com": 1}
+    daemon.wait_passes(first, timeout=8)  # and again on the interval
+
+    setup.write({DANA: [SAM, PRIYA]}, broken="\n    cadnce: weekly\n")
+    daemon.signal(signal.SIGHUP)
+    wait_for(lambda: re.search(r"config\.yaml:\d+: ", daemon.stderr), 5, "the config error")
+    assert "keeping the last good config" in daemon.stderr
+    daemon.wait_passes(daemon.passes(), timeout=8)
+    assert daemon.alive()
+    assert series(admin, DANA) == {"sam@example.com": 1}  # Priya came with the broken file
+
+    setup.write({DANA: [SAM, PRIYA]})
+    daemon.signal(signal.SIGHUP)
+    wait_for(lambda: series(admin, DANA).get("priya@example.com"), 10, "Priya's series")
+    assert series(admin, DANA) == {"sam@example.com": 1, "priya@example.com": 1}
+
+    began = time.monotonic()
+    assert daemon.stop() == 0
+    assert time.monotonic() - began < 10
+    assert "Traceback" not in daemon.stderr
+
+
+def test_kill_9_mid_pass_and_fault_storms_never_duplicate_or_cancel_a_series(world):
+    setup, daemon, admin = world
+    setup.write({DANA: [SAM], LEE: [PRIYA]})
+    daemon.start()
+    daemon.wait_passes(0, timeout=20)
+
+    # A new rep, and the insert of her series hangs: the process dies in the middle of the pass.
+    admin.add_fault(method="calendar.events.insert", status=0, latency=2.0, times=1)
+    setup.write({DANA: [SAM, NOOR], LEE: [PRIYA]})
+    daemon.signal(signal.SIGHUP)
+    time.sleep(1.0)
+    assert daemon.process is not None
+    daemon.process.kill()
+    daemon.process.wait(timeout=10)
+    time.sleep(1.5)  # the sandbox finishes the orphaned insert: Google did it, we never heard
+    assert series(admin, DANA) == {"sam@example.com": 1, "noor@example.com": 1}
+    daemon.start()  # the kernel released the state lock with the dead process
+    done = daemon.wait_passes(0, timeout=20)
+    assert series(admin, DANA) == {"sam@example.com": 1, "noor@example.com": 1}
+
+    admin.add_fault(method="*", status=503, rate=0.3, seed=1)
+    setup.write({DANA: [SAM, NOOR], LEE: [PRIYA, OMAR]})  # writes happen during the storm too
+    daemon.signal(signal.SIGHUP)
+    for _ in range(2):
+        admin.add_fault(method="calendar.events.list", status=429, reason="rateLimitExceeded",
+                        times=2)  # fmt: skip
+        done = daemon.wait_passes(done, timeout=30)
+    done = daemon.wait_passes(done, timeout=30)
+    assert daemon.alive()
+    admin.clear_faults()
+    statuses = admin.counts()["by_status"]
+    assert statuses.get("503", 0) > 0
+    assert statuses.get("429", 0) > 0
+    wait_for(lambda: series(admin, LEE).get("omar@example.com"), 20, "Omar's series")
+    wait_for(lambda: daemon.get("/healthz") == (200, "ok\n"), 15, "a healthy /healthz")
+    assert series(admin, DANA) == {"sam@example.com": 1, "noor@example.com": 1}
+    assert series(admin, LEE) == {"priya@example.com": 1, "omar@example.com": 1}
+    assert nothing_cancelled(admin, DANA)
+    assert nothing_cancelled(admin, LEE)
+    assert daemon.stop() == 0
+
+
+def test_a_revoked_login_parks_one_manager_and_the_other_is_still_served(world):
+    setup, daemon, admin = world
+    setup.write({DANA: [SAM], LEE: [PRIYA]})
+    daemon.start()
+    daemon.wait_passes(0, timeout=20)
+    admin.revoke_tokens(LEE)
+    setup.write({DANA: [SAM, NOOR], LEE: [PRIYA, OMAR]})
+    daemon.signal(signal.SIGHUP)
+    wait_for(lambda: series(admin, DANA).get("noor@example.com"), 10, "Noor's series")
+    daemon.wait_passes(daemon.passes() + 1, timeout=10)  # a few more passes after the parking
+    assert "omar@example.com" not in series(admin, LEE)
+    parked = re.findall(rf"manager {re.escape(LEE)} is parked", daemon.stderr)
+    assert len(parked) == 1, daemon.stderr
+    assert "1//sandbox-" not in daemon.stderr  # no refresh token in the logs
+    assert daemon.stop() == 0
+
+
+def test_a_second_service_on_the_same_state_exits_with_a_clear_error(world):
+    setup, daemon, _ = world
+    setup.write({DANA: [SAM]})
+    daemon.start()
+    daemon.wait_passes(0, timeout=20)
+    second = subprocess.run(
+        [sys.executable, "daemon.py", "run", "-c", str(setup.path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=30,
+        env={**os.environ},
+    )  # fmt: skip
+    assert second.returncode != 0
+    assert "already serving the state" in second.stderr
+    assert daemon.alive()
+    assert daemon.stop() == 0
