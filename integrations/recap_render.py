@@ -30,7 +30,14 @@ from integrations.render import describe_zone, sample_context
 from scheduler.agenda import MeetingPlan, meeting_type
 from scheduler.model import Cadence, Pair, Person, WorkingHours
 from scheduler.notes import ActionLine, Notes, normalise, parse_notes
-from scheduler.recap import PARTIAL_LEAD, Item, flagged, items_for, merge_items
+from scheduler.recap import (
+    PARTIAL_LEAD,
+    Item,
+    flagged,
+    items_for,
+    merge_items,
+    reminder_times,
+)
 
 SUMMARY_LIMIT = 20_000
 """Characters of notes quoted in a recap; the rest stays in the event or the notes file."""
@@ -155,7 +162,8 @@ def reminder_context(
     number: int,
     notes_file: str | None,
 ) -> dict[str, Any]:
-    """The context of the ``reminder`` to the manager that the 1:1 has no notes yet."""
+    """The context of the ``number``-th ``reminder`` (``RecapStep.reminder``) to the manager
+    that the 1:1 has no notes yet; the last one the policy allows says so."""
     tz = pair.manager.timezone
     place = "in the event description, under the Notes and Action items lines"
     if notes_file:
@@ -174,7 +182,7 @@ def reminder_context(
         "reminder": {
             "meeting_when": describe_zone(start, tz),
             "number": number,
-            "final": number >= 2,
+            "final": number >= len(reminder_times(end, pair.recap)),
             "notes_place": place,
             "recap_when": describe_zone(recap_at, tz),
             "settle_minutes": int(pair.recap.settle.total_seconds() // 60),

@@ -20,6 +20,7 @@ from integrations.recap_render import (
 )
 from integrations.render import Renderer
 from scheduler.agenda import meeting_type
+from scheduler.model import RecapPolicy
 from scheduler.notes import EMPTY_NOTES, parse_notes
 from scheduler.recap import merge_items
 from tests.recap.conftest import MEETING_DAY, make_pair
@@ -207,3 +208,10 @@ def test_item_rows_give_prep_emails_each_readers_items_first() -> None:
         "Sam",
         "No owner",
     ]
+
+
+def test_with_a_short_deadline_the_only_reminder_is_the_last_one(renderer) -> None:
+    pair = dataclasses.replace(make_pair(), recap=RecapPolicy(deadline=dt.timedelta(hours=8)))
+    context = reminder_context(pair, [], start=START, end=END, number=1, notes_file=None)
+    assert context["reminder"]["final"]
+    assert "This is the last reminder." in renderer.render("reminder", **context).text
