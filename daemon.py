@@ -83,9 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:  # the recap templates have their own sample
         from integrations.recap_render import recap_sample_context
 
-        problems += [
-            p for p in renderer.check(recap_sample_context()) if p.startswith(recap_kinds)
-        ]
+        problems += [p for p in renderer.check(recap_sample_context()) if p.startswith(recap_kinds)]
     except ImportError:
         pass
     for problem in problems:

@@ -44,7 +44,8 @@ def keyring_credentials(config: Config) -> Callable[[str], Credentials]:
                 f"no Google login stored for {email}: run 'oneonone auth login {email}'"
             )
         info = json.loads(stored)
-        return Credentials.from_authorized_user_info(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+        creds: Credentials = Credentials.from_authorized_user_info(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+        return creds
 
     return for_user
 
@@ -65,9 +66,13 @@ def login(config: Config, email: str, *, no_browser: bool) -> str:
 
     flow = InstalledAppFlow.from_client_secrets_file(str(_client_secrets(config)), list(SCOPES))
     creds = flow.run_local_server(
-        host="127.0.0.1", port=0, open_browser=not no_browser, login_hint=email,
+        host="127.0.0.1",
+        port=0,
+        open_browser=not no_browser,
+        login_hint=email,
         authorization_prompt_message="Open this URL as " + email + " to allow oneonone:\n{url}",
-        access_type="offline", prompt="consent",
+        access_type="offline",
+        prompt="consent",
     )
     store = store_for(config)
     store.set(token_name(email), creds.to_json())
@@ -81,7 +86,7 @@ def status(config: Config, email: str) -> tuple[bool, str]:
         return False, f"{email}: no login stored ({describe(store)})"
     creds = Credentials.from_authorized_user_info(json.loads(stored), scopes=list(SCOPES))  # type: ignore[no-untyped-call]
     try:
-        creds.refresh(Request())  # type: ignore[no-untyped-call]
+        creds.refresh(Request())
     except RefreshError as exc:
         return False, f"{email}: the stored login no longer works ({exc}); log in again"
     granted = set(creds.granted_scopes or SCOPES)

@@ -35,7 +35,7 @@ from scheduler.actions import (
 from scheduler.agenda import NOTES_MARKER
 from scheduler.bumps import occurrences
 from scheduler.model import Config, Manager, Pair
-from scheduler.ports import Calendar, CalendarEvent
+from scheduler.ports import Calendar, CalendarEvent, SeriesSpec
 from scheduler.prep import plan_preps, prep_key
 from scheduler.series import TAG_GEN, TAG_REP, owned_series, plan_series, series_id, tags
 
@@ -418,7 +418,7 @@ class Runner:
             return self._created(action, ev, gen, now=now)
         return Outcome(action, "failed", f"{MAX_GENERATIONS} generations of ids are taken")
 
-    def _regenerate(self, action: CreateSeries, gen: int) -> object:
+    def _regenerate(self, action: CreateSeries, gen: int) -> SeriesSpec:
         manager, rep = action.pair_key.split("/", 1)
         private = dict(action.spec.private)
         private[TAG_GEN] = str(gen)

@@ -367,7 +367,7 @@ class Store:
         out: dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]] = {}
         for r in rows:
             key = (r[0], dt.datetime.fromisoformat(r[1]))
-            count = out.get(key, (0, None))[0] + 1  # type: ignore[arg-type]
+            count = out[key][0] + 1 if key in out else 1
             out[key] = (count, (dt.datetime.fromisoformat(r[2]), dt.datetime.fromisoformat(r[3])))
         return out
 

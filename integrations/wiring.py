@@ -9,10 +9,10 @@ included.
 from __future__ import annotations
 
 import contextlib
-import os
-import sqlite3
 import datetime as dt
 import json
+import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,7 +92,8 @@ def google_credentials(config: Config) -> Callable[[str], Credentials]:
             if not path.exists():
                 raise CredentialsError(f"{path} does not exist (credentials for {email})")
             info = json.loads(path.read_text("utf-8"))
-            return Credentials.from_authorized_user_info(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+            creds: Credentials = Credentials.from_authorized_user_info(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+            return creds
 
         return from_file
     if settings.auth == "service_account":

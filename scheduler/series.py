@@ -252,8 +252,8 @@ def _plan_pair(
         if history and history[-1].event.cancelled:
             spec = new_series(pair, next_gen, now=now, after=last_kept)
             why = (
-                f"the series {history[-1].event.id} was deleted in Calendar; the 1:1 is kept, so it "
-                f"is recreated from {spec.first_start_local:%a %d %b}"
+                f"the series {history[-1].event.id} was deleted in Calendar; the 1:1 is kept, "
+                f"so it is recreated from {spec.first_start_local:%a %d %b}"
             )
             return [CreateSeries(pair.key, owner, spec, next_gen, why, alert=why)]
         candidate = adoptable(events, owner, pair.rep.email) if adopt and not history else None
@@ -295,7 +295,8 @@ def _plan_pair(
             pair_key=pair.key,
             owner=owner,
             reason="the config changed (day, time, cadence, length or zone): the series ends "
-            "before its next occurrence and a new one takes over; past occurrences stay as they were",
+            "before its next occurrence and a new one takes over; past occurrences stay as "
+            "they were",
         )
         if end:
             actions.append(end)
@@ -306,7 +307,8 @@ def _plan_pair(
                 owner,
                 spec,
                 int(spec.private[TAG_GEN]),
-                f"new schedule from {spec.first_start_local:%a %d %b %H:%M}: {spec_fingerprint(pair)}",
+                f"new schedule from {spec.first_start_local:%a %d %b %H:%M}: "
+                f"{spec_fingerprint(pair)}",
             )
         )
         return actions

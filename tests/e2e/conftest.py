@@ -32,8 +32,14 @@ managers:
 {reps}
 """
 
-SAM = '      - {name: Sam Ortiz, email: sam@example.com, day: tuesday, time: "10:00", timezone: America/Los_Angeles}'
-PRIYA = '      - {name: Priya Raman, email: priya@example.com, day: wednesday, time: "11:00", timezone: Europe/London, working_hours: "mon-fri 08:00-18:00"}'
+SAM = (
+    '      - {name: Sam Ortiz, email: sam@example.com, day: tuesday, time: "10:00", '
+    "timezone: America/Los_Angeles}"
+)
+PRIYA = (
+    '      - {name: Priya Raman, email: priya@example.com, day: wednesday, time: "11:00", '
+    'timezone: Europe/London, working_hours: "mon-fri 08:00-18:00"}'
+)
 
 
 @pytest.fixture

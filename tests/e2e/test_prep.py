@@ -49,7 +49,8 @@ def test_each_recipient_gets_one_prep_with_times_in_their_own_zone(env, admin):
     assert "10:00 PST (America/Los_Angeles)" in rep_text
     assert "13:00 EST (America/New_York)" in mgr_text
     for text in (rep_text, rep_html, mgr_text, mgr_html):
-        assert "{{" not in text and "{%" not in text
+        assert "{{" not in text
+        assert "{%" not in text
     assert "pipeline" in rep_text.lower()
     assert preps["sam@example.com"]["Reply-To"].addresses[0].addr_spec == "dana@example.com"
     assert preps["sam@example.com"]["In-Reply-To"] == preps["dana@example.com"]["In-Reply-To"]
@@ -85,7 +86,7 @@ def test_a_name_with_markup_is_escaped_in_html_and_cannot_inject_headers(env, ad
     evil = SAM.replace("Sam Ortiz", '"<script>alert(1)</script> Ortiz"')
     env.run(env.config(evil), PREP_TIME)
     for msg in mails(env, "prep"):
-        text, html = parts(msg)
+        _text, html = parts(msg)
         assert "<script>" not in html
         assert "&lt;script&gt;" in html
     assert all("Bcc" not in m for m in mails(env, "prep"))
@@ -114,7 +115,8 @@ def test_kpis_appear_in_the_manager_prep_and_a_bad_row_is_a_warning_not_a_stop(e
     env.run(config, PREP_TIME)
     preps = {to(m): m for m in mails(env, "prep")}
     mgr_text, _ = parts(preps["dana@example.com"])
-    assert "Revenue" in mgr_text and "New opportunities" in mgr_text
+    assert "Revenue" in mgr_text
+    assert "New opportunities" in mgr_text
     assert "row 4" in mgr_text
     rep_text, _ = parts(preps["sam@example.com"])
     assert "Revenue" not in rep_text

@@ -50,9 +50,11 @@ def test_first_pass_creates_one_series_per_pair_and_invites_each_rep(env, admin)
     series = ours(admin)
     assert len(series) == 2
     sam = admin.get_event("sam@example.com", series_id("dana@example.com", "sam@example.com", 0))
-    assert sam is not None and sam["status"] == "confirmed"
-    me = [a for a in sam["attendees"] if a["email"] == "sam@example.com"][0]
-    assert me["responseStatus"] == "needsAction" and me.get("self") is True
+    assert sam is not None
+    assert sam["status"] == "confirmed"
+    me = next(a for a in sam["attendees"] if a["email"] == "sam@example.com")
+    assert me["responseStatus"] == "needsAction"
+    assert me.get("self") is True
     first = local_starts(instances(admin, "sam@example.com", sam["id"]))[0]
     assert (first.strftime("%a %H:%M"), first.date()) == ("Tue 10:00", dt.date(2026, 11, 24))
 
@@ -110,7 +112,8 @@ def test_a_deleted_series_comes_back_from_the_next_occurrence_and_the_manager_is
     store = Store(env.tmp / "state.db")
     alerts = [r for r in store.audit_rows() if r.action == "alert"]
     store.close()
-    assert len(alerts) == 1 and "deleted" in alerts[0].reason
+    assert len(alerts) == 1
+    assert "deleted" in alerts[0].reason
     assert env.run(config, NOW + dt.timedelta(minutes=1)).outcomes == []
 
 
