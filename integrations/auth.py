@@ -76,6 +76,13 @@ def login(config: Config, email: str, *, no_browser: bool) -> str:
     )
     store = store_for(config)
     store.set(token_name(email), creds.to_json())
+    from integrations.store import Store
+
+    state = Store(config.state)  # a manager parked for a dead login is served again
+    try:
+        state.unpark(email)
+    finally:
+        state.close()
     return f"stored the login for {email} in {describe(store)}"
 
 
