@@ -214,7 +214,7 @@ class Reads:
         return body
 
     # -- freebusy.query -----------------------------------------------------------------
-    def freebusy(self, body: dict[str, Any]) -> dict[str, Any]:
+    def freebusy(self, body: dict[str, Any], user: str) -> dict[str, Any]:
         try:
             lo = recurrence.parse_rfc3339(str(body.get("timeMin", "")))
             hi = recurrence.parse_rfc3339(str(body.get("timeMax", "")))
@@ -224,14 +224,15 @@ class Reads:
             raise ApiError(400, "timeRangeEmpty", "The specified time range is empty.")
         calendars: dict[str, Any] = {}
         for index, item in enumerate(body.get("items") or []):
-            cal = str(item.get("id", "")).lower()
+            asked = str(item.get("id", ""))
+            cal = user if asked == "primary" else asked.lower()
             meta = self.store.calendars.get(cal)
             if index >= 50:
-                calendars[cal] = _fb_error("tooManyCalendarsRequested")
+                calendars[asked] = _fb_error("tooManyCalendarsRequested")
             elif meta is not None and meta.freebusy_error:
-                calendars[cal] = _fb_error(meta.freebusy_error)
+                calendars[asked] = _fb_error(meta.freebusy_error)
             else:
-                calendars[cal] = {"busy": self._busy(cal, lo, hi)}
+                calendars[asked] = {"busy": self._busy(cal, lo, hi)}
         return {
             "kind": "calendar#freeBusy",
             "timeMin": recurrence.format_utc(lo),

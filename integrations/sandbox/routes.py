@@ -168,7 +168,7 @@ class GoogleApi:
         return Response(204)
 
     def _freebusy(self, user: str, args: list[str], req: Request) -> Response:
-        return Response.of_json(self.reads.freebusy(req.json()))
+        return Response.of_json(self.reads.freebusy(req.json(), user))
 
     # -- gmail --------------------------------------------------------------------------
     @staticmethod

@@ -35,7 +35,7 @@ def test_busy_merges_overlaps_and_skips_transparent_declined_and_working_locatio
         {"start": "2026-10-21T13:00:00Z", "end": "2026-10-21T14:30:00Z"},
         {"start": "2026-10-22T03:30:00Z", "end": "2026-10-22T03:59:00Z"},
     ]
-    assert query(calendar, DANA)[DANA]["busy"] == [
+    assert query(calendar, "primary")["primary"]["busy"] == [
         {"start": "2026-10-21T20:00:00Z", "end": "2026-10-21T21:00:00Z"}
     ]
 
