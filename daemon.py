@@ -75,17 +75,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("\n".join(_pair_lines(pair, now)))
     for warning in config.warnings:
         print(f"warning: {warning}")
-    from integrations.render import Renderer, sample_context
+    from integrations.recap_render import recap_sample_context
+    from integrations.render import Renderer
 
-    renderer = Renderer(config.templates_dir)
-    recap_kinds = ("recap", "reminder")
-    problems = [p for p in renderer.check(sample_context()) if not p.startswith(recap_kinds)]
-    try:  # the recap templates have their own sample
-        from integrations.recap_render import recap_sample_context
-
-        problems += [p for p in renderer.check(recap_sample_context()) if p.startswith(recap_kinds)]
-    except ImportError:
-        pass
+    problems = Renderer(config.templates_dir).check(recap_sample_context())
     for problem in problems:
         print(f"template: {problem}")
     if problems:

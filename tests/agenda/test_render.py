@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from integrations.recap_render import recap_sample_context
 from integrations.render import (
     DESCRIPTION_LIMIT,
     Renderer,
@@ -41,8 +42,8 @@ def with_rep_named(context: dict[str, Any], name: str) -> dict[str, Any]:
     return context
 
 
-def test_check_finds_no_problem_in_the_built_in_templates(renderer: Renderer, context) -> None:
-    assert renderer.check(context) == []
+def test_check_finds_no_problem_in_the_built_in_templates(renderer: Renderer) -> None:
+    assert renderer.check(recap_sample_context()) == []  # the full sample: prep and recap
 
 
 @pytest.mark.parametrize("name", MESSAGES)
@@ -99,7 +100,8 @@ def test_a_missing_variable_raises_with_the_template_name_and_line(renderer, con
     assert isinstance(e.value, UserError)
 
 
-def test_check_reports_each_broken_override_with_file_and_line(tmp_path: Path, context) -> None:
+def test_check_reports_each_broken_override_with_file_and_line(tmp_path: Path) -> None:
+    context = recap_sample_context()
     (tmp_path / "prep_rep.subject.j2").write_text("Hi {{ rep.nickname }}\n")
     (tmp_path / "alert.txt.j2").write_text("line one\n{% if %}\n")
     (tmp_path / "extra.txt.j2").write_text("{{ fine }}\n")
