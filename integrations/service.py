@@ -42,6 +42,7 @@ from integrations.retry import http_status
 from integrations.runner import PassReport
 from integrations.store import Store
 from integrations.wiring import Wired, wire
+from scheduler.actions import MoveOccurrence
 from scheduler.errors import ConfigError, UserError
 from scheduler.model import Config
 from scheduler.ports import Clock
@@ -264,6 +265,7 @@ class Service:
             log.info("manager %s is no longer parked", owner)
         self._parked = now_parked
         self.metrics.set_parked_users(store.parked_count(now))
+        _feed(self.metrics, report)
         failed = [o for o in report.outcomes if o.result == "failed"]
         errors = [owner for owner in report.manager_errors if owner not in now_parked]
         done = sum(1 for o in report.outcomes if o.result == "done")
@@ -418,6 +420,23 @@ def _signals(stop: threading.Event, hup: threading.Event) -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _feed(metrics: Metrics, report: PassReport) -> None:
+    """Emails by kind (the key's prefix) and result; bumps planned and moved."""
+    moves = [o for o in report.outcomes if isinstance(o.action, MoveOccurrence)]
+    metrics.bumps(found=len(moves), moved=sum(1 for o in moves if o.result == "done"))
+    emails = report.emails
+    if emails is None:
+        return
+    for result, keys in (
+        ("sent", emails.sent),
+        ("retrying", emails.retrying),
+        ("failed", [key for key, _ in emails.failed]),
+        ("dropped", emails.dropped),
+    ):
+        for key in keys:
+            metrics.email(key.split(":", 1)[0], result)
 
 
 def _method_of(fn: Callable[[], Any]) -> str:

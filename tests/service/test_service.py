@@ -274,3 +274,21 @@ def test_stop_lets_the_pass_in_flight_finish_then_closes_the_store(make_service,
     service.wake()
     time.sleep(0.2)
     assert service.passes == 1  # nothing runs after a stop
+
+
+def test_emails_sent_by_a_pass_are_counted_by_kind(sandboxed, admin):
+    from integrations.clock import FixedClock
+
+    path = sandboxed.write({DANA: [SAM]})
+    monday = dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.UTC)  # 23.5 h before Sam's Tuesday 1:1
+    service = Service(path, load_config(path), clock=FixedClock(monday), sandbox_url=sandboxed.url)
+    report = service.run_pass_now()
+    assert report is not None
+    assert report.emails is not None
+    assert report.emails.sent, report.emails
+    kinds = {key.split(":", 1)[0] for key in report.emails.sent}
+    for kind in kinds:
+        expected = sum(1 for key in report.emails.sent if key.startswith(f"{kind}:"))
+        assert sample(service, "oneonone_emails_total", kind=kind, result="sent") == expected
+    assert len(list((sandboxed.tmp / "outbox").rglob("*.eml"))) == len(report.emails.sent)
+    service.stop(timeout=5)
