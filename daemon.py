@@ -196,6 +196,14 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the config's JSON Schema (committed as ``oneonone.schema.json`` for editors)."""
+    from scheduler.config import config_json_schema
+
+    print(json.dumps(config_json_schema(), indent=2, sort_keys=True, ensure_ascii=False))
+    return 0
+
+
 def cmd_auth(args: argparse.Namespace) -> int:
     from integrations import auth
 
@@ -241,6 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     status = add("status", "what is coming, per rep")
     status.add_argument("--manager", help="only this manager's reps")
     status.set_defaults(func=cmd_status)
+    sub.add_parser(
+        "schema", help="print the config's JSON Schema (oneonone schema > oneonone.schema.json)"
+    ).set_defaults(func=cmd_schema)
     auth_p = add("auth", "Google login for a manager")
     auth_p.add_argument("action", choices=["login", "status", "logout"])
     auth_p.add_argument("email")
