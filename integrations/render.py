@@ -24,6 +24,9 @@ Context (``sample_context()`` returns a complete example):
                          ``shorter`` (bool): for ``move_notice``
     alert                ``title``, ``what_happened``, ``what_we_did``, ``what_you_can_do``
                          (list of str): for ``alert``
+    pause                ``reason``, ``start``/``until``/``resumes`` (dates), ``first_day``,
+                         ``last_day``, ``resumes_on`` (text), ``next_meeting`` (aware datetime or
+                         None): for ``pause_note`` (``pauses.pause_context`` builds it)
 
 Every template may call ``describe_zone(t, tz)`` and use the constants ``better_manager_question``
 and ``markers`` (``notes``, ``actions``, ``end``).
@@ -52,7 +55,8 @@ from scheduler.agenda import (
 )
 from scheduler.errors import TemplateError
 from scheduler.kpis import Kpi, parse_kpis
-from scheduler.model import Cadence, Pair, Person, WorkingHours
+from scheduler.model import Cadence, Pair, Pause, Person, WorkingHours
+from scheduler.pauses import pause_context
 
 DESCRIPTION_LIMIT = 8 * 1024
 """Bytes of UTF-8 an event description may take; Google allows far more, people read less."""
@@ -293,4 +297,7 @@ def sample_context() -> dict[str, Any]:
             "Or move the event in your calendar; the service will respect your choice.",
         ],
     }
+    holidays = Pause(dt.date(2026, 12, 21), dt.date(2027, 1, 4), "the holidays")
+    next_start = dt.datetime(2027, 1, 5, 18, 0, tzinfo=dt.UTC)
+    context["pause"] = pause_context(pair, holidays, next_meeting=next_start)["pause"]
     return context
