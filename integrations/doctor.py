@@ -24,7 +24,7 @@ from google.auth.transport.requests import Request
 from integrations.clock import SystemClock
 from integrations.google_client import SCOPES, build_service
 from integrations.observe import redact
-from integrations.service import StateLock
+from integrations.statelock import StateLock
 from scheduler.errors import ConfigError, UserError
 from scheduler.model import Config
 from scheduler.ports import Clock

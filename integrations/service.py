@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import logging
-import os
 import signal
 import sys
 import threading
@@ -26,24 +24,21 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from google.auth.exceptions import RefreshError
-from googleapiclient.errors import HttpError
 
 from integrations.clock import SystemClock
 from integrations.observe import Metrics, ObservabilityServer, setup_logging
-from integrations.retry import http_status
 from integrations.runner import PassReport
+from integrations.service_metrics import count_api_requests, feed_metrics
+from integrations.statelock import StateLock
 from integrations.store import Store
 from integrations.wiring import Wired, wire
-from scheduler.actions import MoveOccurrence
-from scheduler.errors import ConfigError, UserError
+from scheduler.errors import ConfigError
 from scheduler.model import Config
 from scheduler.ports import Clock
 
@@ -59,59 +54,6 @@ WireFn = Callable[..., AbstractContextManager[Wired]]
 def jitter_for(interval: dt.timedelta) -> float:
     """About 10 % of the interval, capped at 10 s: spreads many services without slowing one."""
     return min(10.0, interval.total_seconds() / 10)
-
-
-class StateLock:
-    """An exclusive ``flock`` on ``<state>.lock``: one service per state database.
-
-    APScheduler 3 has no interprocess synchronisation, and two reconcilers on one state would
-    race each other, so a second ``oneonone run`` refuses to start. The kernel drops the lock
-    when the process dies, even by ``kill -9``, so a stale file never blocks a restart.
-    """
-
-    def __init__(self, state: Path) -> None:
-        self.path = state.with_name(state.name + ".lock")
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
-            os.close(fd)
-            raise UserError(
-                f"another 'oneonone run' (pid {holder}) is already serving the state in "
-                f"{self.path.with_suffix('')}; stop it first (only one service may run per "
-                "state file)"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        self._fd = fd
-
-    def holder(self) -> int | None:
-        """The pid of the running service holding the lock, or None if nobody holds it."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except FileNotFoundError:
-            return None
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except BlockingIOError:
-                text = os.read(fd, 32).decode("ascii", "replace").strip()
-                return int(text) if text.isdigit() else -1
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            return None
-        finally:
-            os.close(fd)
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.ftruncate(self._fd, 0)
-            os.close(self._fd)  # closing drops the flock; the file stays (unlinking races)
-            self._fd = None
 
 
 class Service:
@@ -265,7 +207,7 @@ class Service:
             log.info("manager %s is no longer parked", owner)
         self._parked = now_parked
         self.metrics.set_parked_users(store.parked_count(now))
-        _feed(self.metrics, report)
+        feed_metrics(self.metrics, report)
         failed = [o for o in report.outcomes if o.result == "failed"]
         errors = [owner for owner in report.manager_errors if owner not in now_parked]
         done = sum(1 for o in report.outcomes if o.result == "done")
@@ -289,7 +231,7 @@ class Service:
         if self._wired is None:
             stack = contextlib.ExitStack()
             wired = stack.enter_context(self._wire_fn(self.config, sandbox_url=self.sandbox_url))
-            self._count_api_requests(wired)
+            count_api_requests(wired, self.metrics)
             self._wired, self._exit = wired, stack
         return self._wired
 
@@ -300,36 +242,6 @@ class Service:
                 stack.close()
             except Exception:
                 log.exception("closing the previous connections failed")
-
-    def _count_api_requests(self, wired: Wired) -> None:
-        """Count every Calendar HTTP attempt (retries included) by API method and status.
-
-        The calendar adapter runs each request through one ``execute`` hook (its retry loop);
-        wrapping the callable it retries sees each attempt and its outcome. Batches count as
-        one ``batch`` request; token refreshes and mail are not counted here.
-        """
-        calendar = wired.calendar
-        execute = getattr(calendar, "_execute", None)
-        if execute is None:
-            log.info("the calendar adapter has no execute hook: API requests are not counted")
-            return
-        metrics = self.metrics
-
-        def counted(fn: Callable[[], Any]) -> Any:
-            method = _method_of(fn)
-
-            def attempt() -> Any:
-                try:
-                    result = fn()
-                except Exception as exc:
-                    metrics.api_request(method, _status_of(exc))
-                    raise
-                metrics.api_request(method, 200)
-                return result
-
-            return execute(attempt)
-
-        calendar._execute = counted
 
     # -- reload ------------------------------------------------------------------------------
     def reload(self) -> bool:
@@ -420,39 +332,6 @@ def _signals(stop: threading.Event, hup: threading.Event) -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def _feed(metrics: Metrics, report: PassReport) -> None:
-    """Emails by kind (the key's prefix) and result; bumps planned and moved."""
-    moves = [o for o in report.outcomes if isinstance(o.action, MoveOccurrence)]
-    metrics.bumps(found=len(moves), moved=sum(1 for o in moves if o.result == "done"))
-    emails = report.emails
-    if emails is None:
-        return
-    for result, keys in (
-        ("sent", emails.sent),
-        ("retrying", emails.retrying),
-        ("failed", [key for key, _ in emails.failed]),
-        ("dropped", emails.dropped),
-    ):
-        for key in keys:
-            metrics.email(key.split(":", 1)[0], result)
-
-
-def _method_of(fn: Callable[[], Any]) -> str:
-    request = getattr(fn, "__self__", None)
-    method = getattr(request, "methodId", None)
-    if isinstance(method, str):
-        return method
-    return "batch" if type(request).__name__ == "BatchHttpRequest" else "unknown"
-
-
-def _status_of(exc: BaseException) -> str:
-    if isinstance(exc, HttpError):
-        return str(http_status(exc))
-    if isinstance(exc, RefreshError):
-        return "token_refresh_failed"
-    return "no_response"
 
 
 def _log_to_stderr_once(json_logs: bool) -> None:

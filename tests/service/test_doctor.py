@@ -11,7 +11,7 @@ import pytest
 
 from daemon import main
 from integrations.doctor import Check, doctor
-from integrations.service import StateLock
+from integrations.statelock import StateLock
 from integrations.store import Store
 from tests.service.conftest import PRIYA, SAM, Setup, needs_token_uri
 

@@ -18,7 +18,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from daemon import load_config
 from integrations.clock import SystemClock
-from integrations.service import JOB_DEFAULTS, Service, StateLock, jitter_for
+from integrations.service import JOB_DEFAULTS, Service, jitter_for
+from integrations.statelock import StateLock
 from scheduler.errors import UserError
 from scheduler.series import TAG
 from tests.service.conftest import NOOR, PRIYA, SAM, Setup, free_port
