@@ -56,6 +56,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             last_meeting TEXT NOT NULL)""",
         "CREATE INDEX action_items_pair ON action_items (pair_key)",
     ),
+    (
+        # The 1:1 ledger: what became of each ended occurrence, kept past series changes.
+        """CREATE TABLE ledger (
+            series_id TEXT NOT NULL, original_start TEXT NOT NULL, pair_key TEXT NOT NULL,
+            start TEXT NOT NULL, end TEXT NOT NULL, state TEXT NOT NULL, reason TEXT NOT NULL,
+            recorded_at TEXT NOT NULL, PRIMARY KEY (series_id, original_start))""",
+        "CREATE INDEX ledger_pair ON ledger (pair_key, original_start)",
+    ),
 )
 
 
