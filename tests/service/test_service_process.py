@@ -6,6 +6,7 @@ SIGTERM, ``kill -9`` during a pass and a restart, 5xx and 429 storms, and a revo
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -50,12 +51,12 @@ class Daemon:
     process: subprocess.Popen[bytes] | None = None
     logs: list[Path] = field(default_factory=list)
 
-    def start(self) -> None:
+    def start(self, *flags: str) -> None:
         log = self.setup.tmp / f"daemon-{len(self.logs)}.log"
         self.logs.append(log)
         with log.open("wb") as err:
             self.process = subprocess.Popen(
-                [sys.executable, "daemon.py", "run", "-c", str(self.setup.path)],
+                [sys.executable, "daemon.py", "run", "-c", str(self.setup.path), *flags],
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
                 stderr=err,
@@ -227,7 +228,7 @@ def test_kill_9_mid_pass_and_fault_storms_never_duplicate_or_cancel_a_series(wor
 def test_a_revoked_login_parks_one_manager_and_the_other_is_still_served(world):
     setup, daemon, admin = world
     setup.write({DANA: [SAM], LEE: [PRIYA]})
-    daemon.start()
+    daemon.start("--json-logs")
     daemon.wait_passes(0, timeout=20)
     admin.revoke_tokens(LEE)
     setup.write({DANA: [SAM, NOOR], LEE: [PRIYA, OMAR]})
@@ -235,8 +236,10 @@ def test_a_revoked_login_parks_one_manager_and_the_other_is_still_served(world):
     wait_for(lambda: series(admin, DANA).get("noor@example.com"), 10, "Noor's series")
     daemon.wait_passes(daemon.passes() + 1, timeout=10)  # a few more passes after the parking
     assert "omar@example.com" not in series(admin, LEE)
-    parked = re.findall(rf"manager {re.escape(LEE)} is parked", daemon.stderr)
+    records = [json.loads(line) for line in daemon.stderr.splitlines()]  # every line is JSON
+    parked = [r for r in records if r["msg"].startswith(f"manager {LEE} is parked")]
     assert len(parked) == 1, daemon.stderr
+    assert parked[0]["level"] == "warning"
     assert "1//sandbox-" not in daemon.stderr  # no refresh token in the logs
     assert daemon.stop() == 0
 
