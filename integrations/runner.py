@@ -15,9 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from integrations.followup import FollowUps
 from integrations.mail.deliveries import DeliveryReport
 from integrations.notify import Notifier
 from integrations.rebook import Rebooker
+from integrations.recap_render import item_rows
 from integrations.store import Store
 from scheduler import errors
 from scheduler.actions import (
@@ -29,6 +31,8 @@ from scheduler.actions import (
     Notice,
     RepairSeries,
     SendPrep,
+    SendRecap,
+    SendReminder,
     WriteAgenda,
     describe,
 )
@@ -78,6 +82,9 @@ class Runner:
 
     def __post_init__(self) -> None:
         self.rebooker = Rebooker(self.config, self.calendar, self.store)
+        self.followups = (
+            FollowUps(self.config, self.store, self.notifier) if self.notifier else None
+        )
         self.next_wake: dt.datetime | None = None  # when the next email falls due
         self._lock = threading.Lock()
         self._in_flight: set[str] = set()
@@ -127,6 +134,10 @@ class Runner:
         out: list[Action] = []
         for pair in self.pairs_of(manager):
             history = series.get(pair.rep.email.lower(), [])
+            assert self.followups is not None
+            follow, follow_wake = self.followups.plan(pair, history, exceptions, moves, now=now)
+            out += follow
+            self._wake(follow_wake)
             live = [s for s in history if s.is_live(now)]
             if not live:
                 continue
@@ -145,10 +156,13 @@ class Runner:
                 ):
                     continue
                 out.append(action)
-            with self._lock:
-                if wake is not None and (self.next_wake is None or wake < self.next_wake):
-                    self.next_wake = wake
+            self._wake(wake)
         return out
+
+    def _wake(self, wake: dt.datetime | None) -> None:
+        with self._lock:
+            if wake is not None and (self.next_wake is None or wake < self.next_wake):
+                self.next_wake = wake
 
     def plan_bumps(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
         events = self.store.cached_events(manager.person.email)
@@ -290,6 +304,14 @@ class Runner:
             return self._write_agenda(action, now=now)
         if isinstance(action, SendPrep):
             return self._send_prep(action, now=now)
+        if isinstance(action, SendRecap):
+            return self._send_recap(action, now=now)
+        if isinstance(action, SendReminder):
+            pair = self._pair(action.pair_key)
+            if pair is None or self.followups is None:
+                return Outcome(action, "skipped", "pair no longer configured")
+            queued = self.followups.send_reminder(action, pair, now=now)
+            return Outcome(action, "done" if queued else "skipped", "queued")
         raise TypeError(f"unknown action {action!r}")
 
     def _instance(
@@ -306,14 +328,45 @@ class Runner:
 
     def _context(self, pair: Pair, *, start: dt.datetime, number: int) -> dict[str, object]:
         assert self.notifier is not None
-        items, notes = self.history(pair)
+        items, notes = self.history(pair, before=start)
         return self.notifier.context(
             pair, start=start, number=number, open_items=items, previous_notes=notes
         )
 
-    def history(self, pair: Pair) -> tuple[list[dict[str, str]], str]:
-        """Open action items and the last notes of a pair (filled in by the recap layer)."""
-        return [], ""
+    def history(self, pair: Pair, *, before: dt.datetime) -> tuple[list[dict[str, str]], str]:
+        """Open action items of the pair and the notes of its last 1:1 before ``before``."""
+        if self.followups is None:
+            return [], ""
+        items = item_rows(self.followups.items.open_items(pair.key), pair, pair.manager)
+        events = self.store.cached_events(pair.manager.email)
+        series = owned_series(events).get(pair.rep.email.lower(), [])
+        own = [e for e in events if e.recurring_event_id in {s.event.id for s in series}]
+        past = sorted(
+            (e for e in own if e.end is not None and e.end <= before and not e.cancelled),
+            key=lambda e: e.start or before,
+        )
+        for ev in reversed(past):
+            assert ev.original_start is not None
+            assert ev.start is not None
+            notes = self.followups.notes(pair, ev.original_start, ev.start, own)
+            if notes.summary:
+                return items, notes.summary
+        return items, ""
+
+    def _send_recap(self, action: SendRecap, *, now: dt.datetime) -> Outcome:
+        pair = self._pair(action.pair_key)
+        if pair is None or self.followups is None:
+            return Outcome(action, "skipped", "pair no longer configured")
+        events = self.store.cached_events(action.owner)
+        history = owned_series(events).get(pair.rep.email.lower(), [])
+        own = [e for e in events if e.recurring_event_id == action.series_id]
+        notes = self.followups.notes(pair, action.original_start, action.start, own)
+        live = [s for s in history if s.is_live(now)]
+        upcoming = [t for s in live for t in s.starts(now, now + dt.timedelta(days=120))]
+        queued = self.followups.send_recap(
+            action, pair, notes, history, min(upcoming, default=None), now=now
+        )
+        return Outcome(action, "done" if queued else "skipped", "late" if action.late else "")
 
     def _write_agenda(self, action: WriteAgenda, *, now: dt.datetime) -> Outcome:
         pair = self._pair(action.pair_key)
@@ -329,6 +382,8 @@ class Runner:
         )
         ev = self.calendar.patch(action.owner, instance.id, {"description": text})
         self.store.put_event(action.owner, ev)
+        if self.followups is not None:
+            self.followups.notes_file(pair, instance.start or action.start, text)
         return Outcome(action, "done", ev.id)
 
     def _send_prep(self, action: SendPrep, *, now: dt.datetime) -> Outcome:

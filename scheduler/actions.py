@@ -121,6 +121,37 @@ class WriteAgenda:
     verb: str = "write-agenda"
 
 
+@dataclass(frozen=True)
+class SendRecap:
+    """The recap of one occurrence to the rep, the manager in copy."""
+
+    pair_key: str
+    owner: str
+    series_id: str
+    original_start: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    partial: bool  # no notes by the deadline: what there is, and an invitation to reply
+    late: bool  # past the deadline (the service was down)
+    reason: str
+    verb: str = "send-recap"
+
+
+@dataclass(frozen=True)
+class SendReminder:
+    """Tell the manager the 1:1 has no notes yet."""
+
+    pair_key: str
+    owner: str
+    series_id: str
+    original_start: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    number: int
+    reason: str
+    verb: str = "send-reminder"
+
+
 Action = (
     CreateSeries
     | AdoptSeries
@@ -130,6 +161,8 @@ Action = (
     | MoveOccurrence
     | SendPrep
     | WriteAgenda
+    | SendRecap
+    | SendReminder
 )
 
 
@@ -151,6 +184,13 @@ def describe(action: Action) -> str:
         return f"prep email to the {action.recipient} for {action.start:%Y-%m-%d %H:%M} UTC"
     if isinstance(action, WriteAgenda):
         return f"agenda into the {action.start:%Y-%m-%d %H:%M} UTC occurrence"
+    if isinstance(action, SendRecap):
+        kind = "partial recap" if action.partial else "recap"
+        return f"{kind} of the {action.start:%Y-%m-%d %H:%M} UTC 1:1" + (
+            " (late)" if action.late else ""
+        )
+    if isinstance(action, SendReminder):
+        return f"notes reminder {action.number} for the {action.start:%Y-%m-%d %H:%M} UTC 1:1"
     return (
         f"{'restore' if action.restore else 'move'} occurrence {action.instance_id} to "
         f"{action.start:%Y-%m-%d %H:%M}-{action.end:%H:%M} UTC"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from integrations.clock import FixedClock
 from integrations.sandbox import Sandbox, SandboxAdmin
 from integrations.wiring import Wired, wire
 from scheduler.config import parse_config
@@ -73,7 +74,8 @@ class Env:
         return wire(config, sandbox_url=self.url)
 
     def run(self, config: Config, now: dt.datetime):
-        with self.wired(config) as wired:
+        """One pass at ``now``; the mail's Date and outbox file names follow the same clock."""
+        with wire(config, sandbox_url=self.url, clock=FixedClock(now)) as wired:
             return wired.runner.run_pass(now=now)
 
 

@@ -1,0 +1,234 @@
+"""After the meeting: reminders for missing notes, and the recap within the deadline.
+
+Level-triggered like everything else: each pass looks at every occurrence that ended in the last
+``WINDOW``, reads its notes (the event description below the agenda, and the notes file), and asks
+``scheduler.recap.recap_due`` what is due. The outbox keys (``recap:…``, ``reminder:…:N``) are the
+memory of what was sent, so a restart or a repeated pass never sends twice; a service that was down
+past a deadline sends the overdue recap at once, marked late.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from integrations.items import ActionItems
+from integrations.notes_files import create_notes_file, read_notes_file
+from integrations.notify import Notifier, thread_key
+from integrations.recap_render import recap_context, reminder_context
+from integrations.store import Store
+from scheduler.actions import Action, SendRecap, SendReminder
+from scheduler.agenda import meeting_type
+from scheduler.bumps import Occurrence, occurrences
+from scheduler.model import Config, Pair
+from scheduler.notes import EMPTY_NOTES, Notes, combine_notes, parse_notes
+from scheduler.ports import Address, CalendarEvent, OutgoingEmail
+from scheduler.prep import meeting_number
+from scheduler.recap import recap_due
+from scheduler.series import OwnedSeries
+
+WINDOW = dt.timedelta(days=7)
+"""How far back a pass looks for meetings that still owe a recap (the deadline is 48 h)."""
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
+
+def recap_key(series_id: str, original_start: dt.datetime) -> str:
+    return f"recap:{series_id}:{_stamp(original_start)}"
+
+
+def reminder_key(series_id: str, original_start: dt.datetime, number: int) -> str:
+    return f"reminder:{series_id}:{_stamp(original_start)}:{number}"
+
+
+def happened(occ: Occurrence) -> bool:
+    """A deleted occurrence, or one the rep or manager declined and nobody moved, did not happen."""
+    if occ.cancelled:
+        return False
+    return "declined" not in (occ.rep_response, occ.manager_response)
+
+
+@dataclass
+class FollowUps:
+    config: Config
+    store: Store
+    notifier: Notifier
+
+    def __post_init__(self) -> None:
+        self.items = ActionItems(self.store)
+
+    # -- planning ---------------------------------------------------------------------------
+    def plan(
+        self,
+        pair: Pair,
+        history: Sequence[OwnedSeries],
+        exceptions: dict[str, list[CalendarEvent]],
+        moves: dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]],
+        *,
+        now: dt.datetime,
+    ) -> tuple[list[Action], dt.datetime | None]:
+        actions: list[Action] = []
+        wakes: list[dt.datetime] = []
+        for series in history:
+            own = exceptions.get(series.event.id, [])
+            for occ in occurrences(series, own, moves, pair, time_min=now - WINDOW, time_max=now):
+                if occ.end > now:
+                    continue
+                action, wake = self._step(pair, occ, own, now=now)
+                if action is not None:
+                    actions.append(action)
+                if wake is not None:
+                    wakes.append(wake)
+        return actions, min(wakes, default=None)
+
+    def _step(
+        self, pair: Pair, occ: Occurrence, own: Sequence[CalendarEvent], *, now: dt.datetime
+    ) -> tuple[Action | None, dt.datetime | None]:
+        sent = self.notifier.known(recap_key(occ.series_id, occ.original_start))
+        reminders = sum(
+            1
+            for n in (1, 2, 3)
+            if self.notifier.known(reminder_key(occ.series_id, occ.original_start, n))
+        )
+        notes = self.notes(pair, occ.original_start, occ.start, own)
+        step = recap_due(
+            end=occ.end,
+            policy=pair.recap,
+            has_notes=not notes.empty,
+            reminders_sent=reminders,
+            recap_sent=sent,
+            now=now,
+            happened=happened(occ),
+        )
+        if step.kind in ("send_recap", "send_partial"):
+            why = (
+                "notes are in and settled"
+                if step.kind == "send_recap"
+                else ("no notes yet and the deadline is near: sending what there is")
+            )
+            return SendRecap(
+                pair.key,
+                pair.manager.email,
+                occ.series_id,
+                occ.original_start,
+                occ.start,
+                occ.end,
+                step.kind == "send_partial",
+                step.late,
+                why
+                + (" (late: the deadline passed while the service was down)" if step.late else ""),
+            ), None
+        if step.kind == "remind":
+            return SendReminder(
+                pair.key,
+                pair.manager.email,
+                occ.series_id,
+                occ.original_start,
+                occ.start,
+                occ.end,
+                step.reminder,
+                f"no notes {step.reminder} reminder(s) in",
+            ), None
+        return None, step.at if step.kind == "wait" else None
+
+    def notes(
+        self,
+        pair: Pair,
+        original_start: dt.datetime,
+        start: dt.datetime,
+        own: Sequence[CalendarEvent],
+    ) -> Notes:
+        """The notes of one occurrence: its event description and its notes file, combined."""
+        day = start.astimezone(ZoneInfo(pair.manager.timezone)).date()
+        parts: list[Notes] = []
+        event = next((e for e in own if e.original_start == original_start), None)
+        if event is not None and event.description:
+            parts.append(
+                parse_notes(event.description, manager=pair.manager, rep=pair.rep, meeting_day=day)
+            )
+        if self.config.notes_dir is not None:
+            text = read_notes_file(Path(self.config.notes_dir), pair, start)
+            if text:
+                parts.append(parse_notes(text, manager=pair.manager, rep=pair.rep, meeting_day=day))
+        return combine_notes(parts) if parts else EMPTY_NOTES
+
+    # -- applying ---------------------------------------------------------------------------
+    def send_recap(
+        self,
+        action: SendRecap,
+        pair: Pair,
+        notes: Notes,
+        history: Sequence[OwnedSeries],
+        next_start: dt.datetime | None,
+        *,
+        now: dt.datetime,
+    ) -> bool:
+        day = action.start.astimezone(ZoneInfo(pair.manager.timezone)).date()
+        items = self.items.merge(pair.key, notes.items, meeting_day=day)
+        plan = meeting_type(pair, meeting_number(history, action.original_start))
+        context = recap_context(
+            pair,
+            notes,
+            [i for i in items if i.open],
+            start=action.start,
+            end=action.end,
+            next_start=next_start,
+            late=action.late,
+            partial=action.partial,
+            plan=plan,
+        )
+        rendered = self.notifier.renderer.render("recap", **context)
+        return self.notifier.queue(
+            OutgoingEmail(
+                key=recap_key(action.series_id, action.original_start),
+                kind="recap",
+                sender=self.notifier.sender_for(pair.manager),
+                to=(Address(pair.rep.email, pair.rep.name),),
+                cc=(Address(pair.manager.email, pair.manager.name),),
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                reply_to=Address(pair.manager.email, pair.manager.name),
+                thread_key=thread_key(action.series_id, action.original_start),
+            ),
+            now=now,
+        )
+
+    def send_reminder(self, action: SendReminder, pair: Pair, *, now: dt.datetime) -> bool:
+        notes_file = None
+        if self.config.notes_dir is not None:
+            from integrations.notes_files import notes_path
+
+            notes_file = str(notes_path(Path(self.config.notes_dir), pair, action.start))
+        context = reminder_context(
+            pair,
+            self.items.open_items(pair.key),
+            start=action.start,
+            end=action.end,
+            number=action.number,
+            notes_file=notes_file,
+        )
+        rendered = self.notifier.renderer.render("reminder", **context)
+        return self.notifier.queue(
+            OutgoingEmail(
+                key=reminder_key(action.series_id, action.original_start, action.number),
+                kind="reminder",
+                sender=self.notifier.sender_for(pair.manager),
+                to=(Address(pair.manager.email, pair.manager.name),),
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                thread_key=thread_key(action.series_id, action.original_start),
+            ),
+            now=now,
+        )
+
+    def notes_file(self, pair: Pair, start: dt.datetime, agenda: str) -> None:
+        """The notes file of one occurrence, from its agenda, for managers who prefer files."""
+        if self.config.notes_dir is not None:
+            create_notes_file(Path(self.config.notes_dir), pair, start, agenda)
