@@ -217,6 +217,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return doctor(args.config)
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from integrations.demo import run_demo
+
+    return run_demo()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oneonone", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
@@ -264,6 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("doctor", "check config, state, token store, logins and calendars").set_defaults(
         func=cmd_doctor
     )
+    sub.add_parser(
+        "demo", help="a scripted week on the built-in sandbox, in a temporary folder"
+    ).set_defaults(func=cmd_demo)
     return parser
 
 
