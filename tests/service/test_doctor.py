@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from daemon import main
-from integrations.doctor import Check, doctor
+from integrations.doctor import Check, check_token_store, doctor
 from integrations.statelock import StateLock
 from integrations.store import Store
 from tests.service.conftest import PRIYA, SAM, Setup, needs_token_uri
@@ -130,10 +130,13 @@ def test_the_token_store_is_described_and_a_missing_login_fails(setup, monkeypat
 
 
 def test_a_credentials_file_readable_by_others_fails(setup):
+    from daemon import load_config
+
     setup.login(DANA).chmod(0o644)
-    path = setup.write({DANA: [SAM]})
-    _, lines = run_doctor(path)
-    assert lines_about(lines, "credentials file")[0].startswith("FAIL")
+    config = load_config(setup.write({DANA: [SAM]}))
+    checks = list(check_token_store(config))  # no login attempt: nothing leaves the machine
+    file = setup.creds / f"{DANA}.json"
+    assert checks == [Check("FAIL", "credentials file", f"{file} is 0644: chmod 600 {file}")]
 
 
 @needs_token_uri
