@@ -187,12 +187,17 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """Per rep: next 1:1, last held, 8-week record, streak, recap, open items (state DB only)."""
+    from integrations.status import read_status, status_text
+
     config = load_config(args.config)
-    now = _now()
-    for pair in config.pairs:
-        if args.manager and pair.manager.email != args.manager.lower():
-            continue
-        print("\n".join(_pair_lines(pair, now)[:3]))
+    if args.manager and all(m.person.email != args.manager.lower() for m in config.managers):
+        print(f"oneonone: {args.manager} is not a manager in {args.config}", file=sys.stderr)
+        return 2
+    if not Path(config.state).exists():
+        print("no state yet: run 'oneonone run --once' first")
+        return 0
+    print(status_text(read_status(config, now=_now(), manager=args.manager)), end="")
     return 0
 
 
