@@ -26,6 +26,30 @@ from scheduler.ports import SecretStore
 CLIENT_SECRETS_ENV = "ONEONONE_CLIENT_SECRETS"
 
 
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+
+
+def authorized_user_credentials(info: dict[str, object], *, source: str) -> Credentials:
+    """Credentials from google-auth "authorized_user" JSON, keeping its ``token_uri``.
+
+    google-auth's ``from_authorized_user_info`` always replaces ``token_uri`` with Google's; a
+    file that names another token endpoint (an emulator, a proxy) is used as written here.
+    """
+    missing = [k for k in ("client_id", "client_secret", "refresh_token") if not info.get(k)]
+    if missing:
+        raise CredentialsError(
+            f"{source} is not an authorized-user credentials file: missing {', '.join(missing)}"
+        )
+    return Credentials(  # type: ignore[no-untyped-call]
+        None,
+        refresh_token=str(info["refresh_token"]),
+        token_uri=str(info.get("token_uri") or GOOGLE_TOKEN_URI),
+        client_id=str(info["client_id"]),
+        client_secret=str(info["client_secret"]),
+        scopes=list(SCOPES),
+    )
+
+
 def token_name(email: str) -> str:
     return f"oauth-token:{email.lower()}"
 
@@ -43,9 +67,7 @@ def keyring_credentials(config: Config) -> Callable[[str], Credentials]:
             raise CredentialsError(
                 f"no Google login stored for {email}: run 'oneonone auth login {email}'"
             )
-        info = json.loads(stored)
-        creds: Credentials = Credentials.from_authorized_user_info(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
-        return creds
+        return authorized_user_credentials(json.loads(stored), source=f"the login of {email}")
 
     return for_user
 
@@ -91,9 +113,9 @@ def status(config: Config, email: str) -> tuple[bool, str]:
     stored = store.get(token_name(email))
     if stored is None:
         return False, f"{email}: no login stored ({describe(store)})"
-    creds = Credentials.from_authorized_user_info(json.loads(stored), scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+    creds = authorized_user_credentials(json.loads(stored), source=f"the login of {email}")
     try:
-        creds.refresh(Request())
+        creds.refresh(Request())  # type: ignore[no-untyped-call]
     except RefreshError as exc:
         return False, f"{email}: the stored login no longer works ({exc}); log in again"
     granted = set(creds.granted_scopes or SCOPES)

@@ -91,9 +91,13 @@ def google_credentials(config: Config) -> Callable[[str], Credentials]:
             path = Path(template.replace("{email}", email))
             if not path.exists():
                 raise CredentialsError(f"{path} does not exist (credentials for {email})")
-            info = json.loads(path.read_text("utf-8"))
-            creds: Credentials = Credentials.from_authorized_user_info(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
-            return creds
+            from integrations.auth import authorized_user_credentials
+
+            try:
+                info = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CredentialsError(f"{path} cannot be read as JSON: {exc}") from exc
+            return authorized_user_credentials(info, source=str(path))
 
         return from_file
     if settings.auth == "service_account":
