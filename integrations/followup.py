@@ -25,6 +25,7 @@ from scheduler.agenda import meeting_type
 from scheduler.bumps import Occurrence, occurrences
 from scheduler.model import Config, Pair
 from scheduler.notes import EMPTY_NOTES, Notes, combine_notes, parse_notes
+from scheduler.pauses import paused_at
 from scheduler.ports import Address, CalendarEvent, OutgoingEmail
 from scheduler.prep import meeting_number
 from scheduler.recap import recap_due
@@ -77,7 +78,7 @@ class FollowUps:
         for series in history:
             own = exceptions.get(series.event.id, [])
             for occ in occurrences(series, own, moves, pair, time_min=now - WINDOW, time_max=now):
-                if occ.end > now:
+                if occ.end > now or paused_at(pair, occ.original_start) is not None:
                     continue
                 action, wake = self._step(pair, occ, own, now=now)
                 if action is not None:

@@ -18,6 +18,7 @@ from scheduler import intervals as iv
 from scheduler.actions import Action, MoveOccurrence, Notice
 from scheduler.bumps import Bump, decide, detect, manager_busy, notice_key, occurrences
 from scheduler.model import Config, Manager, Pair
+from scheduler.pauses import paused_at
 from scheduler.ports import BusyAnswer, Calendar, CalendarEvent, Interval
 from scheduler.series import owned_series
 
@@ -73,6 +74,7 @@ class Rebooker:
                 time_min=now - pair.duration,
                 time_max=now + pair.rebook.look_ahead,
             )
+            occs = [o for o in occs if paused_at(pair, o.original_start) is None]
             answer = rep_busy.get(pair.rep.email) if rep_busy is not None else None
             busy = answer.busy if answer is not None and answer.error is None else None
             found += detect(pair, occs, busy_events, busy, now=now, holidays=self.config.holidays)
@@ -120,12 +122,17 @@ class Rebooker:
             end = start + dt.timedelta(days=1, hours=2)
             return (tuple(iv.clip(busy_m, start, end)), tuple(iv.clip(busy_r, start, end)))
 
+        paused = [  # nothing is moved into a pause: its days count as holidays
+            p.start + dt.timedelta(days=k)
+            for p in pair.pauses
+            for k in range((p.until - p.start).days + 1)
+        ]
         return decide(
             bump,
             busy_manager=busy_m,
             busy_rep=busy_r,
             now=now,
-            holidays=self.config.holidays,
+            holidays=(*self.config.holidays, *paused),
             busy_for_day=for_day,
         )
 

@@ -30,6 +30,7 @@ from scheduler.actions import (
     MoveOccurrence,
     Notice,
     RepairSeries,
+    SendPauseNote,
     SendPrep,
     SendRecap,
     SendReminder,
@@ -37,11 +38,26 @@ from scheduler.actions import (
     describe,
 )
 from scheduler.agenda import NOTES_MARKER
-from scheduler.bumps import occurrences
+from scheduler.bumps import Occurrence, occurrences
 from scheduler.model import Config, Manager, Pair
-from scheduler.ports import Calendar, CalendarEvent, SeriesSpec
+from scheduler.pauses import (
+    pause_context,
+    pause_note_key,
+    paused_at,
+    pauses_to_announce,
+    resume_date,
+)
+from scheduler.ports import Address, Calendar, CalendarEvent, OutgoingEmail, SeriesSpec
 from scheduler.prep import plan_preps, prep_key
-from scheduler.series import TAG_GEN, TAG_REP, owned_series, plan_series, series_id, tags
+from scheduler.series import (
+    TAG_GEN,
+    TAG_REP,
+    OwnedSeries,
+    owned_series,
+    plan_series,
+    series_id,
+    tags,
+)
 
 log = logging.getLogger("oneonone")
 
@@ -146,6 +162,8 @@ class Runner:
             occs = occurrences(
                 current, own, moves, pair, time_min=now, time_max=now + pair.rebook.look_ahead
             )
+            out += self._pause_notes(pair, current, occs, now=now)
+            occs = [o for o in occs if paused_at(pair, o.original_start) is None]
             written = {
                 e.original_start for e in own if e.original_start and NOTES_MARKER in e.description
             }
@@ -157,6 +175,34 @@ class Runner:
                     continue
                 out.append(action)
             self._wake(wake)
+        return out
+
+    def _pause_notes(
+        self, pair: Pair, current: OwnedSeries, occs: Sequence[Occurrence], *, now: dt.datetime
+    ) -> list[Action]:
+        """One note to the rep per pause that covers an upcoming occurrence."""
+        assert self.notifier is not None
+        starts = [o.original_start for o in occs if not o.cancelled]
+        out: list[Action] = []
+        for pause in pauses_to_announce(pair, starts):
+            key = pause_note_key(pair, pause)
+            if self.notifier.known(key):
+                continue
+            zone = ZoneInfo(pair.manager.timezone)
+            back = dt.datetime.combine(resume_date(pair, pause), dt.time(0), tzinfo=zone)
+            after = current.starts(back.astimezone(dt.UTC), now + dt.timedelta(days=400))
+            out.append(
+                SendPauseNote(
+                    pair.key,
+                    pair.manager.email,
+                    key,
+                    pause.start,
+                    pause.until,
+                    after[0] if after else None,
+                    f"{pause.reason or 'a pause'}: no rebooking, prep or recap in it; the rep hears "
+                    "once",
+                )
+            )
         return out
 
     def _wake(self, wake: dt.datetime | None) -> None:
@@ -252,7 +298,15 @@ class Runner:
                 action=action.verb,
                 reason=action.reason,
                 result=outcome.result,
-                details={"what": describe(action), "detail": outcome.detail},
+                details={
+                    "what": describe(action),
+                    "detail": outcome.detail,
+                    **(
+                        {"explain": dict(action.explain)}
+                        if isinstance(action, MoveOccurrence)
+                        else {}
+                    ),
+                },
             )
             if outcome.result == "failed":
                 log.warning("%s %s failed: %s", action.verb, action.pair_key, outcome.detail)
@@ -304,6 +358,8 @@ class Runner:
             return self._write_agenda(action, now=now)
         if isinstance(action, SendPrep):
             return self._send_prep(action, now=now)
+        if isinstance(action, SendPauseNote):
+            return self._send_pause_note(action, now=now)
         if isinstance(action, SendRecap):
             return self._send_recap(action, now=now)
         if isinstance(action, SendReminder):
@@ -352,6 +408,29 @@ class Runner:
             if notes.summary:
                 return items, notes.summary
         return items, ""
+
+    def _send_pause_note(self, action: SendPauseNote, *, now: dt.datetime) -> Outcome:
+        pair = self._pair(action.pair_key)
+        if pair is None or self.notifier is None:
+            return Outcome(action, "skipped", "pair no longer configured")
+        pause = next(p for p in pair.pauses if (p.start, p.until) == (action.start, action.until))
+        rendered = self.notifier.renderer.render(
+            "pause_note", **pause_context(pair, pause, next_meeting=action.next_meeting)
+        )
+        queued = self.notifier.queue(
+            OutgoingEmail(
+                key=action.key,
+                kind="note",
+                sender=self.notifier.sender_for(pair.manager),
+                to=(Address(pair.rep.email, pair.rep.name),),
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                reply_to=Address(pair.manager.email, pair.manager.name),
+            ),
+            now=now,
+        )
+        return Outcome(action, "done" if queued else "skipped", "queued")
 
     def _send_recap(self, action: SendRecap, *, now: dt.datetime) -> Outcome:
         pair = self._pair(action.pair_key)

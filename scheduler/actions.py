@@ -152,6 +152,20 @@ class SendReminder:
     verb: str = "send-reminder"
 
 
+@dataclass(frozen=True)
+class SendPauseNote:
+    """One note to the rep when a pause of their 1:1s comes into view."""
+
+    pair_key: str
+    owner: str
+    key: str
+    start: dt.date
+    until: dt.date
+    next_meeting: dt.datetime | None
+    reason: str
+    verb: str = "send-pause-note"
+
+
 Action = (
     CreateSeries
     | AdoptSeries
@@ -163,6 +177,7 @@ Action = (
     | WriteAgenda
     | SendRecap
     | SendReminder
+    | SendPauseNote
 )
 
 
@@ -189,6 +204,8 @@ def describe(action: Action) -> str:
         return f"{kind} of the {action.start:%Y-%m-%d %H:%M} UTC 1:1" + (
             " (late)" if action.late else ""
         )
+    if isinstance(action, SendPauseNote):
+        return f"pause note to the rep: no 1:1s {action.start} to {action.until}"
     if isinstance(action, SendReminder):
         return f"notes reminder {action.number} for the {action.start:%Y-%m-%d %H:%M} UTC 1:1"
     return (
