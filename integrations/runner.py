@@ -199,8 +199,8 @@ class Runner:
                     pause.start,
                     pause.until,
                     after[0] if after else None,
-                    f"{pause.reason or 'a pause'}: no rebooking, prep or recap in it; the rep hears "
-                    "once",
+                    f"{pause.reason or 'a pause'}: no rebooking, prep or recap in it; "
+                    "the rep hears once",
                 )
             )
         return out
