@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from integrations.items import ActionItems
@@ -21,10 +20,10 @@ from integrations.mail.deliveries import Deliveries, DeliveryRow
 from integrations.notify import thread_key
 from integrations.render import Renderer
 from integrations.store import Store
-from scheduler.bumps import occurrences
+from scheduler.bumps import MoveKey, occurrences
 from scheduler.ledger import LedgerEntry, Summary, summarise
 from scheduler.model import Config, Pair, Person
-from scheduler.ports import CalendarEvent, OutgoingEmail
+from scheduler.ports import CalendarEvent, Interval, OutgoingEmail
 from scheduler.recap import Item
 from scheduler.recurrence import next_occurrences
 from scheduler.series import owned_series
@@ -45,6 +44,8 @@ class RepStatus:
     recap: str  # sent | sent late | late | pending | "" (nothing held yet)
     open_items: tuple[Item, ...]
     entries: tuple[LedgerEntry, ...]  # over ``HISTORY``, oldest first
+    upcoming: tuple[Upcoming, ...] = ()  # not ended yet, over ``NEXT_HORIZON``
+    late_recaps: tuple[LedgerEntry, ...] = ()  # held in ``WINDOW``, deadline passed, not sent
 
     @property
     def oldest_item(self) -> Item | None:
@@ -90,7 +91,15 @@ def gather_status(
         for pair in (p for p in config.pairs if p.manager.email == m.person.email):
             mine = of_pair(entries, pair.key)
             summary = summarise(mine, since=now - WINDOW)
-            next_start, in_calendar = next_meeting(pair, events, moves, now=now)
+            upcoming = upcoming_meetings(pair, events, moves, now=now)
+            next_start, in_calendar = next_meeting(pair, upcoming, now=now)
+            late = [
+                e
+                for e in mine
+                if e.held
+                and e.original_start >= now - WINDOW
+                and recap_state(pair, e, recaps, now=now) == "late"
+            ]
             reps.append(
                 RepStatus(
                     pair=pair,
@@ -100,34 +109,58 @@ def gather_status(
                     recap=recap_state(pair, summary.last_held, recaps, now=now),
                     open_items=tuple(items.open_items(pair.key)),
                     entries=tuple(mine),
+                    upcoming=tuple(upcoming),
+                    late_recaps=tuple(late),
                 )
             )
         out.append(ManagerStatus(m.person, tuple(reps)))
     return out
 
 
-def next_meeting(
+@dataclass(frozen=True)
+class Upcoming:
+    """A 1:1 that has not ended yet, where the calendar has it now."""
+
+    start: dt.datetime
+    end: dt.datetime
+    original_start: dt.datetime
+
+    @property
+    def moved(self) -> bool:
+        return self.start != self.original_start
+
+
+def upcoming_meetings(
     pair: Pair,
     events: Sequence[CalendarEvent],
-    moves: Any,
+    moves: Mapping[MoveKey, tuple[int, Interval]],
     *,
     now: dt.datetime,
-) -> tuple[dt.datetime | None, bool]:
-    """The next 1:1 that has not ended, from the cached calendar (else from the config)."""
+    horizon: dt.timedelta = NEXT_HORIZON,
+) -> list[Upcoming]:
+    """The pair's 1:1s in the cached calendar that end after ``now``, soonest first."""
     history = owned_series(events).get(pair.rep.email.lower(), [])
-    exceptions = [e for e in events if e.recurring_event_id]
     found = []
     for series in history:
         if series.event.cancelled:
             continue
-        own = [e for e in exceptions if e.recurring_event_id == series.event.id]
-        for occ in occurrences(
-            series, own, moves, pair, time_min=now - pair.duration, time_max=now + NEXT_HORIZON
-        ):
+        own = [e for e in events if e.recurring_event_id == series.event.id]
+        window = {"time_min": now - pair.duration - dt.timedelta(days=1), "time_max": now + horizon}
+        for occ in occurrences(series, own, moves, pair, **window):
             if occ.end > now and not occ.cancelled and not _paused(pair, occ.start):
-                found.append(occ.start)
-    if found:
-        return min(found), True
+                found.append(Upcoming(occ.start, occ.end, occ.original_start))
+    return sorted(found, key=lambda u: u.start)
+
+
+def next_meeting(
+    pair: Pair,
+    upcoming: Sequence[Upcoming],
+    *,
+    now: dt.datetime,
+) -> tuple[dt.datetime | None, bool]:
+    """The next 1:1 from the cached calendar, else from the config (not in the calendar yet)."""
+    if upcoming:
+        return upcoming[0].start, True
     planned = [s for s in next_occurrences(pair, now=now, count=8) if not _paused(pair, s)]
     return (planned[0] if planned else None), False
 

@@ -112,7 +112,8 @@ def classify(
     if actual_day != planned_day:
         return "moved_day", f"held on {actual_day:%a %d %b} instead of {planned_day:%a %d %b}"
     if not unmoved:
-        return "held_moved", f"held at {to_local(occ.start, tz):%H:%M} the same day"
+        planned_at = to_local(occ.original_start, tz)
+        return "held_moved", f"at {to_local(occ.start, tz):%H:%M} instead of {planned_at:%H:%M}"
     return "held", "held as planned"
 
 
