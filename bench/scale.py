@@ -393,6 +393,8 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "import_s": round(time.perf_counter() - t0, 2),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                 capture_output=True, text=True).stdout.strip(),  # fmt: skip
     }
 
 

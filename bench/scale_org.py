@@ -237,7 +237,10 @@ class Calendars:
             minute = self.rng.randrange(9 * 60, 17 * 60, 15)
             length = self.rng.choice((30, 30, 60))
             mates = [p.email for p in team.people if p.email != person.email]
-            emails = [person.email] + ([self.rng.choice(mates)] if self.rng.random() < 0.4 else [])
+            # with colleagues, always two of them: a recurring event with exactly the manager and
+            # one rep would be adopted as their 1:1 (calendar.adopt_existing)
+            guests = self.rng.sample(mates, 2) if self.rng.random() < 0.4 else []
+            emails = [person.email, *guests]
             days = [d for d in self.dates(person.tz) if d.weekday() == weekday]
             spans = [(at(d, minute, person.tz), at(d, minute + length, person.tz)) for d in days]
             if spans and all(self.free(emails, s) for s in spans):
