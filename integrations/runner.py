@@ -218,6 +218,7 @@ class Runner:
         """One pass over every manager; with ``workers`` > 1, managers run in parallel threads
         (each thread has its own HTTP connections; one manager is never in two threads)."""
         report = PassReport(started=now)
+        self.next_wake = None
         managers = list(self.config.managers)
         if workers <= 1 or len(managers) <= 1:
             results = [self._manager_pass(m, now=now, apply=apply) for m in managers]

@@ -94,6 +94,7 @@ class Service:
         self._worker: threading.Thread | None = None
         self._parked: set[str] = set()
         self.passes = 0  # passes finished, good or bad (for tests and logs)
+        self._email_wakes: set[dt.datetime] = set()  # one-off wake-ups already scheduled
         self.last_report: PassReport | None = None
 
     # -- life cycle --------------------------------------------------------------------------
@@ -150,6 +151,15 @@ class Service:
             self._wanted = True
             self._wake.notify_all()
 
+    def _wake_for_email(self, due: dt.datetime | None, now: dt.datetime) -> None:
+        """Wake at the next email time when it comes before the next interval pass."""
+        if due is None or due <= now or due - now >= self.config.calendar.poll_interval:
+            return
+        if due in self._email_wakes:
+            return
+        self._email_wakes = {t for t in self._email_wakes if t > now} | {due}
+        self.wake_at(due)
+
     def wake_at(self, moment: dt.datetime) -> str:
         """Schedule a one-off wake-up at ``moment`` (aware); returns the job id."""
         if moment.tzinfo is None:
@@ -184,6 +194,7 @@ class Service:
                 wired = self._ensure_wired()
                 report = wired.run_pass(now=now)
                 ok = self._judge(report, wired.store, now)
+                self._wake_for_email(wired.runner.next_wake, now)
             except Exception:
                 log.exception("the pass failed; the next wake-up tries again")
                 self._drop_wired()  # whatever broke, start the next pass from fresh parts

@@ -18,7 +18,7 @@ from integrations.observe import Metrics
 from integrations.retry import http_status
 from integrations.runner import PassReport
 from integrations.wiring import Wired
-from scheduler.actions import MoveOccurrence
+from scheduler.actions import MoveOccurrence, SendRecap
 
 log = logging.getLogger("oneonone.service")
 
@@ -57,6 +57,9 @@ def feed_metrics(metrics: Metrics, report: PassReport) -> None:
     """Emails by kind (the key's prefix) and result; bumps planned and moved."""
     moves = [o for o in report.outcomes if isinstance(o.action, MoveOccurrence)]
     metrics.bumps(found=len(moves), moved=sum(1 for o in moves if o.result == "done"))
+    for outcome in report.outcomes:
+        if isinstance(outcome.action, SendRecap) and outcome.result == "done":
+            metrics.recap_sent(outcome.action.late)
     emails = report.emails
     if emails is None:
         return
