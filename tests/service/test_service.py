@@ -293,3 +293,21 @@ def test_emails_sent_by_a_pass_are_counted_by_kind(sandboxed, admin):
         assert sample(service, "oneonone_emails_total", kind=kind, result="sent") == expected
     assert len(list((sandboxed.tmp / "outbox").rglob("*.eml"))) == len(report.emails.sent)
     service.stop(timeout=5)
+
+
+def test_an_email_due_before_the_next_poll_gets_its_own_wake_up_once(make_service):
+    from apscheduler.triggers.date import DateTrigger
+
+    service = make_service()
+    now = SystemClock().now()
+
+    def one_offs():
+        return [j for j in service.scheduler.get_jobs() if isinstance(j.trigger, DateTrigger)]
+
+    service._wake_for_email(now + dt.timedelta(hours=2), now)  # the interval pass comes first
+    assert one_offs() == []
+    due = now + dt.timedelta(seconds=20)
+    service._wake_for_email(due, now)
+    service._wake_for_email(due, now)  # the next pass reports the same time: no second job
+    [job] = one_offs()
+    assert job.next_run_time == due
