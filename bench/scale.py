@@ -106,8 +106,15 @@ class Bench:
 
     # -- set-up ---------------------------------------------------------------------------
     def start_sandbox(self) -> None:
-        cmd = [sys.executable, "-m", "integrations.sandbox", "--port", "0",
-               "--state", str(self.work / "sandbox.db")]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "integrations.sandbox",
+            "--port",
+            "0",
+            "--state",
+            str(self.work / "sandbox.db"),
+        ]
         self.sandbox = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         assert self.sandbox.stdout is not None
         self.url = self.sandbox.stdout.readline().strip()
@@ -159,8 +166,11 @@ class Bench:
             "generate_s": round(generated, 2),
             "seed_s": round(time.perf_counter() - t0, 2),
         }
-        print(f"N={self.n}: seeded {len(inserts)} events for {people} people "
-              f"in {self.result['seed']['seed_s']} s", flush=True)  # fmt: skip
+        print(
+            f"N={self.n}: seeded {len(inserts)} events for {people} people "
+            f"in {self.result['seed']['seed_s']} s",
+            flush=True,
+        )
 
     # -- passes ---------------------------------------------------------------------------
     def busy_checks(self) -> dict[str, str]:
@@ -173,14 +183,22 @@ class Bench:
             db.close()
         return {owner: at for owner, at in rows if at}
 
-    def run_pass(self, label: str, *, workers: int | None = None, profile: bool = False
-                 ) -> dict[str, Any]:  # fmt: skip
+    def run_pass(
+        self, label: str, *, workers: int | None = None, profile: bool = False
+    ) -> dict[str, Any]:
         workers = workers or self.workers
         self.admin.reset_counts()
         checks = self.busy_checks()
         prof = self.work / f"{label}.prof"
-        cmd = [sys.executable, *(["-m", "cProfile", "-o", str(prof)] if profile else []),
-               str(ROOT / "daemon.py"), "run", "--once", "-c", str(self.config)]  # fmt: skip
+        cmd = [
+            sys.executable,
+            *(["-m", "cProfile", "-o", str(prof)] if profile else []),
+            str(ROOT / "daemon.py"),
+            "run",
+            "--once",
+            "-c",
+            str(self.config),
+        ]
         env = dict(os.environ, ONEONONE_WORKERS=str(workers))
         sandbox_cpu = _proc_cpu(self.sandbox.pid)
         log = self.work / f"{label}.log"
@@ -222,9 +240,12 @@ class Bench:
         result["per_manager_without_token"] = round((result["requests"] - tokens) / self.n, 3)
         if profile:
             result["profile"] = summarize_profile(prof)
-        print(f"N={self.n} w={workers} {label}: {result['requests']} requests "
-              f"({result['round_trips']} round trips) in {result['wall_s']} s, "
-              f"exit {child.returncode}", flush=True)  # fmt: skip
+        print(
+            f"N={self.n} w={workers} {label}: {result['requests']} requests "
+            f"({result['round_trips']} round trips) in {result['wall_s']} s, "
+            f"exit {child.returncode}",
+            flush=True,
+        )
         return result
 
     # -- bumps ----------------------------------------------------------------------------
@@ -244,9 +265,16 @@ class Bench:
                 manager, singleEvents=True, timeMin=_z(lo), timeMax=_z(hi)
             )
             return [
-                {"manager": manager, "rep": ours[i["recurringEventId"]], "tz": team.manager.tz,
-                 "series": i["recurringEventId"], "id": i["id"], "start": _when(i["start"]),
-                 "end": _when(i["end"])}  # fmt: skip
+                {
+                    "manager": manager,
+                    "rep": ours[i["recurringEventId"]],
+                    "tz": team.manager.tz,
+                    "series": i["recurringEventId"],
+                    "id": i["id"],
+                    "start": _when(i["start"]),
+                    "end": _when(i["end"]),
+                    "original": _when(i.get("originalStartTime") or i["start"]),
+                }
                 for i in items
                 if i.get("recurringEventId") in ours and i.get("status") != "cancelled"
             ]
@@ -257,7 +285,7 @@ class Bench:
         occs = [
             o
             for o in self.occurrences(dt.datetime.now(dt.UTC))
-            if (o["series"], o["start"]) not in self.bumped
+            if (o["series"], o["original"]) not in self.bumped
         ]
         chosen = self.rng.sample(occs, min(len(occs), max(1, round(BUMP_SHARE * len(occs)))))
         for k, occ in enumerate(chosen):
@@ -266,7 +294,7 @@ class Bench:
                 start = occ["start"] + dt.timedelta(minutes=self.rng.choice((-15, 0, 0, 15)))
                 end = start + dt.timedelta(minutes=self.rng.choice((30, 60, 60)))
                 occ["conflict"] = (start, end)
-            self.bumped.add((occ["series"], occ["start"]))
+            self.bumped.add((occ["series"], occ["original"]))
 
         def land(occ: dict[str, Any]) -> None:
             if occ["kind"] == "decline":
@@ -274,27 +302,36 @@ class Bench:
             else:
                 tz = ZoneInfo(occ["tz"])
                 start, end = occ["conflict"]
-                self.poster.insert(occ["manager"], {
-                    "summary": "Customer escalation",
-                    "start": {"dateTime": start.astimezone(tz).isoformat(), "timeZone": occ["tz"]},
-                    "end": {"dateTime": end.astimezone(tz).isoformat(), "timeZone": occ["tz"]},
-                })  # fmt: skip
+                self.poster.insert(
+                    occ["manager"],
+                    {
+                        "summary": "Customer escalation",
+                        "start": {
+                            "dateTime": start.astimezone(tz).isoformat(),
+                            "timeZone": occ["tz"],
+                        },
+                        "end": {"dateTime": end.astimezone(tz).isoformat(), "timeZone": occ["tz"]},
+                    },
+                )
 
         _parallel(land, chosen)
         return chosen
 
     def verify(self, bumps: list[dict[str, Any]]) -> dict[str, Any]:
         def check(occ: dict[str, Any]) -> str:
-            original = occ["start"]
+            original = occ["original"]
             found = self.admin.instances(
-                occ["manager"], occ["series"], _z(original - dt.timedelta(days=1)),
-                _z(original + dt.timedelta(days=10)), show_deleted=True,
-            )  # fmt: skip
+                occ["manager"],
+                occ["series"],
+                _z(original - dt.timedelta(days=1)),
+                _z(original + dt.timedelta(days=10)),
+                show_deleted=True,
+            )
             same = [i for i in found if _when(i["originalStartTime"]) == original]
             if not same or same[0].get("status") == "cancelled":
                 return "gone"
             start, end = _when(same[0]["start"]), _when(same[0]["end"])
-            if start == original:
+            if start == occ["start"]:
                 return "not-moved"
             if "conflict" in occ and start < occ["conflict"][1] and occ["conflict"][0] < end:
                 return "moved-into-conflict"
@@ -302,12 +339,39 @@ class Bench:
             same_day = start.astimezone(zone).date() == original.astimezone(zone).date()
             return "moved-same-day" if same_day else "moved-other-day"
 
-        verdicts = collections.Counter(_parallel(check, bumps))
+        found = _parallel(check, bumps)
+        verdicts = collections.Counter(found)
         kinds = collections.Counter(b["kind"] for b in bumps)
-        return {"bumps": len(bumps), "kinds": dict(kinds), "verdicts": dict(verdicts)}
+        odd = [
+            {
+                "verdict": v,
+                "kind": b["kind"],
+                "manager": b["manager"],
+                "rep": b["rep"],
+                "series": b["series"],
+                "start": _z(b["start"]),
+                "why": self.why(b),
+            }
+            for v, b in zip(found, bumps, strict=True)
+            if v != "moved-same-day"
+        ]
+        return {"bumps": len(bumps), "kinds": dict(kinds), "verdicts": dict(verdicts), "odd": odd}
 
-    def busy_pass(self, label: str, *, workers: int | None = None, profile: bool = False
-                  ) -> dict[str, Any]:  # fmt: skip
+    def why(self, bump: dict[str, Any]) -> str:
+        db = sqlite3.connect(self.work / "state.db")
+        try:
+            row = db.execute(
+                "SELECT action, reason FROM audit WHERE pair_key = ? AND action != 'write-agenda' "
+                "ORDER BY id DESC LIMIT 1",
+                (f"{bump['manager']}/{bump['rep']}",),
+            ).fetchone()
+        finally:
+            db.close()
+        return f"{row[0]}: {row[1]}" if row else "nothing in the audit"
+
+    def busy_pass(
+        self, label: str, *, workers: int | None = None, profile: bool = False
+    ) -> dict[str, Any]:
         t0 = time.perf_counter()
         bumps = self.land_bumps()
         landed = time.perf_counter()
@@ -329,8 +393,9 @@ class Bench:
             if self.profile:
                 self.run_pass("settle", workers=1)
                 self.result["profile_idle"] = self.run_pass("profile-idle", workers=1, profile=True)
-                self.result["profile_busy"] = self.busy_pass("profile-busy", workers=1,
-                                                             profile=True)  # fmt: skip
+                self.result["profile_busy"] = self.busy_pass(
+                    "profile-busy", workers=1, profile=True
+                )
         finally:
             self.stop_sandbox()
         return self.result
@@ -369,8 +434,12 @@ def summarize_profile(path: Path, top: int = 15) -> dict[str, Any]:
 
     def row(e: tuple[Any, ...]) -> dict[str, Any]:
         name = e[0].replace(str(ROOT) + "/", "") if e[0] != "~" else "builtin"
-        return {"fn": f"{name}:{e[1]}:{e[2]}", "calls": e[3], "tottime": round(e[4], 3),
-                "cumtime": round(e[5], 3)}  # fmt: skip
+        return {
+            "fn": f"{name}:{e[1]}:{e[2]}",
+            "calls": e[3],
+            "tottime": round(e[4], 3),
+            "cumtime": round(e[5], 3),
+        }
 
     busy = [e for e in entries if not (e[0] == "~" and any(w in e[2] for w in WAITS))]
     return {
@@ -384,8 +453,15 @@ def summarize_profile(path: Path, top: int = 15) -> dict[str, Any]:
 def machine() -> dict[str, Any]:
     mem = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import daemon, integrations.wiring, "
-                    "integrations.runner, googleapiclient.discovery"], cwd=ROOT, check=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import daemon, integrations.wiring, integrations.runner, googleapiclient.discovery",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     return {
         "nproc": os.cpu_count(),
         "mem_gb": round(int(mem) / 1024 / 1024, 1),
@@ -393,24 +469,55 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "import_s": round(time.perf_counter() - t0, 2),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                 capture_output=True, text=True).stdout.strip(),  # fmt: skip
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
     }
 
 
 def table(runs: list[dict[str, Any]]) -> str:
-    head = ("N", "w", "seed ev", "seed s", "cold req", "cold rt", "cold s", "cold cpu", "rss MB",
-            "idle req/mgr", "(no token)", "idle s", "bumps", "moved", "req/bump", "busy s")  # fmt: skip
+    head = (
+        "N",
+        "w",
+        "seed ev",
+        "seed s",
+        "cold req",
+        "cold rt",
+        "cold s",
+        "cold cpu",
+        "rss MB",
+        "idle req/mgr",
+        "(no token)",
+        "idle s",
+        "bumps",
+        "moved",
+        "req/bump",
+        "busy s",
+    )
     lines = [" | ".join(head), " | ".join("---" for _ in head)]
     for r in runs:
         cold, idle, busy = r["cold"], r["idle2"], r["busy"]
-        moved = sum(v for k, v in busy["verdicts"].items() if k.startswith("moved-")) - \
-            busy["verdicts"].get("moved-into-conflict", 0)  # fmt: skip
-        cells = (r["managers"], r["workers"], r["seed"]["inserts"], r["seed"]["seed_s"],
-                 cold["requests"], cold["round_trips"], cold["wall_s"], cold["cpu_s"],
-                 max(cold["peak_rss_mb"], idle["peak_rss_mb"], busy["peak_rss_mb"]),
-                 idle["per_manager"], idle["per_manager_without_token"], idle["wall_s"],
-                 busy["bumps"], moved, busy["per_bump"]["requests_per_bump"], busy["wall_s"])  # fmt: skip
+        moved = sum(v for k, v in busy["verdicts"].items() if k.startswith("moved-")) - busy[
+            "verdicts"
+        ].get("moved-into-conflict", 0)
+        cells = (
+            r["managers"],
+            r["workers"],
+            r["seed"]["inserts"],
+            r["seed"]["seed_s"],
+            cold["requests"],
+            cold["round_trips"],
+            cold["wall_s"],
+            cold["cpu_s"],
+            max(cold["peak_rss_mb"], idle["peak_rss_mb"], busy["peak_rss_mb"]),
+            idle["per_manager"],
+            idle["per_manager_without_token"],
+            idle["wall_s"],
+            busy["bumps"],
+            moved,
+            busy["per_bump"]["requests_per_bump"],
+            busy["wall_s"],
+        )
         lines.append(" | ".join(str(c) for c in cells))
     return "\n".join(lines)
 
@@ -419,8 +526,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--managers", type=int, nargs="+", default=[10, 100])
     parser.add_argument("--workers", type=int, nargs="+", default=[4])
-    parser.add_argument("--profile", type=int, nargs="*", default=[],
-                        help="profile an idle and a busy pass (1 worker) at these N")  # fmt: skip
+    parser.add_argument(
+        "--profile",
+        type=int,
+        nargs="*",
+        default=[],
+        help="profile an idle and a busy pass (1 worker) at these N",
+    )
     parser.add_argument("--out", type=Path, default=None, help="JSON file (merged by N, workers)")
     parser.add_argument("--quick", action="store_true", help="sparse calendars: a smoke run")
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")

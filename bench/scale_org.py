@@ -73,8 +73,14 @@ def _next_weekday(today: dt.date, weekday: int) -> dt.date:
     return today + dt.timedelta(days=(weekday - today.weekday()) % 7)
 
 
-def _rep(i: int, j: int, manager: Person, taken: list[tuple[int, int, int]],
-         rng: random.Random, today: dt.date) -> Rep:  # fmt: skip
+def _rep(
+    i: int,
+    j: int,
+    manager: Person,
+    taken: list[tuple[int, int, int]],
+    rng: random.Random,
+    today: dt.date,
+) -> Rep:
     region = ZONES[:4] if manager.tz != "Europe/London" else ("Europe/London",) * 3 + ZONES[:1]
     tz = rng.choice(region)
     person = Person(f"Rep {i:04d}-{j}", f"r{i:04d}-{j}@scale.example.com", tz)
@@ -99,8 +105,9 @@ def build_org(n: int, rng: random.Random, today: dt.date) -> list[Team]:
     return teams
 
 
-def config_dict(teams: list[Team], *, endpoint: str, creds: str, state: str, outbox: str
-                ) -> dict[str, Any]:  # fmt: skip
+def config_dict(
+    teams: list[Team], *, endpoint: str, creds: str, state: str, outbox: str
+) -> dict[str, Any]:
     managers = [
         {
             "name": t.manager.name,
@@ -137,8 +144,14 @@ def config_dict(teams: list[Team], *, endpoint: str, creds: str, state: str, out
     }
 
 
-def _body(summary: str, start: dt.datetime, end: dt.datetime, tz: str, attendees: list[str],
-          rrule: str | None = None) -> dict[str, Any]:  # fmt: skip
+def _body(
+    summary: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    tz: str,
+    attendees: list[str],
+    rrule: str | None = None,
+) -> dict[str, Any]:
     zone = ZoneInfo(tz)
     body: dict[str, Any] = {
         "summary": summary,
@@ -155,8 +168,14 @@ def _body(summary: str, start: dt.datetime, end: dt.datetime, tz: str, attendees
 class Calendars:
     """Places meetings person by person, keeping each one clear of everyone's busy time."""
 
-    def __init__(self, teams: list[Team], rng: random.Random, now: dt.datetime, days: int,
-                 density: tuple[int, int]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        teams: list[Team],
+        rng: random.Random,
+        now: dt.datetime,
+        days: int,
+        density: tuple[int, int],
+    ) -> None:
         self.teams, self.rng, self.now, self.days, self.density = teams, rng, now, days, density
         self.people = {p.email: p for t in teams for p in t.people}
         self.team_of = {p.email: t for t in teams for p in t.people}
