@@ -54,6 +54,16 @@ def digest_due(manager: Person, *, now: dt.datetime, last_sent: dt.datetime | No
     return now - due <= GRACE and (last_sent is None or last_sent < due)
 
 
+def next_digest_at(manager: Person, *, now: dt.datetime) -> dt.datetime:
+    """When the next digest falls due (aware UTC): a wake-up time for the service."""
+    return (
+        (week_start(manager.timezone, now) + dt.timedelta(days=7))
+        .astimezone(ZoneInfo(manager.timezone))
+        .replace(hour=SEND_AT.hour, minute=SEND_AT.minute)
+        .astimezone(dt.UTC)
+    )
+
+
 def digest_key(manager: Person, now: dt.datetime) -> str:
     """``digest:dana@example.com:2026-W50``: the ISO week of this week's Monday."""
     monday = week_start(manager.timezone, now).astimezone(ZoneInfo(manager.timezone)).date()

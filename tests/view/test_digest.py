@@ -13,7 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from integrations.chart import chart_size
-from integrations.digest import CHART_CID, build_digest, digest_due, digest_key, queue_digests
+from integrations.digest import (
+    CHART_CID,
+    build_digest,
+    digest_due,
+    digest_key,
+    next_digest_at,
+    queue_digests,
+)
 from integrations.mail.mime import build_mime, mime_bytes
 from integrations.render import Renderer
 from integrations.status import read_status
@@ -71,6 +78,13 @@ def test_the_key_names_the_manager_and_the_iso_week_of_the_monday() -> None:
     sunday_night = at(NY, 2026, 12, 13, 23, 59)
     assert digest_key(person(NY), sunday_night) == "digest:dana@example.com:2026-W50"
     assert digest_key(person(NY), at(NY, 2026, 12, 14, 8)) == "digest:dana@example.com:2026-W51"
+
+
+def test_the_next_digest_is_next_monday_8am_local_across_a_dst_change() -> None:
+    berlin = person("Europe/Berlin")
+    friday = dt.datetime(2026, 3, 27, 12, 0, tzinfo=dt.UTC)  # Berlin moves to summer time Sunday
+    assert next_digest_at(berlin, now=friday) == dt.datetime(2026, 3, 30, 6, 0, tzinfo=dt.UTC)
+    assert digest_due(berlin, now=next_digest_at(berlin, now=friday), last_sent=friday)
 
 
 @pytest.fixture
