@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from integrations.retry import call_with_retries, to_domain_error
+from integrations.retry import Pacer, call_with_retries, to_domain_error
 from scheduler import errors
 from scheduler.ports import Attendee, BusyAnswer, CalendarEvent, Changes, SeriesSpec
 
@@ -159,8 +159,10 @@ class GoogleCalendar:
         services: Callable[[str], Any],
         *,
         execute: Callable[[Callable[[], Any]], Any] | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self._services = services
+        self._pacer = pacer
         self._execute = execute or functools.partial(
             call_with_retries, sleep=time.sleep, rand=random.random
         )
@@ -168,7 +170,9 @@ class GoogleCalendar:
     def _events(self, owner: str) -> Any:
         return self._services(owner).events()
 
-    def _run(self, request: Any) -> Any:
+    def _run(self, owner: str, request: Any) -> Any:
+        if self._pacer is not None:  # stay under Google's per-user rate, whatever the pass does
+            self._pacer.wait(owner)
         return self._execute(request.execute)
 
     def changes(self, owner: str, token: str | None) -> Changes:
@@ -185,7 +189,7 @@ class GoogleCalendar:
         items: list[CalendarEvent] = []
         next_token = ""
         while request is not None:
-            page = self._run(request)
+            page = self._run(owner, request)
             items += [from_google(i) for i in page.get("items", [])]
             next_token = page.get("nextSyncToken", next_token)
             request = events.list_next(request, page)
@@ -193,7 +197,7 @@ class GoogleCalendar:
 
     def get(self, owner: str, event_id: str) -> CalendarEvent | None:
         try:
-            item = self._run(self._events(owner).get(calendarId="primary", eventId=event_id))
+            item = self._run(owner, self._events(owner).get(calendarId="primary", eventId=event_id))
         except errors.NotFound:
             return None
         return from_google(item)
@@ -202,7 +206,7 @@ class GoogleCalendar:
         request = self._events(owner).insert(
             calendarId="primary", body=series_body(spec), sendUpdates=SEND_UPDATES
         )
-        return from_google(self._run(request))
+        return from_google(self._run(owner, request))
 
     def create_many(
         self, owner: str, specs: Sequence[SeriesSpec]
@@ -220,6 +224,8 @@ class GoogleCalendar:
         for lo in range(0, len(specs), BATCH_SIZE):
             batch = service.new_batch_http_request(callback=done)
             for i, spec in enumerate(specs[lo : lo + BATCH_SIZE], start=lo):
+                if self._pacer is not None:  # each part counts against the per-user quota
+                    self._pacer.wait(owner)
                 batch.add(
                     service.events().insert(
                         calendarId="primary", body=series_body(spec), sendUpdates=SEND_UPDATES
@@ -243,7 +249,7 @@ class GoogleCalendar:
         )
         if etag:
             request.headers["If-Match"] = etag
-        return from_google(self._run(request))
+        return from_google(self._run(owner, request))
 
     def instances(
         self, owner: str, series_id: str, time_min: dt.datetime, time_max: dt.datetime
@@ -259,7 +265,7 @@ class GoogleCalendar:
         )
         out: list[CalendarEvent] = []
         while request is not None:
-            page = self._run(request)
+            page = self._run(owner, request)
             out += [from_google(i) for i in page.get("items", [])]
             request = events.instances_next(request, page)
         return out
@@ -276,7 +282,7 @@ class GoogleCalendar:
                 "timeMax": _z(time_max),
                 "items": [{"id": e} for e in chunk],
             }
-            answer = self._run(service.freebusy().query(body=body))
+            answer = self._run(owner, service.freebusy().query(body=body))
             for email in chunk:
                 node = answer.get("calendars", {}).get(email, {})
                 if node.get("errors") or not node:

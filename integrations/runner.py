@@ -233,6 +233,21 @@ class Runner:
                 report.manager_errors[owner] = error
         if apply and self.notifier is not None:
             report.emails = self.notifier.deliveries.deliver_due(now=now)
+            for parked in report.emails.parked:  # told once, when parking starts
+                log.warning(
+                    "sender %s parked until %s: %s (%s)",
+                    parked.sender,
+                    parked.until.isoformat(),
+                    parked.reason,
+                    parked.error,
+                )
+                self.store.audit(
+                    at=now,
+                    pair_key=parked.sender,
+                    action="sender-parked",
+                    reason=f"{parked.reason}: {parked.error}",
+                    result=f"until {parked.until.isoformat()}",
+                )
         return report
 
     def _manager_pass(

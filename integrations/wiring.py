@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +27,15 @@ from integrations.google_client import SCOPES, ServicePool
 from integrations.mail.deliveries import Deliveries
 from integrations.notify import Notifier
 from integrations.render import Renderer
+from integrations.retry import Pacer
 from integrations.runner import PassReport, Runner
 from integrations.store import Store
 from scheduler.errors import CredentialsError
 from scheduler.model import Config
 from scheduler.ports import Clock, Mailer
+
+PER_USER_PER_MINUTE = 500
+"""Calendar calls per manager per minute: under Google's 600 per user, with room for bursts."""
 
 
 @dataclass
@@ -130,12 +135,16 @@ def open_outbox_db(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def build_mailer(config: Config, pool: ServicePool, clock: Clock) -> Mailer:
+def build_mailer(
+    config: Config, pool: ServicePool, clock: Clock, conn: sqlite3.Connection
+) -> Mailer:
     settings = config.email
     if settings.provider == "gmail":
+        from integrations.mail.deliveries import SqliteThreads
         from integrations.mail.gmail import GmailMailer
 
-        return GmailMailer(pool.gmail, date_fn=clock.now)
+        # Gmail thread ids are kept in the state file so prep, move and recap share a thread.
+        return GmailMailer(pool.gmail, threads=SqliteThreads(conn), date_fn=clock.now)
     if settings.provider == "smtp":
         from integrations.mail.smtp import SmtpMailer
 
@@ -191,10 +200,21 @@ def wire(
             credentials_for = google_credentials(config)
         pool = ServicePool(credentials_for, root_url=root_url)
         closers.append(pool.close)
-        calendar = GoogleCalendar(pool.calendar)
+        # Pacing is about the real request rate, so it reads the system clock even in tests.
+        pacer = Pacer(PER_USER_PER_MINUTE, clock=SystemClock(), sleep=time.sleep)
+        calendar = GoogleCalendar(pool.calendar, pacer=pacer)
         outbox_db = open_outbox_db(Path(config.state))
         closers.append(outbox_db.close)
-        deliveries = Deliveries(outbox_db, build_mailer(config, pool, clock))
+        deliveries = Deliveries(outbox_db, build_mailer(config, pool, clock, outbox_db))
+        # Rows a crash left SENDING: prep-like ones are dropped, recaps and alerts re-sent once.
+        for key in deliveries.recover(now=clock.now()):
+            store.audit(
+                at=clock.now(),
+                pair_key="-",
+                action="email-recovered",
+                reason=key,
+                result="resolved after a crash",
+            )
         notifier = Notifier(config, deliveries, Renderer(config.templates_dir))
         runner = Runner(config, calendar, store, notifier)
         yield Wired(config, store, pool, calendar, runner, sandbox_url, closers)

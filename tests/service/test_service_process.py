@@ -190,14 +190,22 @@ def test_kill_9_mid_pass_and_fault_storms_never_duplicate_or_cancel_a_series(wor
     daemon.wait_passes(0, timeout=20)
 
     # A new rep, and the insert of her series hangs: the process dies in the middle of the pass.
-    admin.add_fault(method="calendar.events.insert", status=0, latency=2.0, times=1)
+    admin.add_fault(method="calendar.events.insert", status=0, latency=3.0, times=1)
     setup.write({DANA: [SAM, NOOR], LEE: [PRIYA]})
+    reads = admin.counts()["by_method"].get("calendar.events.list", 0)
     daemon.signal(signal.SIGHUP)
-    time.sleep(1.0)
+    deadline = time.monotonic() + 15
+    while admin.counts()["by_method"].get("calendar.events.list", 0) < reads + 2:
+        assert time.monotonic() < deadline, "the reload's pass never read the calendars"
+        time.sleep(0.05)
+    time.sleep(0.5)  # the insert for Noor follows the reads at once, and hangs for 3 s
     assert daemon.process is not None
     daemon.process.kill()
     daemon.process.wait(timeout=10)
-    time.sleep(1.5)  # the sandbox finishes the orphaned insert: Google did it, we never heard
+    deadline = time.monotonic() + 10  # the sandbox finishes the orphaned insert: Google did it,
+    while "noor@example.com" not in series(admin, DANA):  # the dead process never heard
+        assert time.monotonic() < deadline, "the hanging insert never completed"
+        time.sleep(0.1)
     assert series(admin, DANA) == {"sam@example.com": 1, "noor@example.com": 1}
     daemon.start()  # the kernel released the state lock with the dead process
     done = daemon.wait_passes(0, timeout=20)
