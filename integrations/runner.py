@@ -232,6 +232,7 @@ class Runner:
             if error is not None:
                 report.manager_errors[owner] = error
         if apply and self.notifier is not None:
+            self._ledger_and_digests(now=now)
             report.emails = self.notifier.deliveries.deliver_due(now=now)
             for parked in report.emails.parked:  # told once, when parking starts
                 log.warning(
@@ -249,6 +250,20 @@ class Runner:
                     result=f"until {parked.until.isoformat()}",
                 )
         return report
+
+    def _ledger_and_digests(self, *, now: dt.datetime) -> None:
+        """Record how each past 1:1 ended, and queue Monday's digest to each manager."""
+        from integrations.digest import next_digest_at, queue_digests
+        from integrations.ledger_store import record_ledger
+
+        assert self.notifier is not None
+        try:
+            record_ledger(self.config, self.store, now=now)
+            queue_digests(self.config, self.notifier, now=now)
+        except Exception:  # the ledger and the digest never stop a pass
+            log.exception("ledger or digest failed; the next pass tries again")
+        for manager in self.config.managers:
+            self._wake(next_digest_at(manager.person, now=now))
 
     def _manager_pass(
         self, manager: Manager, *, now: dt.datetime, apply: bool

@@ -167,5 +167,9 @@ def test_queue_digests_queues_once_per_week_and_the_outbox_delivers_it(history) 
         assert queue_digests(history.config, notifier, now=next_week) == [
             "digest:dana@example.com:2026-W51"
         ]
-    [eml] = sorted((history.env.tmp / "outbox").glob("*-digest-*.eml"))
-    assert "multipart/related" in eml.read_text()
+    # Passes of earlier weeks queued their own digests: one file per week, each with its chart.
+    emls = sorted((history.env.tmp / "outbox").glob("*-digest-*.eml"))
+    assert emls
+    subjects = [e.read_text().split("Subject: ", 1)[1].split("\n", 1)[0] for e in emls]
+    assert len(set(subjects)) == len(subjects)
+    assert all("multipart/related" in e.read_text() for e in emls)
