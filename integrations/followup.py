@@ -26,7 +26,7 @@ from scheduler.bumps import Occurrence, occurrences
 from scheduler.model import Config, Pair
 from scheduler.notes import EMPTY_NOTES, Notes, combine_notes, parse_notes
 from scheduler.pauses import paused_at
-from scheduler.ports import Address, CalendarEvent, OutgoingEmail
+from scheduler.ports import Address, CalendarEvent
 from scheduler.prep import meeting_number
 from scheduler.recap import recap_due
 from scheduler.series import OwnedSeries
@@ -183,20 +183,15 @@ class FollowUps:
             partial=action.partial,
             plan=plan,
         )
-        rendered = self.notifier.renderer.render("recap", **context)
-        return self.notifier.queue(
-            OutgoingEmail(
-                key=recap_key(action.series_id, action.original_start),
-                kind="recap",
-                sender=self.notifier.sender_for(pair.manager),
-                to=(Address(pair.rep.email, pair.rep.name),),
-                cc=(Address(pair.manager.email, pair.manager.name),),
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                reply_to=Address(pair.manager.email, pair.manager.name),
-                thread_key=thread_key(action.series_id, action.original_start),
-            ),
+        return self.notifier.send(
+            "recap",
+            context,
+            key=recap_key(action.series_id, action.original_start),
+            kind="recap",
+            manager=pair.manager,
+            to=pair.rep,
+            cc=(Address(pair.manager.email, pair.manager.name),),
+            thread=thread_key(action.series_id, action.original_start),
             now=now,
         )
 
@@ -214,18 +209,14 @@ class FollowUps:
             number=action.number,
             notes_file=notes_file,
         )
-        rendered = self.notifier.renderer.render("reminder", **context)
-        return self.notifier.queue(
-            OutgoingEmail(
-                key=reminder_key(action.series_id, action.original_start, action.number),
-                kind="reminder",
-                sender=self.notifier.sender_for(pair.manager),
-                to=(Address(pair.manager.email, pair.manager.name),),
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                thread_key=thread_key(action.series_id, action.original_start),
-            ),
+        return self.notifier.send(
+            "reminder",
+            context,
+            key=reminder_key(action.series_id, action.original_start, action.number),
+            kind="reminder",
+            manager=pair.manager,
+            to=pair.manager,
+            thread=thread_key(action.series_id, action.original_start),
             now=now,
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,37 @@ class Notifier:
         with self._lock:
             return self.deliveries.state(key) is not None
 
+    def send(
+        self,
+        template: str,
+        context: Mapping[str, Any],
+        *,
+        key: str,
+        kind: str,
+        manager: Person,
+        to: Person,
+        cc: tuple[Address, ...] = (),
+        thread: str | None = None,
+        now: dt.datetime,
+    ) -> bool:
+        """Render ``template`` and queue it once under ``key``; replies go to the manager."""
+        rendered = self.renderer.render(template, **context)
+        return self.queue(
+            OutgoingEmail(
+                key=key,
+                kind=kind,
+                sender=self.sender_for(manager),
+                to=(Address(to.email, to.name),),
+                cc=cc,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                reply_to=Address(manager.email, manager.name) if to != manager else None,
+                thread_key=thread,
+            ),
+            now=now,
+        )
+
     def queue(self, message: OutgoingEmail, *, now: dt.datetime) -> bool:
         with self._lock:
             return self.deliveries.enqueue(message, not_before=now, now=now)
@@ -82,20 +114,15 @@ class Notifier:
                 "shorter": end - start < pair.duration,
             },
         }
-        rendered = self.renderer.render("move_notice", **context)
         stamp = f"{original_start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
-        return self.queue(
-            OutgoingEmail(
-                key=f"move:{series_id}:{stamp}:{number}",
-                kind="move",
-                sender=self.sender_for(pair.manager),
-                to=(Address(pair.rep.email, pair.rep.name),),
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                reply_to=Address(pair.manager.email, pair.manager.name),
-                thread_key=thread_key(series_id, original_start),
-            ),
+        return self.send(
+            "move_notice",
+            context,
+            key=f"move:{series_id}:{stamp}:{number}",
+            kind="move",
+            manager=pair.manager,
+            to=pair.rep,
+            thread=thread_key(series_id, original_start),
             now=now,
         )
 
@@ -119,20 +146,15 @@ class Notifier:
                 "what_you_can_do": what_you_can_do,
             },
         }
-        rendered = self.renderer.render("alert", **context)
-        to = [Address(manager.email, manager.name)]
         cc = (Address(self.config.ops_email),) if self.config.ops_email else ()
-        return self.queue(
-            OutgoingEmail(
-                key=f"alert:{key}",
-                kind="alert",
-                sender=self.sender_for(manager),
-                to=tuple(to),
-                cc=cc,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-            ),
+        return self.send(
+            "alert",
+            context,
+            key=f"alert:{key}",
+            kind="alert",
+            manager=manager,
+            to=manager,
+            cc=cc,
             now=now,
         )
 
@@ -179,19 +201,14 @@ class Notifier:
     def prep(self, action: SendPrep, context: dict[str, Any], *, now: dt.datetime) -> bool:
         pair = self._pair(action.pair_key)
         person = pair.rep if action.recipient == "rep" else pair.manager
-        rendered = self.renderer.render(f"prep_{action.recipient}", **context)
-        return self.queue(
-            OutgoingEmail(
-                key=prep_key(action.series_id, action.original_start, action.recipient),
-                kind="prep",
-                sender=self.sender_for(pair.manager),
-                to=(Address(person.email, person.name),),
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                reply_to=Address(pair.manager.email, pair.manager.name),
-                thread_key=thread_key(action.series_id, action.original_start),
-            ),
+        return self.send(
+            f"prep_{action.recipient}",
+            context,
+            key=prep_key(action.series_id, action.original_start, action.recipient),
+            kind="prep",
+            manager=pair.manager,
+            to=person,
+            thread=thread_key(action.series_id, action.original_start),
             now=now,
         )
 

@@ -20,7 +20,7 @@ from scheduler.bumps import Bump, decide, detect, manager_busy, notice_key, occu
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import paused_at
 from scheduler.ports import BusyAnswer, Calendar, CalendarEvent, Interval
-from scheduler.series import owned_series
+from scheduler.series import exceptions_by_series, owned_series
 
 REP_BUSY_EVERY = dt.timedelta(minutes=5)
 FALLBACK_DAYS = 8
@@ -46,10 +46,7 @@ class Rebooker:
         horizon = max(p.rebook.look_ahead for p in pairs)
         series = owned_series(events)
         ours = {s.event.id for items in series.values() for s in items}
-        exceptions: dict[str, list[CalendarEvent]] = {}
-        for ev in events:
-            if ev.recurring_event_id:
-                exceptions.setdefault(ev.recurring_event_id, []).append(ev)
+        exceptions = exceptions_by_series(events)
         busy_events = manager_busy(
             events,
             owner=owner,

@@ -47,12 +47,13 @@ from scheduler.pauses import (
     pauses_to_announce,
     resume_date,
 )
-from scheduler.ports import Address, Calendar, CalendarEvent, OutgoingEmail, SeriesSpec
+from scheduler.ports import Calendar, CalendarEvent, SeriesSpec
 from scheduler.prep import plan_preps, prep_key
 from scheduler.series import (
     TAG_GEN,
     TAG_REP,
     OwnedSeries,
+    exceptions_by_series,
     owned_series,
     plan_series,
     series_id,
@@ -142,10 +143,7 @@ class Runner:
             return []
         events = self.store.cached_events(manager.person.email)
         series = owned_series(events)
-        exceptions: dict[str, list[CalendarEvent]] = {}
-        for ev in events:
-            if ev.recurring_event_id:
-                exceptions.setdefault(ev.recurring_event_id, []).append(ev)
+        exceptions = exceptions_by_series(events)
         moves = self.store.moves()
         out: list[Action] = []
         for pair in self.pairs_of(manager):
@@ -445,20 +443,13 @@ class Runner:
         if pair is None or self.notifier is None:
             return Outcome(action, "skipped", "pair no longer configured")
         pause = next(p for p in pair.pauses if (p.start, p.until) == (action.start, action.until))
-        rendered = self.notifier.renderer.render(
-            "pause_note", **pause_context(pair, pause, next_meeting=action.next_meeting)
-        )
-        queued = self.notifier.queue(
-            OutgoingEmail(
-                key=action.key,
-                kind="note",
-                sender=self.notifier.sender_for(pair.manager),
-                to=(Address(pair.rep.email, pair.rep.name),),
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
-                reply_to=Address(pair.manager.email, pair.manager.name),
-            ),
+        queued = self.notifier.send(
+            "pause_note",
+            pause_context(pair, pause, next_meeting=action.next_meeting),
+            key=action.key,
+            kind="note",
+            manager=pair.manager,
+            to=pair.rep,
             now=now,
         )
         return Outcome(action, "done" if queued else "skipped", "queued")

@@ -26,7 +26,7 @@ from scheduler.bumps import MoveKey, Occurrence, occurrences
 from scheduler.model import Pair
 from scheduler.ports import CalendarEvent, Interval
 from scheduler.recurrence import to_local
-from scheduler.series import OwnedSeries, owned_series
+from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
 
 State = Literal["held", "held_moved", "moved_day", "skipped", "missed"]
 STATES: tuple[State, ...] = ("held", "held_moved", "moved_day", "skipped", "missed")
@@ -163,10 +163,7 @@ def manager_ledger(
 ) -> list[LedgerEntry]:
     """Entries of every pair of one manager, from the events of the manager's calendar."""
     by_rep = owned_series(events)
-    exceptions: dict[str, list[CalendarEvent]] = {}
-    for ev in events:
-        if ev.recurring_event_id:
-            exceptions.setdefault(ev.recurring_event_id, []).append(ev)
+    exceptions = exceptions_by_series(events)
     out: list[LedgerEntry] = []
     for pair in pairs:
         history = by_rep.get(pair.rep.email.lower(), [])

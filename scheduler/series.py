@@ -93,6 +93,15 @@ class OwnedSeries:
         return not bounded or bool(self.starts(now, now + HORIZON))
 
 
+def exceptions_by_series(events: Iterable[CalendarEvent]) -> dict[str, list[CalendarEvent]]:
+    """Modified or cancelled occurrences, grouped by the id of the series they belong to."""
+    out: dict[str, list[CalendarEvent]] = {}
+    for ev in events:
+        if ev.recurring_event_id:
+            out.setdefault(ev.recurring_event_id, []).append(ev)
+    return out
+
+
 def owned_series(events: Iterable[CalendarEvent]) -> dict[str, list[OwnedSeries]]:
     """Series masters we tagged, by rep email, oldest generation first."""
     out: dict[str, list[OwnedSeries]] = {}
@@ -206,10 +215,7 @@ def plan_series(
     """What to do on one manager's calendar so every pair has exactly one live series."""
     owner = manager.person.email
     by_rep = owned_series(events)
-    exceptions: dict[str, list[CalendarEvent]] = {}
-    for ev in events:
-        if ev.recurring_event_id:
-            exceptions.setdefault(ev.recurring_event_id, []).append(ev)
+    exceptions = exceptions_by_series(events)
     actions: list[Action] = []
     wanted = {p.rep.email.lower() for p in pairs}
     for pair in pairs:

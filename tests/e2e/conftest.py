@@ -5,13 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from integrations.clock import FixedClock
-from integrations.sandbox import Sandbox, SandboxAdmin
 from integrations.wiring import Wired, wire
 from scheduler.config import parse_config
 from scheduler.model import Config
@@ -41,21 +39,6 @@ PRIYA = (
     '      - {name: Priya Raman, email: priya@example.com, day: wednesday, time: "11:00", '
     'timezone: Europe/London, working_hours: "mon-fri 08:00-18:00"}'
 )
-
-
-@pytest.fixture
-def sandbox() -> Iterator[str]:
-    sb = Sandbox()
-    url = sb.start()
-    try:
-        yield url
-    finally:
-        sb.stop()
-
-
-@pytest.fixture
-def admin(sandbox: str) -> SandboxAdmin:
-    return SandboxAdmin(sandbox)
 
 
 @dataclasses.dataclass

@@ -7,13 +7,12 @@ import json
 import socket
 import tempfile
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from daemon import load_config
-from integrations.sandbox import Sandbox, SandboxAdmin
+from integrations.sandbox import SandboxAdmin
 from integrations.wiring import google_credentials
 
 CONFIG = """\
@@ -90,21 +89,6 @@ class Setup:
         path.write_text(json.dumps({"type": "authorized_user", **grant}))
         path.chmod(0o600)
         return path
-
-
-@pytest.fixture
-def sandbox() -> Iterator[str]:
-    sb = Sandbox()
-    url = sb.start()
-    try:
-        yield url
-    finally:
-        sb.stop()
-
-
-@pytest.fixture
-def admin(sandbox: str) -> SandboxAdmin:
-    return SandboxAdmin(sandbox)
 
 
 @pytest.fixture

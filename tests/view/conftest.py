@@ -18,7 +18,7 @@ from integrations.store import Store
 from scheduler.model import Config
 from scheduler.notes import ActionLine
 from scheduler.series import series_id
-from tests.e2e.conftest import Env, admin, env, sandbox
+from tests.e2e.conftest import Env, env
 
 NY = ZoneInfo("America/New_York")
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)  # Monday 10:00 New York
@@ -103,4 +103,4 @@ def history(env: Env, admin) -> History:
     return History(env, config, AT)
 
 
-__all__ = ["Env", "admin", "env", "sandbox"]
+__all__ = ["Env", "env"]
