@@ -98,7 +98,10 @@ def _proc_hwm_mb(pid: int) -> float:
 class Bench:
     """One benchmark run: an org of ``n`` managers against a fresh sandbox process."""
 
-    def __init__(self, n: int, workers: int, work: Path, *, quick: bool, profile: bool) -> None:
+    def __init__(
+        self, n: int, workers: int, work: Path, *, quick: bool, profile: bool, latency: float = 0
+    ) -> None:
+        self.latency = latency
         self.n, self.workers, self.work, self.quick, self.profile = n, workers, work, quick, profile
         self.rng = random.Random(SEED + n)
         self.result: dict[str, Any] = {"managers": n, "reps": n * 8, "workers": workers}
@@ -223,6 +226,7 @@ class Bench:
         result = {
             "label": label,
             "workers": workers,
+            "loadavg_1m": float(Path("/proc/loadavg").read_text().split()[0]),
             "exit": child.returncode,
             "wall_s": round(wall, 2),
             "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
@@ -396,9 +400,20 @@ class Bench:
                 self.result["profile_busy"] = self.busy_pass(
                     "profile-busy", workers=1, profile=True
                 )
+            if self.latency:
+                self.result["latency"] = self.latency_passes()
         finally:
             self.stop_sandbox()
         return self.result
+
+    def latency_passes(self) -> dict[str, Any]:
+        """Idle passes with every Google request held ``latency`` seconds, as over a WAN."""
+        self.admin.add_fault(method="*", status=0, latency=self.latency)
+        try:
+            passes = {w: self.run_pass(f"latency-w{w}", workers=w) for w in (1, 4, 8)}
+        finally:
+            self.admin.clear_faults()
+        return {"latency_s": self.latency, "idle_by_workers": passes}
 
 
 def per_bump(result: dict[str, Any], managers: int) -> dict[str, Any]:
@@ -533,6 +548,14 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="profile an idle and a busy pass (1 worker) at these N",
     )
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds per request")
+    parser.add_argument(
+        "--latency-at",
+        type=int,
+        nargs="*",
+        default=[],
+        help="at these N, also time idle passes with 1, 4 and 8 workers and --latency per request",
+    )
     parser.add_argument("--out", type=Path, default=None, help="JSON file (merged by N, workers)")
     parser.add_argument("--quick", action="store_true", help="sparse calendars: a smoke run")
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")
@@ -548,7 +571,14 @@ def main(argv: list[str] | None = None) -> int:
             for workers in args.workers:
                 work = base / f"n{n}-w{workers}"
                 work.mkdir(parents=True, exist_ok=True)
-                bench = Bench(n, workers, work, quick=args.quick, profile=n in args.profile)
+                bench = Bench(
+                    n,
+                    workers,
+                    work,
+                    quick=args.quick,
+                    profile=n in args.profile,
+                    latency=args.latency if n in args.latency_at else 0,
+                )
                 fresh.append(bench.run())
     print(table(fresh))
     keys = {(r["managers"], r["workers"]) for r in fresh}
