@@ -42,6 +42,19 @@ from scale_org import Calendars, Team, build_org, config_dict  # noqa: E402
 
 from integrations.sandbox import SandboxAdmin  # noqa: E402
 
+# One pass as the long-running service makes it. ``run --once`` calls Runner.run_pass directly and
+# so always runs one manager at a time, whatever ONEONONE_WORKERS says.
+SERVICE_PASS = """
+import sys, daemon
+from integrations.wiring import wire
+with wire(daemon.load_config(sys.argv[1])) as wired:
+    report = wired.run_pass(now=daemon._now())
+for o in report.outcomes:
+    print(f"{o.result:8} {o.action.verb:16} {o.action.pair_key}")
+for owner, error in report.manager_errors.items():
+    print(f"error    {owner}: {error}")
+sys.exit(1 if report.failed else 0)
+"""
 SEED = 7
 BUMP_SHARE = 0.05
 DECLINE_SHARE = 0.3  # of the bumps; the rest are conflicting meetings on the manager's calendar
@@ -187,7 +200,12 @@ class Bench:
         return {owner: at for owner, at in rows if at}
 
     def run_pass(
-        self, label: str, *, workers: int | None = None, profile: bool = False
+        self,
+        label: str,
+        *,
+        workers: int | None = None,
+        profile: bool = False,
+        service: bool = False,
     ) -> dict[str, Any]:
         workers = workers or self.workers
         self.admin.reset_counts()
@@ -204,10 +222,11 @@ class Bench:
             str(rss),
             sys.executable,
             *(["-m", "cProfile", "-o", str(prof)] if profile else []),
-            str(ROOT / "daemon.py"),
-            "run",
-            "--once",
-            "-c",
+            *(
+                ["-c", SERVICE_PASS]
+                if service
+                else [str(ROOT / "daemon.py"), "run", "--once", "-c"]
+            ),
             str(self.config),
         ]
         env = dict(os.environ, ONEONONE_WORKERS=str(workers))
@@ -415,13 +434,21 @@ class Bench:
         return self.result
 
     def latency_passes(self) -> dict[str, Any]:
-        """Idle passes with every Google request held ``latency`` seconds, as over a WAN."""
+        """Idle passes the way the long-running service makes them (``Wired.run_pass``, which
+        honours ONEONONE_WORKERS), with 1, 4 and 8 workers: as is, and with every Google request
+        held ``latency`` seconds, as over a WAN."""
+        out: dict[str, Any] = {"latency_s": self.latency}
+        out["idle_by_workers"] = {
+            w: self.run_pass(f"service-w{w}", workers=w, service=True) for w in (1, 4, 8)
+        }
         self.admin.add_fault(method="*", status=0, latency=self.latency)
         try:
-            passes = {w: self.run_pass(f"latency-w{w}", workers=w) for w in (1, 4, 8)}
+            out["latency_idle_by_workers"] = {
+                w: self.run_pass(f"latency-w{w}", workers=w, service=True) for w in (1, 4, 8)
+            }
         finally:
             self.admin.clear_faults()
-        return {"latency_s": self.latency, "idle_by_workers": passes}
+        return out
 
 
 def per_bump(result: dict[str, Any], managers: int) -> dict[str, Any]:
