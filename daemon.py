@@ -102,7 +102,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     with wire(config) as wired:
-        report = wired.runner.run_pass(now=_now(), apply=False)
+        report = wired.run_pass(now=_now(), apply=False)
         if not report.outcomes:
             print("nothing to do: every pair has its series as configured")
         for outcome in report.outcomes:
@@ -127,7 +127,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         return serve(args.config, config, json_logs=args.json_logs)
     with wire(config) as wired:
-        report = wired.runner.run_pass(now=_now())
+        report = wired.run_pass(now=_now())
         done = [o for o in report.outcomes if o.result == "done"]
         for outcome in report.outcomes:
             action = outcome.action
