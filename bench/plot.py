@@ -62,7 +62,7 @@ def plot(data: dict[str, Any], out: Path, workers: int = 4) -> None:
     machine = data.get("machine", {})
     fig.suptitle(
         f"oneonone scale benchmark — {machine.get('nproc', '?')} cores, "
-        f"Python {machine.get('python', '?')}, ONEONONE_WORKERS={workers}",
+        f"Python {machine.get('python', '?')}, `daemon.py run --once` (one manager at a time)",
         fontsize=11,
     )
     fig.tight_layout()
