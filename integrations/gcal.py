@@ -270,6 +270,18 @@ class GoogleCalendar:
             request = events.instances_next(request, page)
         return out
 
+    def instance(
+        self, owner: str, series_id: str, original_start: dt.datetime
+    ) -> CalendarEvent | None:
+        request = self._events(owner).instances(
+            calendarId="primary",
+            eventId=series_id,
+            originalStart=_z(original_start),
+            showDeleted=True,
+        )
+        items = [from_google(i) for i in self._run(owner, request).get("items", [])]
+        return next((e for e in items if e.original_start == original_start), None)
+
     def busy(
         self, owner: str, emails: Sequence[str], time_min: dt.datetime, time_max: dt.datetime
     ) -> dict[str, BusyAnswer]:

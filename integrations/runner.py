@@ -402,14 +402,12 @@ class Runner:
     def _instance(
         self, owner: str, series_id: str, original_start: dt.datetime
     ) -> CalendarEvent | None:
-        """Read one occurrence by its original start (Google's instance ids are opaque)."""
-        window = (original_start, original_start + dt.timedelta(seconds=1))
-        found = [
-            e
-            for e in self.calendar.instances(owner, series_id, *window)
-            if e.original_start == original_start
-        ]
-        return found[0] if found else None
+        """One occurrence by its original start: from this pass's synced copy when Google has
+        materialised it (a moved or edited one), else one read (instance ids are opaque)."""
+        for ev in self.store.cached_events(owner):
+            if ev.recurring_event_id == series_id and ev.original_start == original_start:
+                return ev
+        return self.calendar.instance(owner, series_id, original_start)
 
     def _context(self, pair: Pair, *, start: dt.datetime, number: int) -> dict[str, object]:
         assert self.notifier is not None

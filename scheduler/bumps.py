@@ -168,19 +168,15 @@ def rep_conflicts(occ: Occurrence, busy: Sequence[Interval]) -> list[Interval]:
     """Busy spans of the rep that overlap the occurrence, other than the occurrence itself.
 
     Free/busy shows the 1:1 itself as busy while the rep has not declined it, and Google may
-    merge touching spans, so a span that merely extends ours on one side could be a back-to-back
-    meeting. A span counts when it overlaps ours and is a separate span, or when it swallows ours
-    on both sides (an out-of-office day, say).
+    merge touching spans: one span around ours can be a conflict or just meetings back to back on
+    both sides, and the two cannot be told apart. A move nobody needed is worse than a conflict
+    the rep tells us about by declining (an out-of-office day declines it for them), so a span
+    counts only when our own occurrence shows as a separate span next to it.
     """
     span = (occ.start, occ.end)
-    own_visible = span in busy
-    out = []
-    for lo, hi in busy:
-        if (lo, hi) == span or hi <= occ.start or lo >= occ.end:
-            continue
-        if own_visible or occ.rep_response == "declined" or (lo < occ.start and hi > occ.end):
-            out.append((lo, hi))
-    return out
+    if span not in busy:
+        return []
+    return [(lo, hi) for lo, hi in busy if (lo, hi) != span and lo < occ.end and hi > occ.start]
 
 
 def detect(

@@ -128,6 +128,12 @@ class Calendar(Protocol):
         self, owner: str, series_id: str, time_min: dt.datetime, time_max: dt.datetime
     ) -> list[CalendarEvent]: ...
 
+    def instance(
+        self, owner: str, series_id: str, original_start: dt.datetime
+    ) -> CalendarEvent | None:
+        """One occurrence by its original start, wherever it was moved to."""
+        ...
+
     def busy(
         self, owner: str, emails: Sequence[str], time_min: dt.datetime, time_max: dt.datetime
     ) -> dict[str, BusyAnswer]: ...

@@ -120,3 +120,29 @@ def test_kpis_appear_in_the_manager_prep_and_a_bad_row_is_a_warning_not_a_stop(e
     assert "row 4" in mgr_text
     rep_text, _ = parts(preps["sam@example.com"])
     assert "Revenue" not in rep_text
+
+
+def test_an_occurrence_moved_before_its_agenda_still_gets_it_and_later_passes_leave_it(env, admin):
+    config = env.config(SAM)
+    env.run(config, CREATED)
+    admin.insert_event(
+        "dana@example.com",
+        {
+            "summary": "Board prep",
+            "start": {"dateTime": "2026-11-24T12:45:00-05:00"},
+            "end": {"dateTime": "2026-11-24T14:00:00-05:00"},
+        },
+    )
+    moved = env.run(config, CREATED + dt.timedelta(minutes=2))
+    assert [o.action.verb for o in moved.outcomes] == ["move-occurrence"]
+    report = env.run(config, PREP_TIME)
+    assert "write-agenda" in [o.action.verb for o in report.outcomes]
+    [inst] = admin.instances(
+        "dana@example.com", SERIES, "2026-11-24T00:00:00Z", "2026-11-25T00:00:00Z"
+    )
+    assert inst["start"]["dateTime"].startswith("2026-11-24T12:00")
+    assert NOTES_MARKER in inst["description"]
+    admin.reset_counts()
+    again = env.run(config, PREP_TIME + dt.timedelta(minutes=5))
+    assert again.outcomes == []
+    assert admin.counts()["by_method"].get("calendar.events.instances", 0) == 0
