@@ -263,23 +263,34 @@ def _plan_pair(
             )
             return [CreateSeries(pair.key, owner, spec, next_gen, why, alert=why)]
         candidate = adoptable(events, owner, pair.rep.email) if adopt and not history else None
-        if candidate is not None:
-            found = _fingerprint_of(candidate)
-            spec_tag = (
-                spec_fingerprint(pair) if found == spec_fingerprint(pair) else f"adopted:{found}"
-            )
+        if candidate is not None and _same_slot(_fingerprint_of(candidate), pair):
+            # The length may differ: the tag says "as configured", so the repair fixes it.
             return [
                 AdoptSeries(
                     pair.key,
                     owner,
                     candidate.id,
-                    tags(pair, 0, spec_tag),
-                    "an existing recurring event has exactly the manager and the rep: adopted "
-                    "instead of creating a second one",
+                    tags(pair, 0),
+                    "an existing recurring event with exactly the manager and the rep, on the "
+                    "configured day and time: adopted instead of creating a second one",
                 )
             ]
         spec = new_series(pair, next_gen, now=now, after=last_kept)
-        return [CreateSeries(pair.key, owner, spec, next_gen, "no series exists for this pair")]
+        actions: list[Action] = [
+            CreateSeries(pair.key, owner, spec, next_gen, "no series exists for this pair")
+        ]
+        if candidate is not None:  # someone's own meeting at another time: never touched
+            actions.append(
+                Notice(
+                    pair.key,
+                    owner,
+                    f"not-adopted:{candidate.id}",
+                    f"{candidate.summary or 'a recurring event'} ({candidate.id}) also has just "
+                    "the manager and the rep but not the configured day and time: left as it "
+                    "is; the configured 1:1 is created beside it",
+                )
+            )
+        return actions
     current, *older = sorted(live, key=lambda s: s.gen, reverse=True)
     actions: list[Action] = []
     for dup in older:
@@ -327,6 +338,11 @@ def _last_date(owned: OwnedSeries, now: dt.datetime) -> dt.date | None:
     if not starts or owned.event.timezone is None:
         return None
     return to_local(starts[-1], owned.event.timezone).date()
+
+
+def _same_slot(found: str, pair: Pair) -> bool:
+    """Same cadence, weekday, time and zone as the config (the length may differ)."""
+    return found.split("|")[:4] == spec_fingerprint(pair).split("|")[:4]
 
 
 def _fingerprint_of(ev: CalendarEvent) -> str:

@@ -250,3 +250,20 @@ def test_a_rep_busy_span_that_merely_surrounds_the_1on1_is_not_a_conflict():
         (start + dt.timedelta(minutes=30), start + dt.timedelta(hours=1)),
     ]
     assert rep_conflicts(occ, separate) == [separate[1]]
+
+
+def test_a_recurring_event_with_the_rep_at_another_time_is_left_alone_and_mentioned_once():
+    theirs = CalendarEvent(
+        id="weeklysync1",
+        summary="Weekly sync",
+        start=dt.datetime(2026, 11, 2, 14, 0, tzinfo=dt.UTC),
+        end=dt.datetime(2026, 11, 2, 14, 30, tzinfo=dt.UTC),
+        timezone="America/New_York",
+        recurrence=("RRULE:FREQ=WEEKLY;BYDAY=MO",),
+        organizer="dana@example.com",
+        attendees=(Attendee("dana@example.com", "accepted"), Attendee("sam@example.com")),
+    )
+    create, notice = plan_series(manager(), [pair()], [theirs], now=NOW)
+    assert isinstance(create, CreateSeries)
+    assert isinstance(notice, Notice)
+    assert "left as it is" in notice.reason
