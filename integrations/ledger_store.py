@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from integrations.store import Store
 from scheduler.ledger import LedgerEntry, Markers, manager_ledger, markers_from_notices
-from scheduler.model import Config
+from scheduler.model import Config, Pair
 
 LOOKBACK = dt.timedelta(weeks=9)
 """How far back each pass re-derives the ledger from the cached calendar."""
@@ -76,8 +76,11 @@ def derive_ledger(
     moves = store.moves()
     markers = LedgerStore(store).markers()
     out: list[LedgerEntry] = []
+    by_manager: dict[str, list[Pair]] = {}
+    for pair in config.pairs:
+        by_manager.setdefault(pair.manager.email, []).append(pair)
     for manager in config.managers:
-        pairs = [p for p in config.pairs if p.manager.email == manager.person.email]
+        pairs = by_manager.get(manager.person.email, [])
         events = store.cached_events(manager.person.email)
         out += manager_ledger(
             pairs, events, moves, markers, since=since, now=now, holidays=config.holidays

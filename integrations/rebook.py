@@ -9,7 +9,7 @@ free/busy query for the two people over the day (and the days after, for the fal
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ class Rebooker:
     config: Config
     calendar: Calendar
     store: Store
+    moves: Callable[[], dict[tuple[str, dt.datetime], tuple[int, Interval]]] | None = None
 
     def plan(
         self,
@@ -56,7 +57,7 @@ class Rebooker:
             tz=manager.person.timezone,
         )
         rep_busy = self._rep_busy(owner, pairs, now=now, horizon=horizon)
-        moves = self.store.moves()
+        moves = self.moves() if self.moves is not None else self.store.moves()
         found: list[Bump | Notice] = []
         for pair in pairs:
             live = [s for s in series.get(pair.rep.email.lower(), []) if s.is_live(now)]

@@ -98,17 +98,30 @@ class Runner:
     notifier: Notifier | None = None
 
     def __post_init__(self) -> None:
-        self.rebooker = Rebooker(self.config, self.calendar, self.store)
+        self.rebooker = Rebooker(self.config, self.calendar, self.store, moves=self.moves)
         self.followups = (
             FollowUps(self.config, self.store, self.notifier) if self.notifier else None
         )
         self.next_wake: dt.datetime | None = None  # when the next email falls due
         self._lock = threading.Lock()
+        self._pairs_by_manager: dict[str, list[Pair]] = {}
+        for pair in self.config.pairs:
+            self._pairs_by_manager.setdefault(pair.manager.email, []).append(pair)
+        self._moves: (
+            dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]] | None
+        ) = None
         self._in_flight: set[str] = set()
         self.max_in_flight = 0
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
-        return [p for p in self.config.pairs if p.manager.email == manager.person.email]
+        return self._pairs_by_manager.get(manager.person.email, [])
+
+    def moves(self) -> dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]]:
+        """The moves table, read once per pass (it only grows with history)."""
+        with self._lock:
+            if self._moves is None:
+                self._moves = self.store.moves()
+            return self._moves
 
     def observe(self, owner: str, *, now: dt.datetime) -> list[CalendarEvent]:
         token = self.store.sync_token(owner)
@@ -144,7 +157,7 @@ class Runner:
         events = self.store.cached_events(manager.person.email)
         series = owned_series(events)
         exceptions = exceptions_by_series(events)
-        moves = self.store.moves()
+        moves = self.moves()
         out: list[Action] = []
         for pair in self.pairs_of(manager):
             history = series.get(pair.rep.email.lower(), [])
@@ -217,6 +230,8 @@ class Runner:
         (each thread has its own HTTP connections; one manager is never in two threads)."""
         report = PassReport(started=now)
         self.next_wake = None
+        with self._lock:
+            self._moves = None
         managers = list(self.config.managers)
         if workers <= 1 or len(managers) <= 1:
             results = [self._manager_pass(m, now=now, apply=apply) for m in managers]
@@ -522,6 +537,8 @@ class Runner:
             at=now,
             reason=action.reason,
         )
+        with self._lock:
+            self._moves = None  # the rest of the pass sees this move
         pair = self._pair(action.pair_key)
         if pair is not None and _local_date(action.start, pair) != _local_date(
             action.original_start, pair

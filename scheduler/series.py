@@ -292,7 +292,7 @@ def _plan_pair(
             )
         return actions
     current, *older = sorted(live, key=lambda s: s.gen, reverse=True)
-    actions: list[Action] = []
+    actions = []
     for dup in older:
         end, _ = end_series(
             dup,
