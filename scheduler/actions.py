@@ -91,15 +91,21 @@ class MoveOccurrence:
 
 
 @dataclass(frozen=True)
-class SendPrep:
-    """A prep email to one recipient of one occurrence."""
+class OccurrenceAction:
+    """Fields every action about one occurrence of a pair's series carries."""
 
     pair_key: str
     owner: str
     series_id: str
-    original_start: dt.datetime
+    original_start: dt.datetime  # identifies the occurrence wherever it was moved
     start: dt.datetime
     end: dt.datetime
+
+
+@dataclass(frozen=True)
+class SendPrep(OccurrenceAction):
+    """A prep email to one recipient of one occurrence."""
+
     recipient: str  # "rep" | "manager"
     number: int  # 0-based position of this meeting in the pair's history
     reason: str
@@ -122,15 +128,9 @@ class WriteAgenda:
 
 
 @dataclass(frozen=True)
-class SendRecap:
+class SendRecap(OccurrenceAction):
     """The recap of one occurrence to the rep, the manager in copy."""
 
-    pair_key: str
-    owner: str
-    series_id: str
-    original_start: dt.datetime
-    start: dt.datetime
-    end: dt.datetime
     partial: bool  # no notes by the deadline: what there is, and an invitation to reply
     late: bool  # past the deadline (the service was down)
     reason: str
@@ -138,15 +138,9 @@ class SendRecap:
 
 
 @dataclass(frozen=True)
-class SendReminder:
+class SendReminder(OccurrenceAction):
     """Tell the manager the 1:1 has no notes yet."""
 
-    pair_key: str
-    owner: str
-    series_id: str
-    original_start: dt.datetime
-    start: dt.datetime
-    end: dt.datetime
     number: int
     reason: str
     verb: str = "send-reminder"
