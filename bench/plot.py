@@ -2,8 +2,11 @@
 
 Left: Google requests per pass against the number of managers, with the idle pass's lower bound
 (one ``events.list`` per watched calendar). Right: wall time of each pass. Both log-log, for the
-runs with the default worker count. Needs the ``bench`` extra (matplotlib).
-Run: ``python bench/plot.py docs/performance-data.json docs/scale.png``
+runs with the default worker count. With ``--before OLD.json`` it also draws an earlier set of
+runs, faded and dashed, to compare before and after a change. Needs the ``bench`` extra
+(matplotlib).
+Run: ``python bench/plot.py docs/performance-data-after.json docs/scale.png --before
+docs/performance-data.json``
 """
 
 from __future__ import annotations
@@ -26,20 +29,35 @@ def _runs(data: dict[str, Any], workers: int) -> list[dict[str, Any]]:
     return sorted(runs, key=lambda r: r["managers"])
 
 
-def plot(data: dict[str, Any], out: Path, workers: int = 4) -> None:
+def _series(left: Any, right: Any, runs: list[dict[str, Any]], *, suffix: str, faded: bool) -> None:
+    n = [r["managers"] for r in runs]
+    style = {"alpha": 0.45, "linestyle": "--", "marker": "x"} if faded else {"marker": "o"}
+    for k, (key, label) in enumerate(PASSES):
+        left.plot(n, [r[key]["requests"] for r in runs], f"C{k}", label=label + suffix, **style)
+        right.plot(n, [r[key]["wall_s"] for r in runs], f"C{k}", label=label + suffix, **style)
+    if not faded:
+        left.plot(
+            n,
+            [r["cold"]["round_trips"] for r in runs],
+            "C0:",
+            marker=".",
+            label="cold start, HTTP round trips" + suffix,
+        )
+
+
+def plot(
+    data: dict[str, Any],
+    out: Path,
+    workers: int = 4,
+    before: dict[str, Any] | None = None,
+) -> None:
     runs = _runs(data, workers)
     n = [r["managers"] for r in runs]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
-    for key, label in PASSES:
-        left.plot(n, [r[key]["requests"] for r in runs], marker="o", label=label)
-        right.plot(n, [r[key]["wall_s"] for r in runs], marker="o", label=label)
-    left.plot(
-        n,
-        [r["cold"]["round_trips"] for r in runs],
-        "C0--",
-        marker=".",
-        label="cold start, HTTP round trips",
-    )
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.8 if before else 4.4))
+    if before is not None:
+        _series(left, right, _runs(before, workers), suffix=" (before)", faded=True)
+    commit = data.get("machine", {}).get("commit", "?")
+    _series(left, right, runs, suffix=f" (at {commit})" if before else "", faded=False)
     left.plot(n, n, "k:", label="lower bound: 1 events.list per manager")
     right.plot(
         n,
@@ -58,11 +76,12 @@ def plot(data: dict[str, Any], out: Path, workers: int = 4) -> None:
         axis.set_ylabel(unit)
         axis.set_title(title, fontsize=10)
         axis.grid(True, which="both", alpha=0.3)
-        axis.legend(fontsize=8)
+        axis.legend(fontsize=7 if before else 8)
     machine = data.get("machine", {})
     fig.suptitle(
         f"oneonone scale benchmark — {machine.get('nproc', '?')} cores, "
-        f"Python {machine.get('python', '?')}, `daemon.py run --once` (one manager at a time)",
+        f"Python {machine.get('python', '?')}, `daemon.py run --once`, "
+        f"ONEONONE_WORKERS={workers}",
         fontsize=11,
     )
     fig.tight_layout()
@@ -74,8 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data", type=Path, nargs="?", default=Path("docs/performance-data.json"))
     parser.add_argument("out", type=Path, nargs="?", default=Path("docs/scale.png"))
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--before", type=Path, default=None, help="earlier runs, drawn faded")
     args = parser.parse_args(argv)
-    plot(json.loads(args.data.read_text()), args.out, args.workers)
+    before = json.loads(args.before.read_text()) if args.before else None
+    plot(json.loads(args.data.read_text()), args.out, args.workers, before)
     print(f"wrote {args.out}")
     return 0
 
