@@ -53,7 +53,13 @@ def build_service(
 
 
 class ServicePool:
-    """One built service per (user, api, thread), built on first use and reused."""
+    """Built Google services and authorised connections, reused across passes.
+
+    For Calendar, each thread builds ONE resource and ONE connection, and each manager's
+    request runs through a light ``AuthorizedHttp`` that wraps that connection with the
+    manager's credentials (``request.execute(http=...)``): memory stays bounded by the number
+    of threads, not managers. Mail keeps one built service per sender.
+    """
 
     def __init__(
         self, credentials_for: Callable[[str], Credentials], *, root_url: str | None = None
@@ -87,6 +93,38 @@ class ServicePool:
             with self._lock:
                 self._built.append(cache[key])
         return cache[key]
+
+    def _thread_http(self) -> httplib2.Http:
+        http: httplib2.Http | None = getattr(self._local, "http", None)
+        if http is None:
+            http = self._local.http = httplib2.Http(timeout=HTTP_TIMEOUT)
+            with self._lock:
+                self._built.append(http)
+        return http
+
+    def calendar_resource(self) -> Any:
+        """This thread's Calendar v3 resource (requests carry their own ``http=``)."""
+        resource = getattr(self._local, "calendar", None)
+        if resource is None:
+            doc = copy.deepcopy(_discovery("calendar", "v3"))
+            if self._root_url:
+                root = self._root_url
+                doc["rootUrl"] = root if root.endswith("/") else root + "/"
+            resource = self._local.calendar = build_from_document(doc, http=self._thread_http())
+        return resource
+
+    def http_for(self, user: str) -> google_auth_httplib2.AuthorizedHttp:
+        """This thread's connection, authorised as ``user`` (a small wrapper, kept per user)."""
+        cache: dict[str, google_auth_httplib2.AuthorizedHttp] | None = getattr(
+            self._local, "authorized", None
+        )
+        if cache is None:
+            cache = self._local.authorized = {}
+        if user not in cache:
+            cache[user] = google_auth_httplib2.AuthorizedHttp(
+                self.credentials(user), http=self._thread_http()
+            )
+        return cache[user]
 
     def close(self) -> None:
         """Close every connection the pool opened (services of all threads)."""

@@ -108,6 +108,8 @@ class Runner:
             dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]] | None
         ) = None
         self._in_flight: set[str] = set()
+        self._executor: ThreadPoolExecutor | None = None
+        self._executor_size = 0
         self.max_in_flight = 0
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
@@ -173,10 +175,10 @@ class Runner:
         if workers <= 1 or len(managers) <= 1:
             results = [self._manager_pass(m, now=now, apply=apply) for m in managers]
         else:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pass") as pool:
-                results = list(
-                    pool.map(lambda m: self._manager_pass(m, now=now, apply=apply), managers)
-                )
+            pool = self._pool(workers)
+            results = list(
+                pool.map(lambda m: self._manager_pass(m, now=now, apply=apply), managers)
+            )
         for outcomes, error, owner in results:
             report.outcomes += outcomes
             if error is not None:
@@ -200,6 +202,22 @@ class Runner:
                     result=f"until {parked.until.isoformat()}",
                 )
         return report
+
+    def _pool(self, workers: int) -> ThreadPoolExecutor:
+        """One long-lived pool: its threads keep their connections from pass to pass."""
+        with self._lock:
+            if self._executor is None or self._executor_size != workers:
+                if self._executor is not None:
+                    self._executor.shutdown(wait=True)
+                self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pass")
+                self._executor_size = workers
+            return self._executor
+
+    def close(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
 
     def _ledger_and_digests(self, *, now: dt.datetime) -> None:
         """Record how each past 1:1 ended, and queue Monday's digest to each manager."""

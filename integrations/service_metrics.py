@@ -7,6 +7,7 @@ about Prometheus.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -74,6 +75,8 @@ def feed_metrics(metrics: Metrics, report: PassReport) -> None:
 
 
 def _method_of(fn: Callable[[], Any]) -> str:
+    if isinstance(fn, functools.partial):  # request.execute with the owner's connection bound
+        fn = fn.func
     request = getattr(fn, "__self__", None)
     method = getattr(request, "methodId", None)
     if isinstance(method, str):

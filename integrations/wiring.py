@@ -202,7 +202,7 @@ def wire(
         closers.append(pool.close)
         # Pacing is about the real request rate, so it reads the system clock even in tests.
         pacer = Pacer(PER_USER_PER_MINUTE, clock=SystemClock(), sleep=time.sleep)
-        calendar = GoogleCalendar(pool.calendar, pacer=pacer)
+        calendar = GoogleCalendar(pool.calendar_resource, pool.http_for, pacer=pacer)
         outbox_db = open_outbox_db(Path(config.state))
         closers.append(outbox_db.close)
         deliveries = Deliveries(outbox_db, build_mailer(config, pool, clock, outbox_db))
@@ -217,6 +217,7 @@ def wire(
             )
         notifier = Notifier(config, deliveries, Renderer(config.templates_dir))
         runner = Runner(config, calendar, store, notifier)
+        closers.append(runner.close)
         yield Wired(config, store, pool, calendar, runner, sandbox_url, closers)
     finally:
         for close in reversed(closers):

@@ -300,3 +300,21 @@ def test_one_manager_is_never_processed_by_two_threads_at_once(env, admin):
         gate.set()
         first.join()
     assert len(ours(admin)) == 1
+
+
+def test_repeated_parallel_passes_keep_one_connection_per_thread_not_per_manager(env, admin):
+    from scheduler.config import parse_config
+    from tests.e2e.conftest import BASE_YAML
+
+    others = "".join(
+        f"  - name: Manager {i}\n    email: m{i}@example.com\n    timezone: Europe/Berlin\n"
+        f"    reps:\n      - {{name: Rep {i}, email: r{i}@example.com, day: thursday, "
+        f'time: "11:00", timezone: Europe/Berlin}}\n'
+        for i in range(11)
+    )
+    config = parse_config(BASE_YAML.format(reps=SAM) + others, filename="c.yaml", base_dir=env.tmp)
+    with wire(config, sandbox_url=env.url) as wired:
+        for minute in range(4):
+            report = wired.runner.run_pass(now=NOW + dt.timedelta(minutes=minute), workers=3)
+            assert not report.failed
+            assert len(wired.pool._built) <= 3  # a long-running service must not grow per pass
