@@ -26,9 +26,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from integrations.render import describe_zone, sample_context
+from integrations.render import describe_zone, sample_context, sample_pair
 from scheduler.agenda import MeetingPlan, meeting_type
-from scheduler.model import Cadence, Pair, Person, WorkingHours
+from scheduler.model import Pair, Person
 from scheduler.notes import ActionLine, Notes, normalise, parse_notes
 from scheduler.recap import (
     PARTIAL_LEAD,
@@ -196,15 +196,7 @@ def recap_sample_context() -> dict[str, Any]:
 
     It extends ``render.sample_context()``, so it renders every built-in template.
     """
-    weekdays = WorkingHours(tuple(((540, 1050),) if d < 5 else () for d in range(7)), "mon-fri")
-    pair = Pair(
-        manager=Person("Dana Whitfield", "dana@example.com", "America/New_York", weekdays),
-        rep=Person("Sam Ortiz", "sam@example.com", "America/Los_Angeles", weekdays),
-        cadence=Cadence("weekly"),
-        day=1,
-        time=dt.time(13, 0),
-        duration=dt.timedelta(minutes=45),
-    )
+    pair = sample_pair()
     start = dt.datetime(2026, 11, 24, 18, 0, tzinfo=dt.UTC)
     end = start + pair.duration
     day = dt.date(2026, 11, 24)

@@ -255,10 +255,10 @@ sam@example.com,Stage advances,input,14,10,Nov 2026
 """
 
 
-def sample_context() -> dict[str, Any]:
-    """A complete context that renders every built-in template (for ``check`` and tests)."""
+def sample_pair() -> Pair:
+    """The pair every sample context is about: Dana in New York, Sam in Los Angeles."""
     weekdays = WorkingHours(tuple(((540, 1050),) if d < 5 else () for d in range(7)), "mon-fri")
-    pair = Pair(
+    return Pair(
         manager=Person("Dana Whitfield", "dana@example.com", "America/New_York", weekdays),
         rep=Person("Sam Ortiz", "sam@example.com", "America/Los_Angeles", weekdays),
         cadence=Cadence("weekly"),
@@ -266,6 +266,11 @@ def sample_context() -> dict[str, Any]:
         time=dt.time(13, 0),
         duration=dt.timedelta(minutes=45),
     )
+
+
+def sample_context() -> dict[str, Any]:
+    """A complete context that renders every built-in template (for ``check`` and tests)."""
+    pair = sample_pair()
     start = dt.datetime(2026, 11, 24, 18, 0, tzinfo=dt.UTC)
     table = parse_kpis(_SAMPLE_KPIS, source="kpis/dana.csv")
     context = prep_context(
