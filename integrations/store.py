@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,6 +104,11 @@ class AuditRow:
     details: dict[str, Any]
 
 
+PARSED_OWNERS = 64
+"""Managers whose parsed calendar copy is kept in memory: a pass reads one manager's copy many
+times in a row (series, bumps, each email), so a few per worker thread is enough."""
+
+
 class Store:
     """One SQLite file. Thread-safe through one lock; every write is its own transaction."""
 
@@ -113,6 +119,7 @@ class Store:
         self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         self.lock = threading.RLock()
+        self._parsed: OrderedDict[str, tuple[CalendarEvent, ...]] = OrderedDict()
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.execute("PRAGMA busy_timeout=5000")
@@ -161,11 +168,20 @@ class Store:
 
     # -- calendar cache -------------------------------------------------------------------
     def cached_events(self, owner: str) -> list[CalendarEvent]:
+        """The owner's calendar as last synced, parsed once and kept until the next write."""
         with self.lock:
-            rows = self.conn.execute(
-                "SELECT data FROM calendar_cache WHERE owner=? ORDER BY event_id", (owner,)
-            ).fetchall()
-        return [event_from_json(r[0]) for r in rows]
+            parsed = self._parsed.get(owner)
+            if parsed is None:
+                rows = self.conn.execute(
+                    "SELECT data FROM calendar_cache WHERE owner=? ORDER BY event_id", (owner,)
+                ).fetchall()
+                parsed = tuple(event_from_json(r[0]) for r in rows)
+                self._parsed[owner] = parsed
+                while len(self._parsed) > PARSED_OWNERS:
+                    self._parsed.popitem(last=False)
+            else:
+                self._parsed.move_to_end(owner)
+            return list(parsed)
 
     def sync_token(self, owner: str) -> str | None:
         with self.lock:
@@ -189,6 +205,7 @@ class Store:
         tags and times and only its status changes, so a deleted series is still recognised.
         """
         with self.transaction() as conn:
+            self._parsed.pop(owner, None)
             if full:
                 old = {
                     r[0]: r[1]
@@ -229,6 +246,7 @@ class Store:
     def put_event(self, owner: str, ev: CalendarEvent) -> None:
         """Record what a write returned, so the plan of the same pass sees it at once."""
         with self.transaction() as conn:
+            self._parsed.pop(owner, None)
             conn.execute(
                 "INSERT OR REPLACE INTO calendar_cache (owner, event_id, data) VALUES (?,?,?)",
                 (owner, ev.id, event_to_json(ev)),
@@ -365,6 +383,15 @@ class Store:
                 "VALUES (?,?,?,?,?,?)",
                 (series_id, _iso(original_start), _iso(start), _iso(end), _iso(at), reason),
             )
+
+    def prune_moves(self, *, before: dt.datetime) -> int:
+        """Forget moves of occurrences that began, and were moved to, before ``before``."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "DELETE FROM moves WHERE original_start < ? AND start < ?",
+                (_iso(before), _iso(before)),
+            )
+        return cursor.rowcount
 
     def moves(self) -> dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]]:
         """Per (series, original start): how many moves we made and where the last one went."""
