@@ -19,6 +19,10 @@ from scheduler.model import Config, Pair
 
 LOOKBACK = dt.timedelta(weeks=9)
 """How far back each pass re-derives the ledger from the cached calendar."""
+MOVES_KEPT = LOOKBACK + dt.timedelta(weeks=4)
+"""How long a move is remembered: past the ledger's look-back. The ledger reads a move's outcome
+from the calendar; the moves table only tells the service's own moves from other people's, which
+matters for occurrences still to come."""
 
 _COLUMNS = "series_id, original_start, pair_key, start, end, state, reason, recorded_at"
 
@@ -89,8 +93,12 @@ def derive_ledger(
 
 
 def record_ledger(config: Config, store: Store, *, now: dt.datetime) -> int:
-    """Derive the recent ledger from the state database and store it; call once per pass."""
-    return LedgerStore(store).upsert(derive_ledger(config, store, now=now), now=now)
+    """Derive the recent ledger from the state database and store it; call once per pass.
+
+    Moves older than ``MOVES_KEPT`` are dropped afterwards, so the moves table stays small."""
+    count = LedgerStore(store).upsert(derive_ledger(config, store, now=now), now=now)
+    store.prune_moves(before=now - MOVES_KEPT)
+    return count
 
 
 def ledger_view(

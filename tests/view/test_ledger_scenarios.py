@@ -165,3 +165,22 @@ def test_a_later_look_updates_the_stored_entry_in_place(env, admin) -> None:
         assert (entry.state, entry.reason) == ("missed", "declined by Dana Whitfield")
     finally:
         store.close()
+
+
+def test_a_move_is_forgotten_months_later_but_the_ledger_still_says_moved(env, admin) -> None:
+    config = env.config(SAM)
+    run(env, config, NOW)
+    meeting(admin, "dana@example.com", "Board prep", ny(TUESDAY, "12:45"), ny(TUESDAY, "14:00"))
+    run(env, config, NOW + dt.timedelta(minutes=2))
+    later = AFTER + dt.timedelta(weeks=14)  # past MOVES_KEPT
+    store = Store(env.tmp / "state.db")
+    try:
+        record_ledger(config, store, now=AFTER)
+        assert (SERIES, ny(TUESDAY, "13:00")) in store.moves()
+        record_ledger(config, store, now=later)
+        assert (SERIES, ny(TUESDAY, "13:00")) not in store.moves()
+        view = ledger_view(config, store, now=later, since=later - dt.timedelta(weeks=52))
+        [entry] = [e for e in view if e.original_start == ny(TUESDAY, "13:00")]
+        assert (entry.state, entry.start) == ("held_moved", ny(TUESDAY, "12:00"))
+    finally:
+        store.close()
