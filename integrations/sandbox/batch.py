@@ -78,7 +78,11 @@ def handle(req: Request, dispatch: Callable[[Request], Response]) -> Response:
         return Response.of_error(error)
     boundary = "batch_" + secrets.token_hex(12)
     out = bytearray()
+    # Google: the outer request's headers, except Content-*, apply to every part; a part's own
+    # header of the same name wins (an Authorization per part acts as that part's user).
+    shared = {k: v for k, v in req.headers.items() if not k.startswith("content-")}
     for content_id, inner in parts:
+        inner.headers = {**shared, **inner.headers}
         result = dispatch(inner)
         out += f"--{boundary}\r\nContent-Type: application/http\r\n".encode()
         out += f"Content-ID: <response-{content_id}>\r\n\r\n".encode()

@@ -10,11 +10,11 @@ import urllib.request
 import pytest
 
 from integrations.sandbox import Sandbox, SandboxAdmin
-from tests.sandbox.conftest import DANA
+from tests.sandbox.conftest import DANA, SAM, timed
 
 
-def access_token(sandbox: Sandbox, admin: SandboxAdmin) -> str:
-    issued = admin.issue_token(DANA)
+def access_token(sandbox: Sandbox, admin: SandboxAdmin, user: str = DANA) -> str:
+    issued = admin.issue_token(user)
     form = urllib.parse.urlencode({
         "grant_type": "refresh_token", "refresh_token": issued["refresh_token"],
         "client_id": issued["client_id"], "client_secret": issued["client_secret"],
@@ -23,14 +23,15 @@ def access_token(sandbox: Sandbox, admin: SandboxAdmin) -> str:
         return str(json.loads(response.read())["access_token"])
 
 
-def batch_body(token: str, count: int, newline: str) -> bytes:
+def batch_body(token: str | None, count: int, newline: str, event: str = "missing") -> bytes:
     parts = []
+    auth = f"{newline}authorization: Bearer {token}" if token is not None else ""
     for n in range(count):
         parts.append(
             f"--XYZ{newline}Content-Type: application/http{newline}"
             f"Content-ID: <item + {n}>{newline}{newline}"
-            f"GET /calendar/v3/calendars/primary/events/missing{n:05d}?alt=json HTTP/1.1"
-            f"{newline}authorization: Bearer {token}{newline}{newline}"
+            f"GET /calendar/v3/calendars/primary/events/{event}{n:05d}?alt=json HTTP/1.1"
+            f"{auth}{newline}{newline}"
         )
     return ("".join(parts) + f"--XYZ--{newline}").encode()
 
@@ -64,3 +65,39 @@ def test_more_than_1000_parts_is_400(sandbox: Sandbox, admin: SandboxAdmin) -> N
     assert caught.value.code == 400
     caught.value.close()
     assert admin.counts()["by_method"] == {"batch": 1}
+
+
+def test_a_part_without_its_own_authorization_acts_as_the_outer_request(
+    sandbox: Sandbox, admin: SandboxAdmin
+) -> None:
+    admin.insert_event(DANA, timed("2026-10-21", "09:00", "09:30", id="shared00000"))
+    request = urllib.request.Request(
+        sandbox.url + "batch/calendar/v3",
+        data=batch_body(None, 1, "\r\n", event="shared"),
+        headers={
+            "Content-Type": 'multipart/mixed; boundary="XYZ"',
+            "Authorization": f"Bearer {access_token(sandbox, admin)}",
+        },
+    )
+    with urllib.request.urlopen(request) as response:
+        text = response.read().decode()
+    assert "HTTP/1.1 200 OK\r\n" in text
+    assert '"id": "shared00000"' in text
+
+
+def test_each_part_acts_as_the_user_of_its_own_authorization(
+    sandbox: Sandbox, admin: SandboxAdmin
+) -> None:
+    admin.insert_event(DANA, timed("2026-10-21", "09:00", "09:30", id="danas00000"))
+    body = batch_body(access_token(sandbox, admin, SAM), 1, "\r\n", event="danas")
+    request = urllib.request.Request(
+        sandbox.url + "batch/calendar/v3",
+        data=body,
+        headers={
+            "Content-Type": 'multipart/mixed; boundary="XYZ"',
+            "Authorization": f"Bearer {access_token(sandbox, admin)}",
+        },
+    )
+    with urllib.request.urlopen(request) as response:
+        text = response.read().decode()
+    assert "HTTP/1.1 404 Not Found\r\n" in text  # Sam's primary calendar has no such event
