@@ -221,10 +221,16 @@ class GoogleCalendar:
         return from_google(self._run(owner, request))
 
     def create_many(
-        self, owner: str, specs: Sequence[SeriesSpec]
+        self, items: Sequence[tuple[str, SeriesSpec]]
     ) -> list[CalendarEvent | Exception]:
-        """Insert many series in batches of 50 (one round trip each; quota counts every part)."""
-        service = self._resource()
+        """Insert many series, each as its owner, in batches of 50: one round trip per batch.
+
+        A batch may hold several owners' inserts. Google applies a part's own Authorization to
+        that part alone, and googleapiclient writes each part's from the part's ``http``; the
+        quota still counts every part against its owner. A part whose owner's access token is
+        not fresh is not sent: it comes back as an error, to be made alone.
+        """
+        events = self._events("")
         results: dict[str, CalendarEvent | Exception] = {}
 
         def done(request_id: str, response: Any, exception: Exception | None) -> None:
@@ -233,28 +239,33 @@ class GoogleCalendar:
             else:
                 results[request_id] = from_google(response)
 
-        for lo in range(0, len(specs), BATCH_SIZE):
-            batch = service.new_batch_http_request(callback=done)
-            for i, spec in enumerate(specs[lo : lo + BATCH_SIZE], start=lo):
-                if self._pacer is not None:  # each part counts against the per-user quota
+        for lo in range(0, len(items), BATCH_SIZE):
+            batch = self._resource().new_batch_http_request(callback=done)
+            outer = None
+            for i, (owner, spec) in enumerate(items[lo : lo + BATCH_SIZE], start=lo):
+                http = self._http_for(owner)
+                creds = getattr(http, "credentials", None)
+                if creds is not None and not creds.valid:
+                    results[str(i)] = errors.TransientError("the access token needs a refresh")
+                    continue
+                if self._pacer is not None:  # each part counts against its owner's quota
                     self._pacer.wait(owner)
-                batch.add(
-                    service.events().insert(
-                        calendarId="primary", body=series_body(spec), sendUpdates=SEND_UPDATES
-                    ),
-                    request_id=str(i),
+                request = events.insert(
+                    calendarId="primary", body=series_body(spec), sendUpdates=SEND_UPDATES
                 )
-            http = self._http_for(owner)
-            creds = getattr(http, "credentials", None)
-            if creds is not None and creds.valid and hasattr(batch, "_refreshed_credentials"):
-                # googleapiclient refreshes the credentials at the start of every batch, on a
-                # new connection it never closes; ours are fresh (each pass reads the calendar
-                # first), and a part that still gets a 401 is refreshed and re-sent by it.
-                batch._refreshed_credentials[id(creds)] = 1
-            self._execute(functools.partial(batch.execute, http=http))
+                request.http = http
+                batch.add(request, request_id=str(i))
+                if creds is not None:
+                    # googleapiclient refreshes a part's credentials after a 401 and re-sends
+                    # it, outside our retries and error mapping; a part that gets a 401 comes
+                    # back as an error instead, and is made alone (which refreshes properly).
+                    batch._refreshed_credentials[id(creds)] = 1
+                outer = outer or http
+            if outer is not None:
+                self._execute(functools.partial(batch.execute, http=outer))
         return [
             results.get(str(i), errors.TransientError("no answer in batch"))
-            for i in range(len(specs))
+            for i in range(len(items))
         ]
 
     def patch(

@@ -6,13 +6,13 @@ so a missed or repeated pass costs nothing. One manager's failure never stops th
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from integrations.followup import FollowUps
@@ -20,6 +20,7 @@ from integrations.mail.deliveries import DeliveryReport
 from integrations.meeting_mail import MAIL_ACTIONS, MeetingMail
 from integrations.notify import Notifier
 from integrations.rebook import Rebooker
+from integrations.series_writes import Outcome, SeriesWriter, batch_groups
 from integrations.store import Store
 from scheduler import errors
 from scheduler.actions import (
@@ -33,27 +34,16 @@ from scheduler.actions import (
     describe,
 )
 from scheduler.model import Config, Manager, Pair
-from scheduler.ports import Calendar, CalendarEvent, SeriesSpec
-from scheduler.series import (
-    TAG_GEN,
-    TAG_REP,
-    plan_series,
-    series_id,
-    tags,
-)
+from scheduler.ports import Calendar, CalendarEvent
+from scheduler.series import plan_series, tags
 
 log = logging.getLogger("oneonone")
 
-MAX_GENERATIONS = 50
 REVOKED_PARK = dt.timedelta(days=3650)  # until someone logs in again (``auth login`` unparks)
 LIMIT_PARK = dt.timedelta(hours=1)
 
 
-@dataclass
-class Outcome:
-    action: Action
-    result: str  # done | skipped | failed
-    detail: str = ""
+T = TypeVar("T")
 
 
 @dataclass
@@ -70,6 +60,20 @@ class PassReport:
     @property
     def planned(self) -> list[Action]:
         return [o.action for o in self.outcomes]
+
+
+@dataclass
+class ManagerRun:
+    """One manager's part of a pass, carried from stage to stage."""
+
+    manager: Manager
+    outcomes: list[Outcome] = field(default_factory=list)
+    error: str | None = None
+    creates: list[CreateSeries] = field(default_factory=list)  # for the shared batches
+
+    @property
+    def owner(self) -> str:
+        return self.manager.person.email
 
 
 @dataclass
@@ -100,6 +104,7 @@ class Runner:
             if self.notifier is not None and self.followups is not None
             else None
         )
+        self.series = SeriesWriter(self.calendar, self.store, self._tell)
         self._lock = threading.Lock()
         self._pairs_by_manager: dict[str, list[Pair]] = {}
         for pair in self.config.pairs:
@@ -165,24 +170,29 @@ class Runner:
         return self._unsaid(self.rebooker.plan(manager, self.pairs_of(manager), events, now=now))
 
     def run_pass(self, *, now: dt.datetime, apply: bool = True, workers: int = 1) -> PassReport:
-        """One pass over every manager; with ``workers`` > 1, managers run in parallel threads
-        (each thread has its own HTTP connections; one manager is never in two threads)."""
+        """One pass over every manager, in three stages; with ``workers`` > 1, managers run in
+        parallel threads (each thread has its own connection; one manager is never in two
+        threads at once, and each stage ends before the next begins).
+
+        1. Read each calendar, plan its series, and make every series write but the inserts.
+        2. Insert the new series of all managers together, in shared batches of 50.
+        3. Per manager: inserts the batch left over, one by one; then bumps, then emails.
+        """
         report = PassReport(started=now)
         self.next_wake = None
         with self._lock:
             self._moves = None
-        managers = list(self.config.managers)
-        if workers <= 1 or len(managers) <= 1:
-            results = [self._manager_pass(m, now=now, apply=apply) for m in managers]
-        else:
-            pool = self._pool(workers)
-            results = list(
-                pool.map(lambda m: self._manager_pass(m, now=now, apply=apply), managers)
-            )
-        for outcomes, error, owner in results:
-            report.outcomes += outcomes
-            if error is not None:
-                report.manager_errors[owner] = error
+        runs = [ManagerRun(m) for m in self.config.managers]
+        self._each(
+            runs, lambda run: self._manager_pass(run, self._series_stage, now, apply), workers
+        )
+        if apply:
+            self._batch_stage([r for r in runs if r.creates and r.error is None], now, workers)
+        self._each(runs, lambda run: self._manager_pass(run, self._rest_stage, now, apply), workers)
+        for run in runs:
+            report.outcomes += run.outcomes
+            if run.error is not None:
+                report.manager_errors[run.owner] = run.error
         if apply and self.notifier is not None:
             self._ledger_and_digests(now=now)
             report.emails = self.notifier.deliveries.deliver_due(now=now)
@@ -202,6 +212,13 @@ class Runner:
                     result=f"until {parked.until.isoformat()}",
                 )
         return report
+
+    def _each(self, items: Sequence[T], work: Callable[[T], object], workers: int) -> None:
+        if workers <= 1:  # else on the pool even for one item: its threads hold the connections
+            for item in items:
+                work(item)
+        else:
+            list(self._pool(workers).map(work, items))
 
     def _pool(self, workers: int) -> ThreadPoolExecutor:
         """One long-lived pool: its threads keep their connections from pass to pass."""
@@ -234,84 +251,118 @@ class Runner:
             self._wake(next_digest_at(manager.person, now=now))
 
     def _manager_pass(
-        self, manager: Manager, *, now: dt.datetime, apply: bool
-    ) -> tuple[list[Outcome], str | None, str]:
-        owner = manager.person.email
+        self,
+        run: ManagerRun,
+        stage: Callable[[ManagerRun, dt.datetime, bool], None],
+        now: dt.datetime,
+        apply: bool,
+    ) -> None:
+        """One stage of one manager's pass, guarded: an error parks or skips this manager only."""
+        owner = run.owner
+        if run.error is not None:
+            return
         with self._lock:
             if owner in self._in_flight:  # a guard, not a wait: two threads must never get here
                 raise RuntimeError(f"{owner} is already being processed")
             self._in_flight.add(owner)
             self.max_in_flight = max(self.max_in_flight, len(self._in_flight))
         try:
-            return (*self._manager_actions(manager, now=now, apply=apply), owner)
+            run.error = self._guarded(owner, lambda: stage(run, now, apply), now=now)
         finally:
             with self._lock:
                 self._in_flight.discard(owner)
 
-    def _manager_actions(
-        self, manager: Manager, *, now: dt.datetime, apply: bool
-    ) -> tuple[list[Outcome], str | None]:
-        owner = manager.person.email
-        outcomes: list[Outcome] = []
+    def _guarded(self, owner: str, work: Callable[[], None], *, now: dt.datetime) -> str | None:
         parked = self.store.parked(owner, now)
         if parked is not None:
-            return outcomes, f"parked: {parked}"
+            return f"parked: {parked}"
         try:
-            for planner in (self.plan_manager, self.plan_bumps, self.plan_emails):
-                actions = planner(manager, now=now)
-                if apply:
-                    outcomes += self.apply(actions, now=now)
-                else:
-                    outcomes += [Outcome(a, "planned") for a in actions]
+            work()
         except errors.AuthRevoked as exc:
             self.store.park(owner, until=now + REVOKED_PARK, reason=str(exc))
             if self.store.first_notice(f"auth-revoked:{owner}:{now:%Y%m%d}", now):
                 self._tell(owner, f"auth-revoked:{owner}", str(exc), now=now)
-            return outcomes, str(exc)
+            return str(exc)
         except errors.UsageLimited as exc:
             self.store.park(owner, until=now + LIMIT_PARK, reason=str(exc))
             self._tell(owner, f"usage-limited:{owner}:{now:%Y%m%d%H}", str(exc), now=now)
-            return outcomes, str(exc)
+            return str(exc)
         except errors.OneOnOneError as exc:
             log.warning("manager %s: %s", owner, exc)
-            return outcomes, str(exc)
+            return str(exc)
         except Exception as exc:  # a bug: keep serving the other managers
             log.exception("manager %s: unexpected error", owner)
-            return outcomes, f"{type(exc).__name__}: {exc}"
-        return outcomes, None
+            return f"{type(exc).__name__}: {exc}"
+        return None
+
+    def _series_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
+        actions = self.plan_manager(run.manager, now=now)
+        if not apply:
+            run.outcomes += [Outcome(a, "planned") for a in actions]
+            return
+        run.creates = [a for a in actions if isinstance(a, CreateSeries)]
+        run.outcomes += self.apply([a for a in actions if not isinstance(a, CreateSeries)], now=now)
+
+    def _batch_stage(self, runs: Sequence[ManagerRun], now: dt.datetime, workers: int) -> None:
+        """Every manager's new series in shared batches (only when there are two or more)."""
+        if sum(len(r.creates) for r in runs) < 2:
+            return
+        by_owner = {r.owner: r for r in runs}
+        groups = list(batch_groups([r.creates for r in runs]))
+
+        def insert(group: list[CreateSeries]) -> None:
+            owners = {c.owner for c in group}
+            with self._lock:
+                if owners & self._in_flight:
+                    raise RuntimeError(f"{owners & self._in_flight} already being processed")
+                self._in_flight |= owners
+            try:
+                done = self.series.create_batched(group, now=now)
+                for action in group:
+                    outcome = done.get(id(action))
+                    if outcome is not None:
+                        by_owner[action.owner].creates.remove(action)
+                        by_owner[action.owner].outcomes.append(self._record(outcome, now=now))
+            finally:
+                with self._lock:
+                    self._in_flight -= owners
+
+        self._each(groups, insert, workers)
+
+    def _rest_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
+        creates, run.creates = run.creates, []
+        run.outcomes += self.apply(creates, now=now)
+        for planner in (self.plan_bumps, self.plan_emails):
+            actions = planner(run.manager, now=now)
+            if apply:
+                run.outcomes += self.apply(actions, now=now)
+            else:
+                run.outcomes += [Outcome(a, "planned") for a in actions]
 
     # -- apply ------------------------------------------------------------------------------
     def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
-        outcomes = []
-        creates = [a for a in actions if isinstance(a, CreateSeries)]
-        batched = self._create_batch(creates, now=now) if len(creates) > 1 else {}
-        for action in actions:
-            if isinstance(action, CreateSeries) and action.spec.event_id in batched:
-                outcome = batched[action.spec.event_id]
-            else:
-                outcome = self._apply_one(action, now=now)
-            outcomes.append(outcome)
-            self.store.audit(
-                at=now,
-                pair_key=action.pair_key,
-                action=action.verb,
-                reason=action.reason,
-                result=outcome.result,
-                details={
-                    "what": describe(action),
-                    "detail": outcome.detail,
-                    **(
-                        {"explain": dict(action.explain)}
-                        if isinstance(action, MoveOccurrence)
-                        else {}
-                    ),
-                },
-            )
-            if outcome.result == "failed":
-                log.warning("%s %s failed: %s", action.verb, action.pair_key, outcome.detail)
-            elif outcome.result == "done":
-                log.info("%s %s: %s", action.verb, action.pair_key, describe(action))
-        return outcomes
+        return [self._record(self._apply_one(a, now=now), now=now) for a in actions]
+
+    def _record(self, outcome: Outcome, *, now: dt.datetime) -> Outcome:
+        """Keep an outcome in the audit trail and the log."""
+        action = outcome.action
+        self.store.audit(
+            at=now,
+            pair_key=action.pair_key,
+            action=action.verb,
+            reason=action.reason,
+            result=outcome.result,
+            details={
+                "what": describe(action),
+                "detail": outcome.detail,
+                **({"explain": dict(action.explain)} if isinstance(action, MoveOccurrence) else {}),
+            },
+        )
+        if outcome.result == "failed":
+            log.warning("%s %s failed: %s", action.verb, action.pair_key, outcome.detail)
+        elif outcome.result == "done":
+            log.info("%s %s: %s", action.verb, action.pair_key, describe(action))
+        return outcome
 
     def _apply_one(self, action: Action, *, now: dt.datetime) -> Outcome:
         try:
@@ -326,7 +377,7 @@ class Runner:
     def _dispatch(self, action: Action, *, now: dt.datetime) -> Outcome:
         owner = action.owner
         if isinstance(action, CreateSeries):
-            return self._create(action, now=now)
+            return self.series.create(action, now=now)
         if isinstance(action, AdoptSeries):
             ev = self.calendar.patch(owner, action.event_id, {"private": dict(action.tags)})
             self.store.put_event(owner, ev)
@@ -426,55 +477,6 @@ class Runner:
 
     def _pair(self, key: str) -> Pair | None:
         return next((p for p in self.config.pairs if p.key == key), None)
-
-    def _create(self, action: CreateSeries, *, now: dt.datetime) -> Outcome:
-        """Insert with the deterministic id; a 409 means it may be ours already (a retry after a
-        crash) or a burned id of a deleted generation, which moves on to the next generation."""
-        spec, gen = action.spec, action.gen
-        for _ in range(MAX_GENERATIONS):
-            try:
-                ev = self.calendar.create_series(action.owner, spec)
-            except errors.AlreadyExists:
-                existing = self.calendar.get(action.owner, spec.event_id)
-                if (
-                    existing is not None
-                    and not existing.cancelled
-                    and (existing.private.get(TAG_REP, "").lower() == spec.private[TAG_REP].lower())
-                ):
-                    ev = existing
-                else:
-                    gen += 1
-                    spec = self._regenerate(action, gen)
-                    continue
-            return self._created(action, ev, gen, now=now)
-        return Outcome(action, "failed", f"{MAX_GENERATIONS} generations of ids are taken")
-
-    def _regenerate(self, action: CreateSeries, gen: int) -> SeriesSpec:
-        manager, rep = action.pair_key.split("/", 1)
-        private = dict(action.spec.private)
-        private[TAG_GEN] = str(gen)
-        return dataclasses.replace(
-            action.spec, event_id=series_id(manager, rep, gen), private=private
-        )
-
-    def _created(
-        self, action: CreateSeries, ev: CalendarEvent, gen: int, *, now: dt.datetime
-    ) -> Outcome:
-        self.store.put_event(action.owner, ev)
-        self.store.record_series(ev.id, action.pair_key, action.owner, gen, now)
-        if action.alert:
-            self._tell(action.owner, f"recreated:{ev.id}", action.alert, now=now)
-        return Outcome(action, "done", ev.id)
-
-    def _create_batch(self, creates: list[CreateSeries], *, now: dt.datetime) -> dict[str, Outcome]:
-        """Cold start: insert many series in batches; anything unusual falls back to one by one."""
-        owner = creates[0].owner
-        results = self.calendar.create_many(owner, [c.spec for c in creates])
-        out: dict[str, Outcome] = {}
-        for action, result in zip(creates, results, strict=True):
-            if isinstance(result, CalendarEvent):
-                out[action.spec.event_id] = self._created(action, result, action.gen, now=now)
-        return out
 
     def _tell(self, owner: str, key: str, text: str, *, now: dt.datetime) -> None:
         """Tell a manager (and the ops address) once, by email, and keep it in the audit."""

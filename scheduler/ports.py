@@ -115,8 +115,11 @@ class Calendar(Protocol):
         ...
 
     def create_many(
-        self, owner: str, specs: Sequence[SeriesSpec]
-    ) -> list[CalendarEvent | Exception]: ...
+        self, items: Sequence[tuple[str, SeriesSpec]]
+    ) -> list[CalendarEvent | Exception]:
+        """Create many series, each ``(owner, spec)`` as its owner, in as few round trips as
+        the API allows; one result per item, in order (an exception for each that failed)."""
+        ...
 
     def patch(
         self, owner: str, event_id: str, changes: Mapping[str, object], *, etag: str | None = None

@@ -272,33 +272,34 @@ def test_a_parallel_pass_serves_every_manager_once(env, admin):
 
 def test_one_manager_is_never_processed_by_two_threads_at_once(env, admin):
     import threading
+    import time
+
+    from integrations.runner import ManagerRun
 
     config = env.config(SAM)
     with wire(config, sandbox_url=env.url) as wired:
         runner = wired.runner
         gate = threading.Event()
-        original = runner._manager_actions
 
-        def slow(manager, **kwargs):
+        def slow(run, now, apply):
             gate.wait(5)
-            return original(manager, **kwargs)
+            runner._series_stage(run, now, apply)
 
-        runner._manager_actions = slow
         first = threading.Thread(
-            target=runner._manager_pass,
-            args=(config.managers[0],),
-            kwargs={"now": NOW, "apply": True},
+            target=runner._manager_pass, args=(ManagerRun(config.managers[0]), slow, NOW, True)
         )
         first.start()
-        import time
-
         deadline = time.monotonic() + 5
         while not runner._in_flight and time.monotonic() < deadline:
             time.sleep(0.01)
         with pytest.raises(RuntimeError, match="already being processed"):
-            runner._manager_pass(config.managers[0], now=NOW, apply=True)
+            runner._manager_pass(ManagerRun(config.managers[0]), runner._series_stage, NOW, True)
         gate.set()
         first.join()
+        second = ManagerRun(config.managers[0])
+        runner._manager_pass(second, runner._series_stage, NOW, True)
+        runner._manager_pass(second, runner._rest_stage, NOW, True)
+        assert second.error is None
     assert len(ours(admin)) == 1
 
 
@@ -318,3 +319,85 @@ def test_repeated_parallel_passes_keep_one_connection_per_thread_not_per_manager
             report = wired.runner.run_pass(now=NOW + dt.timedelta(minutes=minute), workers=3)
             assert not report.failed
             assert len(wired.pool._built) <= 3  # a long-running service must not grow per pass
+
+
+def teams_config(env, managers: int, reps: int = 8):
+    """Dana with Sam, plus ``managers`` more managers with ``reps`` reps each."""
+    from scheduler.config import parse_config
+    from tests.e2e.conftest import BASE_YAML
+
+    days = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+    others = "".join(
+        f"  - name: Manager {i}\n    email: m{i}@example.com\n    timezone: Europe/Berlin\n"
+        "    reps:\n"
+        + "".join(
+            f"      - {{name: Rep {i}-{j}, email: r{i}-{j}@example.com, day: {days[j % 5]}, "
+            f'time: "{9 + j // 5}:00", timezone: Europe/Berlin}}\n'
+            for j in range(reps)
+        )
+        for i in range(managers)
+    )
+    text = BASE_YAML.format(reps=SAM) + others
+    return parse_config(text, filename="config.yaml", base_dir=env.tmp)
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_cold_start_creates_every_managers_series_in_shared_batches(env, admin, workers):
+    config = teams_config(env, managers=7)  # 1 + 7 × 8 = 57 series
+    with wire(config, sandbox_url=env.url) as wired:
+        report = wired.runner.run_pass(now=NOW, workers=workers)
+        assert not report.failed, report.manager_errors
+        counts = admin.counts()["by_method"]
+        assert counts["calendar.events.insert"] == 57
+        assert counts["batch"] == 2  # 49 parts (Dana and six whole teams), then 8
+        again = wired.runner.run_pass(now=NOW + dt.timedelta(minutes=1), workers=workers)
+    assert [o for o in again.outcomes if o.action.verb in SERIES_VERBS] == []
+    assert [e["organizer"]["email"] for e in ours(admin)] == ["dana@example.com"]
+    for i in range(7):
+        series = ours(admin, f"m{i}@example.com")
+        assert len(series) == 8
+        assert {e["organizer"]["email"] for e in series} == {f"m{i}@example.com"}
+        reps = {a["email"] for e in series for a in e["attendees"] if a["email"].startswith("r")}
+        assert reps == {f"r{i}-{j}@example.com" for j in range(8)}
+        ids = {e["id"] for e in series}
+        for j in range(8):  # the rep got the invitation on their own calendar
+            theirs = {e["id"] for e in admin.list_events(f"r{i}-{j}@example.com")}
+            assert len(theirs & ids) == 1
+    store = Store(env.tmp / "state.db")
+    created = [r for r in store.audit_rows() if r.action == "create-series"]
+    store.close()
+    assert len(created) == 57
+    assert {r.result for r in created} == {"done"}
+
+
+def test_a_part_that_fails_in_the_shared_batch_is_created_alone_and_only_once(env, admin):
+    config = teams_config(env, managers=2)
+    admin.add_fault(method="calendar.events.insert", status=503, reason="backendError", times=1)
+    with wire(config, sandbox_url=env.url) as wired:
+        report = wired.runner.run_pass(now=NOW, workers=2)
+        assert not report.failed, report.manager_errors
+        counts = admin.counts()["by_method"]
+        assert counts["batch"] == 1
+        assert counts["calendar.events.insert"] == 17 + 1  # the failed part, made again alone
+    assert len(ours(admin)) == 1
+    for i in range(2):
+        assert len(ours(admin, f"m{i}@example.com")) == 8
+
+
+def test_a_manager_whose_login_was_revoked_does_not_stop_the_shared_batch(env, admin):
+    config = teams_config(env, managers=2)
+    with wire(config, sandbox_url=env.url) as wired:
+        original = wired.runner._series_stage
+
+        def revoke_after_reading(run, now, apply):
+            original(run, now, apply)
+            if run.owner == "m0@example.com":  # revoked between its read and the batch
+                admin.revoke_tokens("m0@example.com")
+                wired.pool.credentials("m0@example.com").token = "revoked-token"
+
+        wired.runner._series_stage = revoke_after_reading
+        report = wired.runner.run_pass(now=NOW, workers=1)
+    assert list(report.manager_errors) == ["m0@example.com"]
+    assert ours(admin, "m0@example.com") == []
+    assert len(ours(admin, "m1@example.com")) == 8
+    assert len(ours(admin)) == 1
