@@ -32,17 +32,6 @@ class WorkingHours:
     def is_working_day(self, weekday: int) -> bool:
         return bool(self.by_weekday[weekday])
 
-    def intervals_on(self, day: dt.date, tz: str) -> list[tuple[dt.datetime, dt.datetime]]:
-        """The working intervals of one local date, as aware UTC datetimes."""
-        zone = ZoneInfo(tz)
-        out = []
-        for start, end in self.by_weekday[day.weekday()]:
-            midnight = dt.datetime.combine(day, dt.time(0))
-            lo = (midnight + dt.timedelta(minutes=start)).replace(tzinfo=zone)
-            hi = (midnight + dt.timedelta(minutes=end)).replace(tzinfo=zone)
-            out.append((lo.astimezone(dt.UTC), hi.astimezone(dt.UTC)))
-        return out
-
 
 @dataclass(frozen=True)
 class Cadence:
