@@ -5,8 +5,8 @@ Left: Google requests per pass against the number of managers, with the idle pas
 runs with the default worker count. With ``--before OLD.json`` it also draws an earlier set of
 runs, faded and dashed, to compare before and after a change. Needs the ``bench`` extra
 (matplotlib).
-Run: ``python bench/plot.py docs/performance-data-after.json docs/scale.png --before
-docs/performance-data.json``
+Run: ``python bench/plot.py docs/performance-data-batch.json docs/scale.png --before
+docs/performance-data-after.json``
 """
 
 from __future__ import annotations
@@ -35,6 +35,15 @@ def _series(left: Any, right: Any, runs: list[dict[str, Any]], *, suffix: str, f
     for k, (key, label) in enumerate(PASSES):
         left.plot(n, [r[key]["requests"] for r in runs], f"C{k}", label=label + suffix, **style)
         right.plot(n, [r[key]["wall_s"] for r in runs], f"C{k}", label=label + suffix, **style)
+    left.plot(
+        n,
+        [r["cold"]["by_method"].get("batch", 0) for r in runs],
+        "C4",
+        marker="s",
+        markersize=4,
+        label="cold start, batch round trips for the series" + suffix,
+        **({"alpha": 0.45, "linestyle": "--"} if faded else {}),
+    )
     if not faded:
         left.plot(
             n,
@@ -53,12 +62,13 @@ def plot(
 ) -> None:
     runs = _runs(data, workers)
     n = [r["managers"] for r in runs]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.8 if before else 4.4))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 7.2 if before else 6.2))
     if before is not None:
         _series(left, right, _runs(before, workers), suffix=" (before)", faded=True)
     commit = data.get("machine", {}).get("commit", "?")
     _series(left, right, runs, suffix=f" (at {commit})" if before else "", faded=False)
     left.plot(n, n, "k:", label="lower bound: 1 events.list per manager")
+    left.plot(n, [m * 8 / 50 for m in n], "C4:", label="goal: N × 8 / 50 series batches")
     right.plot(
         n,
         [r["seed"]["seed_s"] for r in runs],
@@ -76,7 +86,7 @@ def plot(
         axis.set_ylabel(unit)
         axis.set_title(title, fontsize=10)
         axis.grid(True, which="both", alpha=0.3)
-        axis.legend(fontsize=7 if before else 8)
+        axis.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     machine = data.get("machine", {})
     fig.suptitle(
         f"oneonone scale benchmark — {machine.get('nproc', '?')} cores, "
