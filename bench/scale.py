@@ -55,6 +55,25 @@ for owner, error in report.manager_errors.items():
     print(f"error    {owner}: {error}")
 sys.exit(1 if report.failed else 0)
 """
+SERVICE_LOOP = """
+import json, sys, time, daemon
+from integrations.sandbox import SandboxAdmin
+from integrations.wiring import wire
+admin = SandboxAdmin(sys.argv[3])
+with wire(daemon.load_config(sys.argv[1])) as wired:
+    for number in range(int(sys.argv[2])):
+        admin.reset_counts()
+        t0 = time.perf_counter()
+        report = wired.run_pass(now=daemon._now())
+        wall = time.perf_counter() - t0
+        status = open("/proc/self/status").read().split("\\n")
+        rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+        counts = admin.counts()
+        print(json.dumps({
+            "pass": number, "wall_s": round(wall, 2), "rss_mb": round(rss / 1024, 1),
+            "failed": report.failed, "requests": counts["total"], "by_method": counts["by_method"],
+        }), flush=True)
+"""
 SEED = 7
 BUMP_SHARE = 0.05
 DECLINE_SHARE = 0.3  # of the bumps; the rest are conflicting meetings on the manager's calendar
@@ -112,9 +131,18 @@ class Bench:
     """One benchmark run: an org of ``n`` managers against a fresh sandbox process."""
 
     def __init__(
-        self, n: int, workers: int, work: Path, *, quick: bool, profile: bool, latency: float = 0
+        self,
+        n: int,
+        workers: int,
+        work: Path,
+        *,
+        quick: bool,
+        profile: bool,
+        latency: float = 0,
+        service_passes: int = 0,
     ) -> None:
         self.latency = latency
+        self.service_passes = service_passes
         self.n, self.workers, self.work, self.quick, self.profile = n, workers, work, quick, profile
         self.rng = random.Random(SEED + n)
         self.result: dict[str, Any] = {"managers": n, "reps": n * 8, "workers": workers}
@@ -429,9 +457,26 @@ class Bench:
                 )
             if self.latency:
                 self.result["latency"] = self.latency_passes()
+            if self.service_passes:
+                self.result["service"] = self.service_loop(self.service_passes)
         finally:
             self.stop_sandbox()
         return self.result
+
+    def service_loop(self, passes: int) -> dict[str, Any]:
+        """``passes`` idle passes back to back in one process, as the long-running service makes
+        them (``Wired.run_pass``): requests, wall time and resident memory after each."""
+        cmd = [sys.executable, "-c", SERVICE_LOOP, str(self.config), str(passes), self.url]
+        env = dict(os.environ, ONEONONE_WORKERS=str(self.workers))
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        each = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+        for row in each:
+            print(
+                f"N={self.n} w={self.workers} service pass {row['pass']}: "
+                f"{row['requests']} requests in {row['wall_s']} s, rss {row['rss_mb']} MB",
+                flush=True,
+            )
+        return {"passes": each}
 
     def latency_passes(self) -> dict[str, Any]:
         """Idle passes the way the long-running service makes them (``Wired.run_pass``, which
@@ -592,6 +637,12 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="at these N, also time idle passes with 1, 4 and 8 workers and --latency per request",
     )
+    parser.add_argument(
+        "--service-passes",
+        type=int,
+        default=0,
+        help="then this many idle passes in one long-running process (memory, requests per pass)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="JSON file (merged by N, workers)")
     parser.add_argument("--quick", action="store_true", help="sparse calendars: a smoke run")
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")
@@ -614,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
                     quick=args.quick,
                     profile=n in args.profile,
                     latency=args.latency if n in args.latency_at else 0,
+                    service_passes=args.service_passes,
                 )
                 fresh.append(bench.run())
     print(table(fresh))
