@@ -6,10 +6,11 @@ so a missed or repeated pass costs nothing. One manager's failure never stops th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -260,19 +261,25 @@ class Runner:
         apply: bool,
     ) -> None:
         """One stage of one manager's pass, guarded: an error parks or skips this manager only."""
-        owner = run.owner
         if run.error is not None:
             return
+        with self._claim({run.owner}):
+            with self._lock:  # managers in their own stages at once: at most the worker count
+                self.max_in_flight = max(self.max_in_flight, len(self._in_flight))
+            run.error = self._guarded(run.owner, lambda: stage(run, now, apply), now=now)
+
+    @contextlib.contextmanager
+    def _claim(self, owners: set[str]) -> Iterator[None]:
+        """Mark managers as being processed; a guard, not a wait: two threads must never meet."""
         with self._lock:
-            if owner in self._in_flight:  # a guard, not a wait: two threads must never get here
-                raise RuntimeError(f"{owner} is already being processed")
-            self._in_flight.add(owner)
-            self.max_in_flight = max(self.max_in_flight, len(self._in_flight))
+            if owners & self._in_flight:
+                raise RuntimeError(f"{sorted(owners & self._in_flight)} already being processed")
+            self._in_flight |= owners
         try:
-            run.error = self._guarded(owner, lambda: stage(run, now, apply), now=now)
+            yield
         finally:
             with self._lock:
-                self._in_flight.discard(owner)
+                self._in_flight -= owners
 
     def _guarded(self, owner: str, work: Callable[[], None], *, now: dt.datetime) -> str | None:
         parked = self.store.parked(owner, now)
@@ -283,11 +290,11 @@ class Runner:
         except errors.AuthRevoked as exc:
             self.store.park(owner, until=now + REVOKED_PARK, reason=str(exc))
             if self.store.first_notice(f"auth-revoked:{owner}:{now:%Y%m%d}", now):
-                self._tell(owner, f"auth-revoked:{owner}", str(exc), now=now)
+                self.applier.tell(owner, f"auth-revoked:{owner}", str(exc), now=now)
             return str(exc)
         except errors.UsageLimited as exc:
             self.store.park(owner, until=now + LIMIT_PARK, reason=str(exc))
-            self._tell(owner, f"usage-limited:{owner}:{now:%Y%m%d%H}", str(exc), now=now)
+            self.applier.tell(owner, f"usage-limited:{owner}:{now:%Y%m%d%H}", str(exc), now=now)
             return str(exc)
         except errors.OneOnOneError as exc:
             log.warning("manager %s: %s", owner, exc)
@@ -313,12 +320,7 @@ class Runner:
         groups = list(batch_groups([r.creates for r in runs]))
 
         def insert(group: list[CreateSeries]) -> None:
-            owners = {c.owner for c in group}
-            with self._lock:
-                if owners & self._in_flight:
-                    raise RuntimeError(f"{owners & self._in_flight} already being processed")
-                self._in_flight |= owners
-            try:
+            with self._claim({c.owner for c in group}):
                 done = self.applier.series.create_batched(group, now=now)
                 for action in group:
                     outcome = done.get(id(action))
@@ -327,9 +329,6 @@ class Runner:
                         by_owner[action.owner].outcomes.append(
                             self.applier.record(outcome, now=now)
                         )
-            finally:
-                with self._lock:
-                    self._in_flight -= owners
 
         self._each(groups, insert, workers)
 
@@ -345,9 +344,6 @@ class Runner:
 
     def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
         return self.applier.apply(actions, now=now)
-
-    def _tell(self, owner: str, key: str, text: str, *, now: dt.datetime) -> None:
-        self.applier.tell(owner, key, text, now=now)
 
 
 __all__ = ["Outcome", "PassReport", "Runner", "tags"]

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from integrations.gcal import BATCH_SIZE
 from integrations.store import Store
 from scheduler import errors
 from scheduler.actions import Action, CreateSeries
@@ -23,7 +24,7 @@ from scheduler.series import TAG_GEN, TAG_REP, series_id
 log = logging.getLogger("oneonone")
 
 MAX_GENERATIONS = 50
-BATCH_PARTS = 50  # Google advises batches of at most 50 calls
+BATCH_PARTS = BATCH_SIZE  # inserts per shared batch: the adapter's batch size
 
 
 class Tell(Protocol):
