@@ -53,6 +53,7 @@ class AdminApi:
                 ("POST", r"/_sandbox/sync/expire", self._expire),
                 ("POST", r"/_sandbox/freebusy/errors", self._freebusy_error),
                 ("GET", r"/_sandbox/mail", self._mail),
+                ("GET", r"/_sandbox/notifications", self._notifications),
                 ("GET", r"/_sandbox/requests", self._requests),
                 ("GET", r"/_sandbox/mutations", lambda a, r: list(self.events.mutations)),
                 ("POST", r"/_sandbox/config", self._config),
@@ -133,6 +134,9 @@ class AdminApi:
     def _mail(self, args: list[str], req: Request) -> Any:
         return self.gmail.sent(_one(req, "user"))
 
+    def _notifications(self, args: list[str], req: Request) -> Any:
+        return self.events.notifications.received(_one(req, "user"))
+
     def _requests(self, args: list[str], req: Request) -> Any:
         return self.meter.requests(int(_one(req, "limit") or 50))
 
@@ -144,6 +148,15 @@ class AdminApi:
             self.meter.rng.seed(body["seed"])
         if "dwd_scopes" in body:
             self.auth.dwd_scopes = {full_scope(s) for s in body["dwd_scopes"]}
+        self.events.org.configure(body.get("domains"), body.get("non_google_domains"))
+        if "reset_responses_on_time_change" in body:
+            self.events.reset_responses_on_time_change = bool(
+                body["reset_responses_on_time_change"]
+            )
+        return {
+            **self.events.org.settings(),
+            "reset_responses_on_time_change": self.events.reset_responses_on_time_change,
+        }
 
 
 def _one(req: Request, name: str) -> str | None:

@@ -152,14 +152,27 @@ class SandboxAdmin:
         """Every recorded write with its ``sendUpdates`` (the simulated notifications)."""
         return list(self._call("GET", "mutations"))
 
+    def notifications(self, user: str | None = None) -> list[dict[str, Any]]:
+        """The invitations, updates and cancellations Google emailed (to ``user``)."""
+        return list(self._call("GET", "notifications", query=[("user", user)] if user else None))
+
     def configure(
         self,
         page_jitter: float | None = None,
         seed: int | None = None,
         dwd_scopes: list[str] | None = None,
-    ) -> None:
-        body = {"page_jitter": page_jitter, "seed": seed, "dwd_scopes": dwd_scopes}
-        self._call("POST", "config", {k: v for k, v in body.items() if v is not None})
+        domains: list[str] | None = None,
+        non_google_domains: list[str] | None = None,
+        reset_responses_on_time_change: bool | None = None,
+    ) -> dict[str, Any]:
+        """Knobs; ``domains`` joins domains into one organisation (free/busy visibility,
+        ``externalOnly``), ``non_google_domains`` have no Google calendar. Returns the settings."""
+        body = {
+            "page_jitter": page_jitter, "seed": seed, "dwd_scopes": dwd_scopes,
+            "domains": domains, "non_google_domains": non_google_domains,
+            "reset_responses_on_time_change": reset_responses_on_time_change,
+        }  # fmt: skip
+        return dict(self._call("POST", "config", {k: v for k, v in body.items() if v is not None}))
 
 
 def _query(params: dict[str, Any]) -> list[tuple[str, str]]:

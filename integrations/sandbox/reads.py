@@ -13,6 +13,7 @@ from typing import Any
 
 from integrations.sandbox import paging, recurrence
 from integrations.sandbox.errors import ApiError, bad_request
+from integrations.sandbox.org import Org
 from integrations.sandbox.paging import Params, one
 from integrations.sandbox.store import Row, Store
 
@@ -50,10 +51,17 @@ def cancelled_stub(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class Reads:
-    def __init__(self, store: Store, now: Callable[[], dt.datetime], rng: random.Random) -> None:
+    def __init__(
+        self,
+        store: Store,
+        now: Callable[[], dt.datetime],
+        rng: random.Random,
+        org: Org | None = None,
+    ) -> None:
         self.store = store
         self.now = now
         self.rng = rng
+        self.org = org or Org()
         self.page_jitter = 0.0  # probability that a page is cut short at random
 
     # -- events.list --------------------------------------------------------------------
@@ -231,6 +239,10 @@ class Reads:
                 calendars[asked] = _fb_error("tooManyCalendarsRequested")
             elif meta is not None and meta.freebusy_error:
                 calendars[asked] = _fb_error(meta.freebusy_error)
+            elif not self.org.same_organisation(user, cal):
+                # A calendar the caller cannot see: Google answers 200 with a per-calendar
+                # error (FreeBusyCalendar.errors in the freebusy.query reference), never "free".
+                calendars[asked] = _fb_error("notFound")
             else:
                 calendars[asked] = {"busy": self._busy(cal, lo, hi)}
         return {

@@ -23,6 +23,7 @@ from integrations.sandbox.auth import Auth
 from integrations.sandbox.events import Events
 from integrations.sandbox.gmail import Gmail
 from integrations.sandbox.metering import Meter
+from integrations.sandbox.org import Org
 from integrations.sandbox.reads import Reads
 from integrations.sandbox.routes import GoogleApi
 from integrations.sandbox.store import Store
@@ -101,8 +102,9 @@ class Sandbox:
         self.store = Store(state_path)
         self.meter = Meter()
         self.auth = Auth(self.store, self.now)
-        self.events = Events(self.store, self.now)
-        self.reads = Reads(self.store, self.now, self.meter.rng)
+        self.org = Org()
+        self.events = Events(self.store, self.now, self.org)
+        self.reads = Reads(self.store, self.now, self.meter.rng, self.org)
         self.gmail = Gmail(self.store)
         self.google = GoogleApi(
             self.lock, self.auth, self.events, self.reads, self.gmail, self.meter

@@ -1,5 +1,5 @@
-"""The sandbox's state: calendars, event copies, tokens and sent mail, in memory with an
-optional write-through SQLite file.
+"""The sandbox's state: calendars, event copies, tokens, sent mail and Google's emails to
+guests, in memory with an optional write-through SQLite file.
 
 Reads never touch the disk; each mutation writes only the rows it changed, so a request that
 touches one event stays cheap even with tens of thousands of events stored. The caller holds
@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS events (
     PRIMARY KEY (cal, id));
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mail (id TEXT PRIMARY KEY, n INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notifications (n INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -58,6 +59,7 @@ class Store:
         self.events: dict[str, dict[str, Row]] = {}
         self.tokens: dict[str, tuple[str, TokenRecord]] = {}
         self.mail: list[dict[str, Any]] = []
+        self.notifications: list[dict[str, Any]] = []  # Google's own emails to guests
         self.seq = 0
         self._db: sqlite3.Connection | None = None
         if path is not None:
@@ -78,6 +80,8 @@ class Store:
             self.tokens[token] = (kind, TokenRecord(**json.loads(data)))
         for (data,) in db.execute("SELECT data FROM mail ORDER BY n"):
             self.mail.append(json.loads(data))
+        for (data,) in db.execute("SELECT data FROM notifications ORDER BY n"):
+            self.notifications.append(json.loads(data))
         for (value,) in db.execute("SELECT value FROM meta WHERE key = 'seq'"):
             self.seq = max(self.seq, int(value))
 
@@ -139,4 +143,12 @@ class Store:
             self._db.execute(
                 "INSERT INTO mail VALUES (?, ?, ?)",
                 (message["id"], len(self.mail), json.dumps(message)),
+            )
+
+    def add_notification(self, message: dict[str, Any]) -> None:
+        self.notifications.append(message)
+        if self._db is not None:
+            self._db.execute(
+                "INSERT INTO notifications VALUES (?, ?)",
+                (len(self.notifications), json.dumps(message)),
             )

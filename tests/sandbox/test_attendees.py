@@ -130,3 +130,33 @@ def test_series_edits_reach_exceptions_that_did_not_override_them(
     statuses = {a["email"]: a["responseStatus"] for a in exception["attendees"]}
     assert statuses == {DANA: "accepted", SAM: "declined", LEE: "needsAction"}
     assert admin.get_event(LEE, instance) is not None
+
+
+@pytest.mark.parametrize("reset", [True, False], ids=["responses-reset", "responses-kept"])
+def test_moving_an_occurrence_resets_guests_answers_only_when_switched_on(
+    calendar: Any, admin: SandboxAdmin, reset: bool
+) -> None:
+    """Whether Google resets guests' answers when the organizer moves an instance is not
+    documented; the sandbox does either, so the service is tested against both."""
+    admin.configure(reset_responses_on_time_change=reset)
+    calendar.events().insert(calendarId="primary", body=SERIES, sendUpdates="all").execute()
+    first = calendar.events().instances(calendarId="primary", eventId="pair000001").execute()
+    instance = first["items"][0]["id"]
+    admin.respond(SAM, instance, "declined")
+    patched = (
+        calendar.events()
+        .patch(calendarId="primary", eventId=instance, body=timed("2026-10-20", "15:00", "15:45"))
+        .execute()
+    )
+    sam = next(a for a in patched["attendees"] if a["email"] == SAM)
+    assert sam["responseStatus"] == ("needsAction" if reset else "declined")
+    admin.respond(SAM, instance, "declined")
+    relabelled = (
+        calendar.events()
+        .patch(  # not a change of time: answers stay either way
+            calendarId="primary", eventId=instance, body={"summary": "1:1 (moved)"}
+        )
+        .execute()
+    )
+    sam = next(a for a in relabelled["attendees"] if a["email"] == SAM)
+    assert sam["responseStatus"] == "declined"

@@ -71,3 +71,20 @@ def test_freebusy_needs_an_offset_and_its_own_scope(calendar: Any, service_for: 
         query(events_only, SAM)
     assert scope.value.status_code == 403
     assert scope.value.error_details[0]["reason"] == "insufficientPermissions"
+
+
+def test_a_calendar_outside_the_callers_organisation_is_not_found_never_free(
+    calendar: Any, admin: SandboxAdmin
+) -> None:
+    """freebusy.query reference, FreeBusyCalendar.errors: a calendar the caller cannot see is
+    answered with HTTP 200 and ``errors: [{domain: global, reason: notFound}]``; a rep at
+    another company (or a personal address) is such a calendar for a Workspace manager."""
+    outsider = "sam@gmail.com"
+    admin.insert_event(outsider, timed("2026-10-21", "09:00", "10:00"))
+    result = query(calendar, outsider, SAM)
+    assert result[outsider] == {"busy": [], "errors": [{"domain": "global", "reason": "notFound"}]}
+    assert "errors" not in result[SAM]
+    admin.configure(domains=["example.com", "gmail.com"])
+    assert query(calendar, outsider)[outsider]["busy"] == [
+        {"start": "2026-10-21T13:00:00Z", "end": "2026-10-21T14:00:00Z"}
+    ]
