@@ -11,8 +11,9 @@ notifications are sent" (developers.google.com/workspace/calendar/api/v3/referen
 ``sendNotifications`` defaults to false).
 
 So the sandbox records one message per guest for each organizer write: never to the organizer
-(the caller), never to a resource, and with ``externalOnly`` only to guests outside the
-organizer's organisation. Each record carries a snapshot of the event as the guest's mail shows
+(the caller), never to a resource, and with ``externalOnly`` only to guests without a Google
+calendar, as the reference words it: a guest on Google Calendar, in the organizer's organisation
+or in another one, gets no email and sees the change in their own calendar copy. Each record carries a snapshot of the event as the guest's mail shows
 it, so a test can rebuild what the calendar of a guest without Google Calendar shows.
 """
 
@@ -84,8 +85,8 @@ class Notifications:
         assert source is not None
         snapshot = {k: source[k] for k in _SNAPSHOT if k in source}
         for guest, kind in messages_for(before, after):
-            if send_updates == "externalOnly" and self.org.same_organisation(organizer, guest):
-                continue
+            if send_updates == "externalOnly" and self.org.has_google_calendar(guest):
+                continue  # "non-Google Calendar guests only"
             self.store.add_notification(
                 {
                     "to": guest,

@@ -7,8 +7,8 @@ Google's behaviour depends on both, and the service must be tested against it:
   per-calendar ``errors: [{domain: global, reason: notFound}]`` with HTTP 200
   (developers.google.com/workspace/calendar/api/v3/reference/freebusy/query, FreeBusyCalendar).
 - ``sendUpdates=externalOnly`` notifies "non-Google Calendar guests only"
-  (developers.google.com/workspace/calendar/api/v3/reference/events/patch); the sandbox counts
-  a guest outside the organizer's organisation as external.
+  (developers.google.com/workspace/calendar/api/v3/reference/events/patch): a guest whose
+  address has no Google calendar, whatever their organisation.
 - A guest without a Google calendar keeps no copy of the event: what their calendar shows comes
   only from the invitation, update and cancellation emails Google sent them.
 

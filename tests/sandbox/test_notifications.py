@@ -137,22 +137,30 @@ def test_deleting_the_series_sends_each_guest_a_cancellation(
     assert kinds(admin, SAM) == ["invitation", "cancellation"]
 
 
-def test_external_only_reaches_guests_outside_the_organizers_organisation(
+def test_external_only_reaches_only_guests_without_google_calendar(
     calendar: Any, admin: SandboxAdmin
 ) -> None:
+    # "externalOnly: Notifications are sent to non-Google Calendar guests only" (events.patch):
+    # a guest in another organisation who is on Google Calendar gets nothing, whatever domain.
+    nobody = "nina@mailbox.example"
+    admin.configure(non_google_domains=["mailbox.example"])
     body = one_on_one()
-    body["attendees"].append({"email": OUTSIDER})
+    body["attendees"] += [{"email": OUTSIDER}, {"email": nobody}]
     calendar.events().insert(calendarId="primary", body=body, sendUpdates="externalOnly").execute()
     assert admin.notifications(SAM) == []
-    assert kinds(admin, OUTSIDER) == ["invitation"]
-    admin.configure(domains=["example.com", "partner.example"])  # one organisation now
+    assert admin.notifications(OUTSIDER) == []
+    assert kinds(admin, nobody) == ["invitation"]
     calendar.events().patch(
         calendarId="primary",
         eventId="pair000001",
-        body={"summary": "1:1"},
+        body={"recurrence": ["RRULE:FREQ=WEEKLY;UNTIL=20261110T000000Z"]},
         sendUpdates="externalOnly",
     ).execute()
-    assert kinds(admin, OUTSIDER) == ["invitation"]
+    assert kinds(admin, nobody) == ["invitation", "update"]
+    assert admin.notifications(OUTSIDER) == []
+    assert admin.get_event(OUTSIDER, "pair000001")["recurrence"] == [
+        "RRULE:FREQ=WEEKLY;UNTIL=20261110T000000Z"
+    ]  # their own Google calendar copy follows without an email
 
 
 def test_a_guest_without_google_calendar_keeps_no_copy_and_only_gets_email(
