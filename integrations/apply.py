@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from integrations.invites import move_request
 from integrations.meeting_mail import MAIL_ACTIONS, MeetingMail
 from integrations.notify import Notifier
 from integrations.series_writes import Outcome, SeriesWriter
@@ -29,7 +30,7 @@ from scheduler.actions import (
     describe,
 )
 from scheduler.model import Config, Pair
-from scheduler.ports import Calendar, CalendarEvent
+from scheduler.ports import Calendar, CalendarEvent, Write
 
 log = logging.getLogger("oneonone")
 
@@ -87,7 +88,9 @@ class Applier:
         if isinstance(action, CreateSeries):
             return self.series.create(action, now=now)
         if isinstance(action, AdoptSeries):
-            ev = self.calendar.patch(owner, action.event_id, {"private": dict(action.tags)})
+            ev = self.calendar.patch(
+                owner, action.event_id, {"private": dict(action.tags)}, write=Write.BOOKKEEPING
+            )
             self.store.put_event(owner, ev)
             self.store.record_series(ev.id, action.pair_key, owner, 0, now)
             return Outcome(action, "done", ev.id)
@@ -96,13 +99,19 @@ class Applier:
             self.store.put_event(owner, ev)
             return Outcome(action, "done", ev.id)
         if isinstance(action, EndSeries):
+            write = Write.END_REPLACED if action.replaced else Write.END
             ev = self.calendar.patch(
-                owner, action.event_id, {"recurrence": action.recurrence}, etag=action.etag
+                owner,
+                action.event_id,
+                {"recurrence": action.recurrence},
+                etag=action.etag,
+                write=write,
             )
             self.store.put_event(owner, ev)
             for instance_id in action.cancel_ids:
                 self.store.put_event(
-                    owner, self.calendar.patch(owner, instance_id, {"status": "cancelled"})
+                    owner,
+                    self.calendar.patch(owner, instance_id, {"status": "cancelled"}, write=write),
                 )
             return Outcome(action, "done", ev.id)
         if isinstance(action, Notice):
@@ -146,7 +155,7 @@ class Applier:
             changes["status"] = "confirmed"
         if action.attendees:
             changes["attendees"] = action.attendees
-        ev = self.calendar.patch(owner, instance_id, changes, etag=etag)
+        ev = self.calendar.patch(owner, instance_id, changes, etag=etag, write=Write.MOVE)
         self.store.put_event(owner, ev)
         self.store.record_move(
             series_id=action.series_id,
@@ -178,6 +187,7 @@ class Applier:
                 end=action.end,
                 reason=action.reason.split(":")[0],
                 number=count,
+                calendar=move_request(pair, ev, action, now=now),
                 now=now,
             )
         return Outcome(action, "done", ev.id)

@@ -18,15 +18,44 @@ from zoneinfo import ZoneInfo
 
 from integrations.retry import Pacer, call_with_retries, to_domain_error
 from scheduler import errors
-from scheduler.ports import Attendee, BusyAnswer, CalendarEvent, Changes, SeriesSpec
+from scheduler.ports import Attendee, BusyAnswer, CalendarEvent, Changes, SeriesSpec, Write
 
 PAGE_SIZE = 2500
 BATCH_SIZE = 50  # Google advises batches of at most 50 calls
 
-# Reps get exactly one invitation when a series is created, and Google's own update notice when an
-# occurrence moves or a series changes: "all" keeps every attendee's calendar in step (the docs
-# warn that "none" can leave external calendars out of sync).
-SEND_UPDATES = "all"
+# Who hears of each write from Google itself, by what the write is for. The reference
+# (events.insert/patch, ``sendUpdates``): "all" — "Notifications are sent to all guests";
+# "externalOnly" — "Notifications are sent to non-Google Calendar guests only"; "none" — "No
+# notifications are sent. Warning: Using the value none can have significant adverse effects,
+# including events not syncing to external calendars". A guest on Google Calendar sees every
+# write in their own copy whatever the value; the value decides who gets an email, and a guest
+# without Google Calendar learns of a change only from an email (Google's, or the iCalendar part
+# of ours). A rep's inbox holds each piece of news once.
+SEND_UPDATES: Mapping[Write, str] = {
+    # A repair (rep re-invited, title or length back to the config's) or an adoption that sets
+    # the configured length: the guests should see it, and Google's email is the only word.
+    Write.CHANGE: "all",
+    # The agenda in the description, the adoption tags, private properties: no news to anyone
+    # (with "all" each weekly agenda would mail the rep an "Updated invitation").
+    Write.BOOKKEEPING: "none",
+    # A moved occurrence: the service's move notice is the one message, and it carries an
+    # iCalendar REQUEST for that occurrence, so a calendar outside Google moves it too.
+    Write.MOVE: "none",
+    # Occurrences cancelled for a pause: the pause note is the one message, with an iCalendar
+    # CANCEL for each, so a calendar outside Google drops them too.
+    Write.PAUSE_CANCEL: "none",
+    # An occurrence back after a pause was lifted or shortened: no note of ours says so, so
+    # Google's invitation for that occurrence is the one message, to every guest.
+    Write.PAUSE_RESTORE: "all",
+    # A series ends with nothing after it (rep or manager removed): Google's update (the series
+    # now stops) is the one message, to every guest.
+    Write.END: "all",
+    # A series ends and a new one takes over (a schedule change): Google's invitation to the
+    # new series tells a guest on Google Calendar, whose copy of the old one ends silently; a
+    # guest outside Google also needs the old series' update, or their calendar keeps it.
+    Write.END_REPLACED: "externalOnly",
+}
+CREATE_SEND_UPDATES = "all"  # a new series: Google's invitation is how the rep learns of it
 
 
 def _parse_dt(value: str) -> dt.datetime:
@@ -90,6 +119,8 @@ def from_google(item: Mapping[str, Any]) -> CalendarEvent:
         private=dict(item.get("extendedProperties", {}).get("private", {})),
         etag=item.get("etag", ""),
         updated=_parse_dt(item["updated"]) if item.get("updated") else None,
+        ical_uid=item.get("iCalUID", ""),
+        sequence=int(item.get("sequence", 0) or 0),
     )
 
 
@@ -216,7 +247,7 @@ class GoogleCalendar:
 
     def create_series(self, owner: str, spec: SeriesSpec) -> CalendarEvent:
         request = self._events(owner).insert(
-            calendarId="primary", body=series_body(spec), sendUpdates=SEND_UPDATES
+            calendarId="primary", body=series_body(spec), sendUpdates=CREATE_SEND_UPDATES
         )
         return from_google(self._run(owner, request))
 
@@ -251,7 +282,7 @@ class GoogleCalendar:
                 if self._pacer is not None:  # each part counts against its owner's quota
                     self._pacer.wait(owner)
                 request = events.insert(
-                    calendarId="primary", body=series_body(spec), sendUpdates=SEND_UPDATES
+                    calendarId="primary", body=series_body(spec), sendUpdates=CREATE_SEND_UPDATES
                 )
                 request.http = http
                 batch.add(request, request_id=str(i))
@@ -269,13 +300,19 @@ class GoogleCalendar:
         ]
 
     def patch(
-        self, owner: str, event_id: str, changes: Mapping[str, object], *, etag: str | None = None
+        self,
+        owner: str,
+        event_id: str,
+        changes: Mapping[str, object],
+        *,
+        etag: str | None = None,
+        write: Write = Write.CHANGE,
     ) -> CalendarEvent:
         request = self._events(owner).patch(
             calendarId="primary",
             eventId=event_id,
             body=to_google_changes(changes),
-            sendUpdates=SEND_UPDATES,
+            sendUpdates=SEND_UPDATES[write],
         )
         if etag:
             request.headers["If-Match"] = etag

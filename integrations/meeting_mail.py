@@ -33,7 +33,7 @@ from scheduler.pauses import (
     pauses_to_announce,
     resume_date,
 )
-from scheduler.ports import Calendar, CalendarEvent
+from scheduler.ports import Calendar, CalendarEvent, Write
 from scheduler.prep import plan_preps, prep_key
 from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
 
@@ -208,7 +208,9 @@ class MeetingMail:
         text = self.notifier.agenda_text(
             self._context(pair, start=instance.start or action.start, number=action.number)
         )
-        ev = self.calendar.patch(action.owner, instance.id, {"description": text})
+        ev = self.calendar.patch(
+            action.owner, instance.id, {"description": text}, write=Write.BOOKKEEPING
+        )
         self.store.put_event(action.owner, ev)
         if self.followups is not None:
             self.followups.notes_file(pair, instance.start or action.start, text)

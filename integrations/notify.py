@@ -21,7 +21,7 @@ from scheduler.actions import SendPrep
 from scheduler.agenda import meeting_type
 from scheduler.kpis import KpiTable, parse_kpis
 from scheduler.model import Config, Pair, Person
-from scheduler.ports import Address, OutgoingEmail
+from scheduler.ports import Address, CalendarPart, OutgoingEmail
 from scheduler.prep import prep_key
 
 
@@ -61,6 +61,7 @@ class Notifier:
         to: Person,
         cc: tuple[Address, ...] = (),
         thread: str | None = None,
+        calendar: CalendarPart | None = None,
         now: dt.datetime,
     ) -> bool:
         """Render ``template`` and queue it once under ``key``; replies go to the manager."""
@@ -77,6 +78,7 @@ class Notifier:
                 html=rendered.html,
                 reply_to=Address(manager.email, manager.name) if to != manager else None,
                 thread_key=thread,
+                calendar=calendar,
             ),
             now=now,
         )
@@ -96,8 +98,10 @@ class Notifier:
         end: dt.datetime,
         reason: str,
         number: int,
+        calendar: CalendarPart | None = None,
         now: dt.datetime,
     ) -> bool:
+        """``calendar``: the move as an iCalendar REQUEST, for a rep's calendar outside Google."""
         context: dict[str, Any] = {
             "manager": pair.manager,
             "rep": pair.rep,
@@ -123,6 +127,7 @@ class Notifier:
             manager=pair.manager,
             to=pair.rep,
             thread=thread_key(series_id, original_start),
+            calendar=calendar,
             now=now,
         )
 

@@ -55,6 +55,7 @@ class EndSeries:
     etag: str
     reason: str
     cancel_ids: tuple[str, ...] = ()
+    replaced: bool = False  # a newer series takes over (the rep hears of that one)
     verb: str = "end-series"
 
 

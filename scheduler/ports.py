@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 Interval = tuple[dt.datetime, dt.datetime]
@@ -53,6 +54,8 @@ class CalendarEvent:
     private: Mapping[str, str] = field(default_factory=dict)
     etag: str = ""
     updated: dt.datetime | None = None
+    ical_uid: str = ""  # shared by every occurrence of a series (iCalendar UID)
+    sequence: int = 0  # iCalendar SEQUENCE: a guest's calendar keeps the highest it saw
 
     @property
     def cancelled(self) -> bool:
@@ -98,6 +101,19 @@ class BusyAnswer:
     error: str | None = None
 
 
+class Write(StrEnum):
+    """What a write to a calendar is for; the adapter decides from it what the guests hear from
+    the calendar service itself (``integrations.gcal.SEND_UPDATES`` says why for each)."""
+
+    CHANGE = "change"  # a change the guests should see and hear of (a repair, an adoption's length)
+    BOOKKEEPING = "bookkeeping"  # an agenda, a description, private tags: nothing to tell
+    MOVE = "move"  # one occurrence moved; the service's own notice tells the rep
+    PAUSE_CANCEL = "pause-cancel"  # occurrences in a pause; the service's pause note tells the rep
+    PAUSE_RESTORE = "pause-restore"  # an occurrence back when a pause is lifted or shortened
+    END = "end"  # a series ends and nothing takes over (a rep or a manager was removed)
+    END_REPLACED = "end-replaced"  # a series ends and a new one takes over (a schedule change)
+
+
 class Calendar(Protocol):
     """A calendar service acting as one owner (the manager) at a time."""
 
@@ -122,9 +138,18 @@ class Calendar(Protocol):
         ...
 
     def patch(
-        self, owner: str, event_id: str, changes: Mapping[str, object], *, etag: str | None = None
+        self,
+        owner: str,
+        event_id: str,
+        changes: Mapping[str, object],
+        *,
+        etag: str | None = None,
+        write: Write = Write.CHANGE,
     ) -> CalendarEvent:
-        """Apply domain-level changes to one event; see ``integrations.gcal`` for the keys."""
+        """Apply domain-level changes to one event; see ``integrations.gcal`` for the keys.
+
+        ``write`` says what the write is for, which decides who hears of it from Google.
+        """
         ...
 
     def instances(
@@ -156,6 +181,15 @@ class InlineImage:
 
 
 @dataclass(frozen=True)
+class CalendarPart:
+    """An iCalendar (iTIP, RFC 5546) message carried by an email: ``method`` is REQUEST or
+    CANCEL, ``text`` the whole ``VCALENDAR``. A calendar outside Google applies it."""
+
+    method: str
+    text: str
+
+
+@dataclass(frozen=True)
 class OutgoingEmail:
     """A message to deliver once. ``key`` identifies it for exactly-once bookkeeping."""
 
@@ -170,6 +204,7 @@ class OutgoingEmail:
     reply_to: Address | None = None
     thread_key: str | None = None
     images: tuple[InlineImage, ...] = ()
+    calendar: CalendarPart | None = None  # a change of the 1:1 for the recipient's calendar
 
 
 class Mailer(Protocol):

@@ -172,6 +172,7 @@ def end_series(
     pair_key: str,
     owner: str,
     reason: str,
+    replaced: bool = False,
 ) -> tuple[EndSeries | None, dt.date | None]:
     """End a series before its next occurrence that has not started; past ones stay untouched.
 
@@ -200,6 +201,7 @@ def end_series(
         owned.event.etag,
         reason,
         cancel,
+        replaced,
     )
     return action, kept_date
 
@@ -301,6 +303,7 @@ def _plan_pair(
             pair_key=pair.key,
             owner=owner,
             reason=f"a newer series {current.event.id} exists for this pair",
+            replaced=True,
         )
         if end:
             actions.append(end)
@@ -314,6 +317,7 @@ def _plan_pair(
             reason="the config changed (day, time, cadence, length or zone): the series ends "
             "before its next occurrence and a new one takes over; past occurrences stay as "
             "they were",
+            replaced=True,
         )
         if end:
             actions.append(end)

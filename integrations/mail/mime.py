@@ -137,7 +137,21 @@ def build_mime(
     out.add_alternative(msg.html, subtype="html", charset="utf-8")
     if msg.images:
         _add_images(out, msg)
+    if msg.calendar is not None:
+        _add_calendar(out, msg)
     return out
+
+
+def _add_calendar(out: EmailMessage, msg: OutgoingEmail) -> None:
+    """The iCalendar part as a third alternative, ``text/calendar; method=…``, where mail
+    clients look for an invitation (RFC 6047 §2.4: the method parameter must match the body's)."""
+    assert msg.calendar is not None
+    method = msg.calendar.method
+    if method not in ("REQUEST", "CANCEL") or f"METHOD:{method}" not in msg.calendar.text:
+        raise ValueError(f"calendar part of {msg.key!r}: method {method!r} is not its body's")
+    out.add_alternative(
+        msg.calendar.text, subtype="calendar", charset="utf-8", params={"method": method}
+    )
 
 
 def mime_bytes(mime: EmailMessage) -> bytes:

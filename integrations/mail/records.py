@@ -13,7 +13,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from scheduler.ports import Address, InlineImage, OutgoingEmail
+from scheduler.ports import Address, CalendarPart, InlineImage, OutgoingEmail
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS outbox (
@@ -71,6 +71,11 @@ def to_payload(msg: OutgoingEmail) -> str:
                 }
                 for i in msg.images
             ],
+            **(
+                {"calendar": {"method": msg.calendar.method, "text": msg.calendar.text}}
+                if msg.calendar is not None
+                else {}
+            ),
         },
         ensure_ascii=False,
     )
@@ -93,6 +98,7 @@ def from_payload(payload: str) -> OutgoingEmail:
             InlineImage(cid=i["cid"], subtype=i["subtype"], data=base64.b64decode(i["data"]))
             for i in d["images"]
         ),
+        calendar=CalendarPart(**d["calendar"]) if d.get("calendar") else None,
     )
 
 

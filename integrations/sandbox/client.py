@@ -165,8 +165,8 @@ class SandboxAdmin:
         non_google_domains: list[str] | None = None,
         reset_responses_on_time_change: bool | None = None,
     ) -> dict[str, Any]:
-        """Knobs; ``domains`` joins domains into one organisation (free/busy visibility,
-        ``externalOnly``), ``non_google_domains`` have no Google calendar. Returns the settings."""
+        """Knobs; ``domains`` joins domains into one organisation (free/busy visibility),
+        ``non_google_domains`` have no Google calendar (``externalOnly``). Returns the settings."""
         body = {
             "page_jitter": page_jitter, "seed": seed, "dwd_scopes": dwd_scopes,
             "domains": domains, "non_google_domains": non_google_domains,

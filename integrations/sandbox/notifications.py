@@ -13,8 +13,9 @@ notifications are sent" (developers.google.com/workspace/calendar/api/v3/referen
 So the sandbox records one message per guest for each organizer write: never to the organizer
 (the caller), never to a resource, and with ``externalOnly`` only to guests without a Google
 calendar, as the reference words it: a guest on Google Calendar, in the organizer's organisation
-or in another one, gets no email and sees the change in their own calendar copy. Each record carries a snapshot of the event as the guest's mail shows
-it, so a test can rebuild what the calendar of a guest without Google Calendar shows.
+or in another one, gets no email and sees the change in their own calendar copy. Each record
+carries a snapshot of the event as the guest's mail shows it, so a test can rebuild what the
+calendar of a guest without Google Calendar shows.
 """
 
 from __future__ import annotations
