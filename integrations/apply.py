@@ -88,8 +88,13 @@ class Applier:
         if isinstance(action, CreateSeries):
             return self.series.create(action, now=now)
         if isinstance(action, AdoptSeries):
+            # Tags alone are bookkeeping; a new length is news the rep should see and hear of.
+            write = Write.CHANGE if action.changes else Write.BOOKKEEPING
             ev = self.calendar.patch(
-                owner, action.event_id, {"private": dict(action.tags)}, write=Write.BOOKKEEPING
+                owner,
+                action.event_id,
+                {**action.changes, "private": dict(action.tags)},
+                write=write,
             )
             self.store.put_event(owner, ev)
             self.store.record_series(ev.id, action.pair_key, owner, 0, now)

@@ -80,6 +80,8 @@ class FollowUps:
             for occ in occurrences(series, own, moves, pair, time_min=now - WINDOW, time_max=now):
                 if occ.end > now or paused_at(pair, occ.original_start) is not None:
                     continue
+                if not series.in_charge(occ.end):  # held before the service took charge
+                    continue
                 action, wake = self._step(pair, occ, own, now=now)
                 if action is not None:
                     actions.append(action)

@@ -31,6 +31,7 @@ class AdoptSeries:
     event_id: str
     tags: Mapping[str, str]
     reason: str
+    changes: Mapping[str, object] = field(default_factory=dict)  # the configured length
     verb: str = "adopt-series"
 
 

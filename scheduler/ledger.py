@@ -139,8 +139,8 @@ def pair_ledger(
             continue
         own = exceptions.get(series.event.id, ())
         for occ in occurrences(series, own, moves, pair, time_min=since, time_max=now):
-            if occ.end > now:
-                continue
+            if occ.end > now or not series.in_charge(occ.end):
+                continue  # not ended yet, or ended before the service took charge of it
             state, reason = classify(pair, occ, markers, holidays)
             out.append(
                 LedgerEntry(

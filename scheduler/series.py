@@ -6,11 +6,13 @@ The decision table (``plan_series``), one reason per branch:
 - no live series we own, the last one was deleted by someone → create the next generation from the
   next occurrence on, and tell the manager once why;
 - no live series, an untagged recurring event with exactly the manager and the rep → adopt it
-  (when adoption is on) rather than create a second one;
+  (when adoption is on) rather than create a second one, in one write: the tags (with when the
+  service took charge) and the configured length; the manager's title and description stay;
 - no live series → create one with a deterministic id (a retry can never duplicate it);
 - a live series whose stored spec differs from the config (day, time, cadence, length, zone) → the
   config changed: end it before its next occurrence and create a new one from then on;
-- a live series with the config's spec but drifted attendees, title or length → repair it;
+- a live series with the config's spec but drifted attendees, title or length → repair it (an
+  adopted series keeps its own title unless the config sets ``title``);
 - a live series whose day or time was changed in Calendar by a person → respect it and say so once;
 - a live series for a rep no longer in the config → end it (UNTIL), never delete it.
 """
@@ -39,6 +41,8 @@ TAG = "oneonone"
 TAG_REP = "oneononeRep"
 TAG_GEN = "oneononeGen"
 TAG_SPEC = "oneononeSpec"
+TAG_SINCE = "oneononeSince"  # when the service took charge (created or adopted), UTC
+TAG_ADOPTED = "oneononeAdopted"  # "1" on a series a person made and the service adopted
 HORIZON = dt.timedelta(days=400)
 
 DESCRIPTION = (
@@ -68,6 +72,22 @@ class OwnedSeries:
     rep: str
     gen: int
     spec: str
+
+    @property
+    def since(self) -> dt.datetime | None:
+        """When the service took charge of this series, from its tag (so a lost state file
+        does not forget it); None for a series tagged before the tag existed."""
+        return parse_since(self.event.private.get(TAG_SINCE, ""))
+
+    @property
+    def adopted(self) -> bool:
+        return self.event.private.get(TAG_ADOPTED) == "1"
+
+    def in_charge(self, end: dt.datetime) -> bool:
+        """Whether an occurrence ending at ``end`` ended after the service took charge: one
+        that ended before was no business of the service (no recap, reminder or ledger entry)."""
+        since = self.since
+        return since is None or end > since
 
     @property
     def first_local(self) -> dt.datetime:
@@ -133,13 +153,36 @@ def adoptable(events: Iterable[CalendarEvent], manager: str, rep: str) -> Calend
     return None
 
 
-def tags(pair: Pair, gen: int, spec: str | None = None) -> dict[str, str]:
-    return {
+def format_since(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
+
+def parse_since(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def tags(
+    pair: Pair,
+    gen: int,
+    spec: str | None = None,
+    *,
+    since: dt.datetime | None = None,
+    adopted: bool = False,
+) -> dict[str, str]:
+    out = {
         TAG: "series",
         TAG_REP: pair.rep.email,
         TAG_GEN: str(gen),
         TAG_SPEC: spec if spec is not None else spec_fingerprint(pair),
     }
+    if since is not None:
+        out[TAG_SINCE] = format_since(since)
+    if adopted:
+        out[TAG_ADOPTED] = "1"
+    return out
 
 
 def attendees_for(pair: Pair) -> tuple[Attendee, ...]:
@@ -160,7 +203,7 @@ def new_series(pair: Pair, gen: int, *, now: dt.datetime, after: dt.date | None)
         timezone=pair.manager.timezone,
         recurrence=(rrule_for(pair.cadence, first.date()),),
         attendees=attendees_for(pair),
-        private=tags(pair, gen),
+        private=tags(pair, gen, since=now),
     )
 
 
@@ -266,17 +309,7 @@ def _plan_pair(
             return [CreateSeries(pair.key, owner, spec, next_gen, why, alert=why)]
         candidate = adoptable(events, owner, pair.rep.email) if adopt and not history else None
         if candidate is not None and _same_slot(_fingerprint_of(candidate), pair):
-            # The length may differ: the tag says "as configured", so the repair fixes it.
-            return [
-                AdoptSeries(
-                    pair.key,
-                    owner,
-                    candidate.id,
-                    tags(pair, 0),
-                    "an existing recurring event with exactly the manager and the rep, on the "
-                    "configured day and time: adopted instead of creating a second one",
-                )
-            ]
+            return [_adopt(pair, candidate, now=now)]
         spec = new_series(pair, next_gen, now=now, after=last_kept)
         actions: list[Action] = [
             CreateSeries(pair.key, owner, spec, next_gen, "no series exists for this pair")
@@ -337,6 +370,33 @@ def _plan_pair(
     return actions
 
 
+def _adopt(pair: Pair, candidate: CalendarEvent, *, now: dt.datetime) -> AdoptSeries:
+    """Adopt in one write: the tags, and the configured length if it differs (the tags say
+    "as configured"). Title and description stay the manager's, so nothing is left for a
+    second pass to repair."""
+    changes: dict[str, object] = {}
+    why = (
+        "an existing recurring event with exactly the manager and the rep, on the configured "
+        "day and time: adopted instead of creating a second one; its title and description stay"
+    )
+    start, end = candidate.start, candidate.end
+    if start is not None and end is not None and end - start != pair.duration:
+        changes = {
+            "start": start,
+            "end": start + pair.duration,
+            "timezone": candidate.timezone or pair.manager.timezone,
+        }
+        why += f"; its length becomes the configured {int(pair.duration.total_seconds() // 60)} min"
+    return AdoptSeries(
+        pair.key,
+        pair.manager.email,
+        candidate.id,
+        tags(pair, 0, since=now, adopted=True),
+        why,
+        changes,
+    )
+
+
 def _last_date(owned: OwnedSeries, now: dt.datetime) -> dt.date | None:
     starts = owned.starts(now - HORIZON, now)  # occurrences already held (or started)
     if not starts or owned.event.timezone is None:
@@ -373,7 +433,8 @@ def _repairs(pair: Pair, current: OwnedSeries) -> list[Action]:
             kept.insert(0, Attendee(pair.manager.email, "accepted", pair.manager.name, True))
         changes["attendees"] = (*kept, Attendee(pair.rep.email, "needsAction", pair.rep.name))
         reasons.append(f"{pair.rep.email} was missing from the attendees: re-invited")
-    if ev.summary != pair.summary:
+    if ev.summary != pair.summary and (pair.title or not current.adopted):
+        # An adopted series keeps the manager's own title unless the config names one.
         changes["summary"] = pair.summary
         reasons.append(f"title was {ev.summary!r}")
     if ev.start is not None and ev.end is not None and ev.end - ev.start != pair.duration:

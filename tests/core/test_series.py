@@ -10,7 +10,7 @@ import pytest
 from scheduler.actions import AdoptSeries, CreateSeries, EndSeries, Notice, RepairSeries
 from scheduler.ports import Attendee, CalendarEvent
 from scheduler.recurrence import expand, parse_until, to_local
-from scheduler.series import plan_series, series_id
+from scheduler.series import TAG_SINCE, plan_series, series_id
 from tests.core.builders import DANA, PRIYA, SAM, event_for, manager, pair, replace
 
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)  # Monday 10:00 in New York
@@ -156,13 +156,36 @@ def test_an_existing_recurring_event_with_just_the_manager_and_rep_is_adopted():
     [action] = plan_series(manager(), [pair()], [theirs], now=NOW)
     assert isinstance(action, AdoptSeries)
     assert action.event_id == "humanmade1"
+    assert action.changes == {}  # same length: only the tags are written
+    assert action.tags[TAG_SINCE] == "20261123T150000Z"
     adopted = replace(theirs, private=dict(action.tags))
-    assert [type(a) for a in plan_series(manager(), [pair()], [adopted], now=NOW)] == [
-        RepairSeries  # the title differs from the configured one
-    ]
+    assert plan_series(manager(), [pair()], [adopted], now=NOW) == []  # the title stays theirs
+    titled = replace(pair(), title="Weekly 1:1")
+    [repair] = plan_series(manager(), [titled], [adopted], now=NOW)
+    assert isinstance(repair, RepairSeries)
+    assert repair.changes == {"summary": "Weekly 1:1"}  # a title the config names does apply
     assert plan_series(manager(), [pair()], [theirs], now=NOW, adopt=False)[0].verb == (
         "create-series"
     )
+
+
+def test_adopting_an_event_of_another_length_sets_the_configured_length_in_the_same_write():
+    theirs = CalendarEvent(
+        id="humanmade1",
+        summary="Dana/Sam weekly",
+        start=dt.datetime(2026, 11, 3, 15, 0, tzinfo=dt.UTC),
+        end=dt.datetime(2026, 11, 3, 15, 30, tzinfo=dt.UTC),
+        timezone="America/New_York",
+        recurrence=("RRULE:FREQ=WEEKLY;BYDAY=TU",),
+        organizer="dana@example.com",
+        attendees=(Attendee("dana@example.com", "accepted"), Attendee("sam@example.com")),
+    )
+    [action] = plan_series(manager(), [pair()], [theirs], now=NOW)
+    assert isinstance(action, AdoptSeries)
+    assert action.changes["end"] == dt.datetime(2026, 11, 3, 15, 45, tzinfo=dt.UTC)
+    assert "length becomes the configured 45 min" in action.reason
+    after = replace(theirs, end=action.changes["end"], private=dict(action.tags))
+    assert plan_series(manager(), [pair()], [after], now=NOW) == []
 
 
 def test_an_event_with_a_third_person_is_not_adopted():
