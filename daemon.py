@@ -52,6 +52,7 @@ def _fmt(moment: dt.datetime, tz: str) -> str:
 
 
 def _pair_lines(pair: Pair, now: dt.datetime) -> list[str]:
+    from scheduler.pauses import paused_at
     from scheduler.recurrence import describe_cadence, next_occurrences
 
     minutes = int(pair.duration.total_seconds() // 60)
@@ -60,9 +61,11 @@ def _pair_lines(pair: Pair, now: dt.datetime) -> list[str]:
         f"    {describe_cadence(pair)} at {pair.time:%H:%M} {pair.manager.timezone}, {minutes} min",
     ]
     for start in next_occurrences(pair, now=now, count=3):
+        pause = paused_at(pair, start)
+        mark = f" — paused ({pause.reason or 'no reason given'})" if pause else ""
         lines.append(
             f"    next: {_fmt(start, pair.manager.timezone)} (manager) | "
-            f"{_fmt(start, pair.rep.timezone)} (rep, {pair.rep.timezone})"
+            f"{_fmt(start, pair.rep.timezone)} (rep, {pair.rep.timezone}){mark}"
         )
     return lines
 

@@ -16,17 +16,20 @@ from zoneinfo import ZoneInfo
 from integrations.invites import move_request
 from integrations.meeting_mail import MAIL_ACTIONS, MeetingMail
 from integrations.notify import Notifier
+from integrations.pause_writes import PauseWriter
 from integrations.series_writes import Outcome, SeriesWriter
 from integrations.store import Store
 from scheduler import errors
 from scheduler.actions import (
     Action,
     AdoptSeries,
+    CancelOccurrence,
     CreateSeries,
     EndSeries,
     MoveOccurrence,
     Notice,
     RepairSeries,
+    RestoreOccurrence,
     describe,
 )
 from scheduler.model import Config, Pair
@@ -48,6 +51,7 @@ class Applier:
     def __post_init__(self) -> None:
         self._pairs = {p.key: p for p in self.config.pairs}
         self.series = SeriesWriter(self.calendar, self.store, self.tell)
+        self.pauses = PauseWriter(self.calendar, self.store, self.instance)
 
     def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
         return [self.record(self._apply_one(a, now=now), now=now) for a in actions]
@@ -126,6 +130,10 @@ class Applier:
             return Outcome(action, "skipped", "already told")
         if isinstance(action, MoveOccurrence):
             return self._move(action, now=now)
+        if isinstance(action, CancelOccurrence):
+            return self.pauses.cancel(action, now=now)
+        if isinstance(action, RestoreOccurrence):
+            return self.pauses.restore(action, now=now)
         if isinstance(action, MAIL_ACTIONS) and self.mail is not None:
             result, detail = self.mail.apply(action, now=now)
             return Outcome(action, result, detail)

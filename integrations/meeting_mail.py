@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from integrations import invites
 from integrations.followup import FollowUps
 from integrations.notify import Notifier
 from integrations.recap_render import item_rows
@@ -24,7 +25,7 @@ from scheduler.actions import (
     WriteAgenda,
 )
 from scheduler.agenda import NOTES_MARKER
-from scheduler.bumps import Occurrence, occurrences
+from scheduler.bumps import MoveKey, Occurrence, occurrences
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import (
     pause_context,
@@ -33,7 +34,7 @@ from scheduler.pauses import (
     pauses_to_announce,
     resume_date,
 )
-from scheduler.ports import Calendar, CalendarEvent, Write
+from scheduler.ports import Calendar, CalendarEvent, CalendarPart, Write
 from scheduler.prep import plan_preps, prep_key
 from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
 
@@ -54,6 +55,7 @@ class MeetingMail:
     instance: Callable[[str, str, dt.datetime], CalendarEvent | None]
     pair: Callable[[str], Pair | None]
     wake: Callable[[dt.datetime | None], None]
+    paused: Callable[[], set[MoveKey]] = set  # occurrences the service cancelled for a pause
 
     def apply(self, action: Action, *, now: dt.datetime) -> Result:
         if isinstance(action, WriteAgenda):
@@ -111,11 +113,21 @@ class MeetingMail:
         return out
 
     def _pause_notes(
-        self, pair: Pair, current: OwnedSeries, occs: Sequence[Occurrence], *, now: dt.datetime
+        self,
+        pair: Pair,
+        current: OwnedSeries,
+        occs: Sequence[Occurrence],
+        *,
+        now: dt.datetime,
     ) -> list[Action]:
         """One note to the rep per pause that covers an upcoming occurrence."""
         assert self.notifier is not None
-        starts = [o.original_start for o in occs if not o.cancelled]
+        ours = self.paused()  # cancelled for the pause: still what the note is about
+        starts = [
+            o.original_start
+            for o in occs
+            if not o.cancelled or (o.series_id, o.original_start) in ours
+        ]
         out: list[Action] = []
         for pause in pauses_to_announce(pair, starts):
             key = pause_note_key(pair, pause)
@@ -177,9 +189,40 @@ class MeetingMail:
             kind="note",
             manager=pair.manager,
             to=pair.rep,
+            calendar=self._pause_cancels(pair, action, now=now),
             now=now,
         )
         return ("done" if queued else "skipped", "queued")
+
+    def _pause_cancels(
+        self, pair: Pair, action: SendPauseNote, *, now: dt.datetime
+    ) -> CalendarPart | None:
+        """The note's iCalendar CANCEL for the occurrences the service cancelled in the pause,
+        so a rep's calendar outside Google drops them too (Google was told to send nothing)."""
+        events = self.store.cached_events(action.owner)
+        masters = {
+            s.event.id: s.event for s in owned_series(events).get(pair.rep.email.lower(), [])
+        }
+        ours, zone = self.paused(), ZoneInfo(pair.manager.timezone)
+        cancelled = [
+            invites.Occurrence(
+                e.ical_uid or masters[e.recurring_event_id].ical_uid,
+                e.original_start,
+                e.sequence,
+                e.start or e.original_start,
+                e.end or e.original_start + pair.duration,
+            )
+            for e in events
+            if e.recurring_event_id in masters
+            and e.original_start is not None
+            and (e.recurring_event_id, e.original_start) in ours
+            and action.start <= e.original_start.astimezone(zone).date() <= action.until
+        ]
+        cancelled = [c for c in cancelled if c.uid]
+        if not cancelled:
+            return None
+        cancelled.sort(key=lambda c: c.original_start)
+        return invites.occurrences_cancel(pair, cancelled, summary=pair.summary, now=now)
 
     def send_recap(self, action: SendRecap, *, now: dt.datetime) -> Result:
         pair = self.pair(action.pair_key)

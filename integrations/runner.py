@@ -27,11 +27,14 @@ from scheduler import errors
 from scheduler.actions import (
     Action,
     CreateSeries,
+    MoveOccurrence,
     Notice,
 )
+from scheduler.bumps import MoveKey
 from scheduler.model import Config, Manager, Pair
+from scheduler.pauses import plan_pause_writes
 from scheduler.ports import Calendar, CalendarEvent
-from scheduler.series import plan_series, tags
+from scheduler.series import exceptions_by_series, owned_series, plan_series, tags
 
 log = logging.getLogger("oneonone")
 
@@ -99,6 +102,7 @@ class Runner:
                 self.applier.instance,
                 self.applier.pair,
                 self._wake,
+                paused=self.applier.pauses.paused.keys,
             )
             if self.notifier is not None and self.followups is not None
             else None
@@ -168,9 +172,25 @@ class Runner:
             return []
         return self.mail.plan(manager, self.pairs_of(manager), now=now)
 
+    def plan_pauses(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
+        """Cancel the occurrences of the pauses in view; restore those no pause covers now."""
+        events = self.store.cached_events(manager.person.email)
+        by_rep = owned_series(events)
+        exceptions = exceptions_by_series(events)
+        ours = self.applier.pauses.paused.keys()
+        actions: list[Action] = []
+        for pair in self.pairs_of(manager):
+            live = [s for s in by_rep.get(pair.rep.email.lower(), []) if s.is_live(now)]
+            if live:
+                current = max(live, key=lambda s: s.gen)
+                own = exceptions.get(current.event.id, [])
+                actions += plan_pause_writes(pair, current, own, ours, now=now)
+        return actions
+
     def plan_bumps(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
         events = self.store.cached_events(manager.person.email)
-        return self._unsaid(self.rebooker.plan(manager, self.pairs_of(manager), events, now=now))
+        planned = self.rebooker.plan(manager, self.pairs_of(manager), events, now=now)
+        return self._unsaid(_not_paused(planned, self.applier.pauses.paused.keys()))
 
     def run_pass(self, *, now: dt.datetime, apply: bool = True, workers: int = 1) -> PassReport:
         """One pass over every manager, in three stages; with ``workers`` > 1, managers run in
@@ -335,7 +355,7 @@ class Runner:
     def _rest_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
         creates, run.creates = run.creates, []
         run.outcomes += self.apply(creates, now=now)
-        for planner in (self.plan_bumps, self.plan_emails):
+        for planner in (self.plan_pauses, self.plan_bumps, self.plan_emails):
             actions = planner(run.manager, now=now)
             if apply:
                 run.outcomes += self.apply(actions, now=now)
@@ -344,6 +364,23 @@ class Runner:
 
     def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
         return self.applier.apply(actions, now=now)
+
+
+def _not_paused(actions: Sequence[Action], paused: set[MoveKey]) -> list[Action]:
+    """Leave out any rebooking of an occurrence the service itself cancelled for a pause: its
+    own cancellation is no bump (it is restored by the pause planner, or stays cancelled)."""
+    stamps = {f"{series}:{original:%Y%m%dT%H%M}" for series, original in paused}
+    out: list[Action] = []
+    for action in actions:
+        if (
+            isinstance(action, MoveOccurrence)
+            and (action.series_id, action.original_start) in paused
+        ):
+            continue
+        if isinstance(action, Notice) and any(stamp in action.key for stamp in stamps):
+            continue
+        out.append(action)
+    return out
 
 
 __all__ = ["Outcome", "PassReport", "Runner", "tags"]

@@ -23,6 +23,7 @@ from integrations.store import Store
 from scheduler.bumps import MoveKey, occurrences
 from scheduler.ledger import LedgerEntry, Summary, summarise
 from scheduler.model import Config, Pair, Person
+from scheduler.pauses import paused_at
 from scheduler.ports import CalendarEvent, Interval, OutgoingEmail
 from scheduler.recap import Item
 from scheduler.recurrence import next_occurrences
@@ -46,6 +47,7 @@ class RepStatus:
     entries: tuple[LedgerEntry, ...]  # over ``HISTORY``, oldest first
     upcoming: tuple[Upcoming, ...] = ()  # not ended yet, over ``NEXT_HORIZON``
     late_recaps: tuple[LedgerEntry, ...] = ()  # held in ``WINDOW``, deadline passed, not sent
+    paused: tuple[tuple[dt.datetime, str], ...] = ()  # (start, reason) of upcoming paused 1:1s
 
     @property
     def oldest_item(self) -> Item | None:
@@ -111,6 +113,7 @@ def gather_status(
                     entries=tuple(mine),
                     upcoming=tuple(upcoming),
                     late_recaps=tuple(late),
+                    paused=tuple(paused_meetings(pair, now=now)),
                 )
             )
         out.append(ManagerStatus(m.person, tuple(reps)))
@@ -150,6 +153,18 @@ def upcoming_meetings(
             if occ.end > now and not occ.cancelled and not _paused(pair, occ.start):
                 found.append(Upcoming(occ.start, occ.end, occ.original_start))
     return sorted(found, key=lambda u: u.start)
+
+
+def paused_meetings(
+    pair: Pair, *, now: dt.datetime, horizon: dt.timedelta = NEXT_HORIZON
+) -> list[tuple[dt.datetime, str]]:
+    """The pair's planned 1:1s within ``horizon`` whose day is in a pause, with its reason."""
+    out = []
+    for start in next_occurrences(pair, now=now, count=horizon.days // 7 + 2):
+        pause = paused_at(pair, start)
+        if pause is not None and start < now + horizon:
+            out.append((start, pause.reason or "paused"))
+    return out
 
 
 def next_meeting(
@@ -226,6 +241,9 @@ def rep_row(rs: RepStatus) -> dict[str, str]:
         "recap": rs.recap or "-",
         "open_items": str(len(rs.open_items)),
         "oldest_item": f"{oldest.text} (since {oldest.opened_on:%d %b})" if oldest else "",
+        "paused": ", ".join(
+            f"{when(start, pair.manager.timezone)} ({reason})" for start, reason in rs.paused
+        ),
     }
 
 
@@ -258,6 +276,8 @@ def status_text(statuses: Sequence[ManagerStatus]) -> str:
             lines.append("  " + "  ".join(row[k].ljust(widths[k]) for k, _ in COLUMNS).rstrip())
             if row["oldest_item"]:
                 lines.append(f"    oldest open item: {row['oldest_item']}")
+            if row["paused"]:
+                lines.append(f"    paused, cancelled in the calendar: {row['paused']}")
         if not rows:
             lines.append("  no reps")
         blocks.append("\n".join(lines))

@@ -162,6 +162,37 @@ class SendPauseNote:
     verb: str = "send-pause-note"
 
 
+@dataclass(frozen=True)
+class CancelOccurrence:
+    """Cancel one occurrence (never the series) whose day falls in a pause the manager wrote."""
+
+    pair_key: str
+    owner: str
+    series_id: str
+    original_start: dt.datetime
+    instance_id: str  # "" when Google has not materialised it yet
+    start: dt.datetime
+    reason: str
+    verb: str = "pause-occurrence"
+
+
+@dataclass(frozen=True)
+class RestoreOccurrence:
+    """Bring back, at its original time, an occurrence cancelled for a pause that no longer
+    covers it (the pause was removed or shortened before its date)."""
+
+    pair_key: str
+    owner: str
+    series_id: str
+    original_start: dt.datetime
+    instance_id: str
+    start: dt.datetime
+    end: dt.datetime
+    timezone: str
+    reason: str
+    verb: str = "restore-occurrence"
+
+
 Action = (
     CreateSeries
     | AdoptSeries
@@ -174,6 +205,8 @@ Action = (
     | SendRecap
     | SendReminder
     | SendPauseNote
+    | CancelOccurrence
+    | RestoreOccurrence
 )
 
 
@@ -202,6 +235,10 @@ def describe(action: Action) -> str:
         )
     if isinstance(action, SendPauseNote):
         return f"pause note to the rep: no 1:1s {action.start} to {action.until}"
+    if isinstance(action, CancelOccurrence):
+        return f"cancel the {action.start:%Y-%m-%d %H:%M} UTC occurrence for a pause"
+    if isinstance(action, RestoreOccurrence):
+        return f"restore the {action.start:%Y-%m-%d %H:%M} UTC occurrence (no longer paused)"
     if isinstance(action, SendReminder):
         return f"notes reminder {action.number} for the {action.start:%Y-%m-%d %H:%M} UTC 1:1"
     return (

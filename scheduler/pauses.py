@@ -1,9 +1,12 @@
 """Pauses: the days a pair does not meet (holidays, leave), and the one note that says so.
 
 A pause is set in the YAML on a manager (all their reps) or on a rep, as inclusive dates in the
-manager's zone, the zone that owns the series. While an occurrence's day is inside a pause the
-service leaves it alone: no bump detection, no agenda, no prep or recap email. The rep gets one
-note per pause, the first time the pause covers an occurrence within the look-ahead.
+manager's zone, the zone that owns the series. The first time a pause covers an occurrence within
+the look-ahead ("comes into view"), every occurrence inside it is cancelled, each as a single
+instance (never the series), and the rep gets one note per pause. While an occurrence's day is
+inside a pause the service leaves it otherwise alone: no bump detection, no agenda, no prep or
+recap email. When a pause is removed or shortened, an occurrence the service cancelled for it
+that is no longer covered and has not started comes back at its original time.
 
 Two pauses of one pair may overlap or touch (the manager's holidays and the rep's leave); the
 pair then resumes after both, and that is the date the note gives.
@@ -12,11 +15,15 @@ pair then resumes after both, and that is the date the note gives.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from scheduler.actions import CancelOccurrence, RestoreOccurrence
+from scheduler.bumps import MoveKey, occurrences
 from scheduler.model import Pair, Pause
+from scheduler.ports import CalendarEvent
+from scheduler.series import OwnedSeries
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -99,3 +106,87 @@ def pause_context(
             "next_meeting": next_meeting,
         },
     }
+
+
+def plan_pause_writes(
+    pair: Pair,
+    series: OwnedSeries,
+    exceptions: Sequence[CalendarEvent],
+    ours: Collection[MoveKey],
+    *,
+    now: dt.datetime,
+) -> list[CancelOccurrence | RestoreOccurrence]:
+    """The cancellations and restores that bring ``series`` in line with the pair's pauses.
+
+    ``ours`` holds the occurrences (series id, original start) the service cancelled for a
+    pause: only those are ever restored, and one of them that a person brought back is left as
+    they set it. An occurrence that has started is never touched.
+    """
+    soon = occurrences(
+        series, exceptions, {}, pair, time_min=now, time_max=now + pair.rebook.look_ahead
+    )
+    in_view = pauses_to_announce(
+        pair,
+        [
+            o.original_start
+            for o in soon
+            if o.start > now and (not o.cancelled or (o.series_id, o.original_start) in ours)
+        ],
+    )
+    out: list[CancelOccurrence | RestoreOccurrence] = []
+    if in_view:
+        zone = ZoneInfo(pair.manager.timezone)
+        last = max(p.until for p in in_view) + dt.timedelta(days=2)
+        end = dt.datetime.combine(last, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
+        for occ in occurrences(series, exceptions, {}, pair, time_min=now, time_max=end):
+            pause = paused_at(pair, occ.original_start)
+            key = (occ.series_id, occ.original_start)
+            if pause in in_view and occ.start > now and not occ.cancelled and key not in ours:
+                out.append(
+                    CancelOccurrence(
+                        pair.key,
+                        pair.manager.email,
+                        occ.series_id,
+                        occ.original_start,
+                        occ.instance_id or "",
+                        occ.start,
+                        f"{pause.reason or 'a pause'} from {describe_day(pause.start)} to "
+                        f"{describe_day(pause.until)}: this occurrence is cancelled, the series "
+                        "goes on",
+                    )
+                )
+    return out + _restores(pair, series, exceptions, ours, now=now)
+
+
+def _restores(
+    pair: Pair,
+    series: OwnedSeries,
+    exceptions: Sequence[CalendarEvent],
+    ours: Collection[MoveKey],
+    *,
+    now: dt.datetime,
+) -> list[CancelOccurrence | RestoreOccurrence]:
+    by_original = {e.original_start: e for e in exceptions if e.original_start is not None}
+    master = series.event
+    length = master.end - master.start if master.start and master.end else pair.duration
+    out: list[CancelOccurrence | RestoreOccurrence] = []
+    for series_id, original in sorted(ours):
+        exception = by_original.get(original)
+        if series_id != master.id or original <= now or exception is None:
+            continue
+        if not exception.cancelled or paused_at(pair, original) is not None:
+            continue  # brought back by a person, or still paused
+        out.append(
+            RestoreOccurrence(
+                pair.key,
+                pair.manager.email,
+                series_id,
+                original,
+                exception.id,
+                original,
+                original + length,
+                master.timezone or pair.manager.timezone,
+                "no pause covers this occurrence any more: it is back at its original time",
+            )
+        )
+    return out

@@ -1,4 +1,4 @@
-"""Pauses end to end: occurrences inside a pause are left alone (no move, no prep, no recap) and
+"""Pauses end to end: occurrences inside a pause are cancelled (no move, no prep, no recap) and
 the rep hears about the pause once."""
 
 from __future__ import annotations
@@ -49,8 +49,13 @@ def test_a_paused_occurrence_is_not_moved_prepared_or_recapped_and_the_rep_hears
     assert [o.action.verb for o in report.outcomes] == ["send-recap"]  # of the 24 Nov 1:1
     assert report.outcomes[0].action.start.day == 24
     [inst] = admin.instances(
-        "dana@example.com", SERIES, "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"
+        "dana@example.com",
+        SERIES,
+        "2026-12-01T00:00:00Z",
+        "2026-12-02T00:00:00Z",
+        show_deleted=True,
     )
+    assert inst["status"] == "cancelled"  # cancelled for the pause, not moved
     assert dt.datetime.fromisoformat(inst["start"]["dateTime"]).astimezone(NY).hour == 13
     assert "--- Notes" not in inst.get("description", "")
     env.run(config, dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC))
