@@ -19,15 +19,13 @@ The decision table (``plan_series``), one reason per branch:
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from scheduler import adoption
 from scheduler.actions import (
     Action,
-    AdoptSeries,
     CreateSeries,
     EndSeries,
     Notice,
@@ -36,34 +34,42 @@ from scheduler.actions import (
 from scheduler.model import Manager, Pair
 from scheduler.ports import Attendee, CalendarEvent, SeriesSpec
 from scheduler.recurrence import expand, first_occurrence, rrule_for, to_local, with_until
+from scheduler.series_tags import (
+    TAG,
+    TAG_ADOPTED,
+    TAG_GEN,
+    TAG_REP,
+    TAG_SINCE,
+    TAG_SPEC,
+    format_since,
+    parse_since,
+    series_id,
+    spec_fingerprint,
+    tags,
+)
 
-TAG = "oneonone"
-TAG_REP = "oneononeRep"
-TAG_GEN = "oneononeGen"
-TAG_SPEC = "oneononeSpec"
-TAG_SINCE = "oneononeSince"  # when the service took charge (created or adopted), UTC
-TAG_ADOPTED = "oneononeAdopted"  # "1" on a series a person made and the service adopted
+__all__ = [  # the marks are part of what this module offers its callers
+    "TAG",
+    "TAG_ADOPTED",
+    "TAG_GEN",
+    "TAG_REP",
+    "TAG_SINCE",
+    "TAG_SPEC",
+    "OwnedSeries",
+    "format_since",
+    "owned_series",
+    "plan_series",
+    "series_id",
+    "spec_fingerprint",
+    "tags",
+]
+
 HORIZON = dt.timedelta(days=400)
 
 DESCRIPTION = (
     "Recurring 1:1 kept by oneonone. If this time stops working for one occurrence, just decline "
     "or book over it: the service moves that occurrence to a free time the same day."
 )
-
-
-def series_id(manager: str, rep: str, gen: int) -> str:
-    """Deterministic base32hex event id (Google allows a-v, 0-9): same pair and gen, same id."""
-    digest = hashlib.sha256(f"oneonone|{manager.lower()}|{rep.lower()}|{gen}".encode()).digest()
-    return "oo" + base64.b32hexencode(digest).decode().lower().rstrip("=")[:30]
-
-
-def spec_fingerprint(pair: Pair) -> str:
-    minutes = int(pair.duration.total_seconds() // 60)
-    anchor = pair.start.isoformat() if pair.start else "-"
-    return (
-        f"{pair.cadence.kind}/{pair.cadence.weeks}|{pair.day}|{pair.time:%H:%M}|"
-        f"{pair.manager.timezone}|{minutes}m|{anchor}"
-    )
 
 
 @dataclass(frozen=True)
@@ -136,52 +142,6 @@ def owned_series(events: Iterable[CalendarEvent]) -> dict[str, list[OwnedSeries]
         out.setdefault(rep, []).append(OwnedSeries(ev, rep, gen, ev.private.get(TAG_SPEC, "")))
     for items in out.values():
         items.sort(key=lambda s: s.gen)
-    return out
-
-
-def adoptable(events: Iterable[CalendarEvent], manager: str, rep: str) -> CalendarEvent | None:
-    """An untagged recurring event organised by the manager with exactly the manager and the rep."""
-    want = {manager.lower(), rep.lower()}
-    for ev in events:
-        if ev.cancelled or not ev.recurrence or ev.recurring_event_id or TAG in ev.private:
-            continue
-        if ev.organizer and ev.organizer.lower() != manager.lower():
-            continue
-        people = {a.email.lower() for a in ev.attendees if not a.resource}
-        if people | {manager.lower()} == want:
-            return ev
-    return None
-
-
-def format_since(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
-
-
-def parse_since(text: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None
-
-
-def tags(
-    pair: Pair,
-    gen: int,
-    spec: str | None = None,
-    *,
-    since: dt.datetime | None = None,
-    adopted: bool = False,
-) -> dict[str, str]:
-    out = {
-        TAG: "series",
-        TAG_REP: pair.rep.email,
-        TAG_GEN: str(gen),
-        TAG_SPEC: spec if spec is not None else spec_fingerprint(pair),
-    }
-    if since is not None:
-        out[TAG_SINCE] = format_since(since)
-    if adopted:
-        out[TAG_ADOPTED] = "1"
     return out
 
 
@@ -307,9 +267,11 @@ def _plan_pair(
                 f"so it is recreated from {spec.first_start_local:%a %d %b}"
             )
             return [CreateSeries(pair.key, owner, spec, next_gen, why, alert=why)]
-        candidate = adoptable(events, owner, pair.rep.email) if adopt and not history else None
-        if candidate is not None and _same_slot(_fingerprint_of(candidate), pair):
-            return [_adopt(pair, candidate, now=now)]
+        candidate = (
+            adoption.adoptable(events, owner, pair.rep.email) if adopt and not history else None
+        )
+        if candidate is not None and adoption.same_slot(candidate, pair):
+            return [adoption.adopt(pair, candidate, now=now)]
         spec = new_series(pair, next_gen, now=now, after=last_kept)
         actions: list[Action] = [
             CreateSeries(pair.key, owner, spec, next_gen, "no series exists for this pair")
@@ -370,57 +332,11 @@ def _plan_pair(
     return actions
 
 
-def _adopt(pair: Pair, candidate: CalendarEvent, *, now: dt.datetime) -> AdoptSeries:
-    """Adopt in one write: the tags, and the configured length if it differs (the tags say
-    "as configured"). Title and description stay the manager's, so nothing is left for a
-    second pass to repair."""
-    changes: dict[str, object] = {}
-    why = (
-        "an existing recurring event with exactly the manager and the rep, on the configured "
-        "day and time: adopted instead of creating a second one; its title and description stay"
-    )
-    start, end = candidate.start, candidate.end
-    if start is not None and end is not None and end - start != pair.duration:
-        changes = {
-            "start": start,
-            "end": start + pair.duration,
-            "timezone": candidate.timezone or pair.manager.timezone,
-        }
-        why += f"; its length becomes the configured {int(pair.duration.total_seconds() // 60)} min"
-    return AdoptSeries(
-        pair.key,
-        pair.manager.email,
-        candidate.id,
-        tags(pair, 0, since=now, adopted=True),
-        why,
-        changes,
-    )
-
-
 def _last_date(owned: OwnedSeries, now: dt.datetime) -> dt.date | None:
     starts = owned.starts(now - HORIZON, now)  # occurrences already held (or started)
     if not starts or owned.event.timezone is None:
         return None
     return to_local(starts[-1], owned.event.timezone).date()
-
-
-def _same_slot(found: str, pair: Pair) -> bool:
-    """Same cadence, weekday, time and zone as the config (the length may differ)."""
-    return found.split("|")[:4] == spec_fingerprint(pair).split("|")[:4]
-
-
-def _fingerprint_of(ev: CalendarEvent) -> str:
-    if ev.start is None or ev.end is None or not ev.timezone:
-        return "unknown"
-    local = to_local(ev.start, ev.timezone)
-    minutes = int((ev.end - ev.start).total_seconds() // 60)
-    rule = ";".join(ev.recurrence).upper()
-    weeks = 1
-    for part in rule.replace(":", ";").split(";"):
-        if part.startswith("INTERVAL="):
-            weeks = int(part.split("=")[1] or 1)
-    kind = "monthly" if "FREQ=MONTHLY" in rule else "weekly"
-    return f"{kind}/{weeks}|{local.weekday()}|{local:%H:%M}|{ev.timezone}|{minutes}m|-"
 
 
 def _repairs(pair: Pair, current: OwnedSeries) -> list[Action]:
