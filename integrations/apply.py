@@ -120,7 +120,9 @@ class Applier:
             for instance_id in action.cancel_ids:
                 self.store.put_event(
                     owner,
-                    self.calendar.patch(owner, instance_id, {"status": "cancelled"}, write=write),
+                    self.calendar.patch(
+                        owner, instance_id, {"status": "cancelled"}, write=Write.END_EXCEPTION
+                    ),
                 )
             return Outcome(action, "done", ev.id)
         if isinstance(action, Notice):

@@ -54,6 +54,11 @@ SEND_UPDATES: Mapping[Write, str] = {
     # new series tells a guest on Google Calendar, whose copy of the old one ends silently; a
     # guest outside Google also needs the old series' update, or their calendar keeps it.
     Write.END_REPLACED: "externalOnly",
+    # An occurrence edited on its own (moved, or holding an agenda) after the end of its series
+    # is not cut by UNTIL and is cancelled beside it. The series' end was the word to a guest on
+    # Google Calendar; a calendar outside Google may hold that occurrence on its own (from a
+    # move notice) and needs its cancellation.
+    Write.END_EXCEPTION: "externalOnly",
 }
 CREATE_SEND_UPDATES = "all"  # a new series: Google's invitation is how the rep learns of it
 

@@ -21,6 +21,7 @@ from integrations.mail.deliveries import DeliveryReport
 from integrations.meeting_mail import MeetingMail
 from integrations.notify import Notifier
 from integrations.rebook import Rebooker
+from integrations.removed_managers import RemovedManagers
 from integrations.series_writes import Outcome, batch_groups
 from integrations.store import Store
 from scheduler import errors
@@ -108,6 +109,7 @@ class Runner:
             else None
         )
         self.applier.mail = self.mail
+        self.removed = RemovedManagers(self.config, self.store, self.applier, self.notifier)
         self._lock = threading.Lock()
         self._pairs_by_manager: dict[str, list[Pair]] = {}
         for pair in self.config.pairs:
@@ -212,6 +214,10 @@ class Runner:
         if apply:
             self._batch_stage([r for r in runs if r.creates and r.error is None], now, workers)
         self._each(runs, lambda run: self._manager_pass(run, self._rest_stage, now, apply), workers)
+        # Managers taken out of the config: their series end too (no request once none is live).
+        report.outcomes += self.removed.wind_down(
+            lambda owner: self.observe(owner, now=now), now=now, apply=apply
+        )
         for run in runs:
             report.outcomes += run.outcomes
             if run.error is not None:

@@ -112,6 +112,7 @@ class Write(StrEnum):
     PAUSE_RESTORE = "pause-restore"  # an occurrence back when a pause is lifted or shortened
     END = "end"  # a series ends and nothing takes over (a rep or a manager was removed)
     END_REPLACED = "end-replaced"  # a series ends and a new one takes over (a schedule change)
+    END_EXCEPTION = "end-exception"  # an edited occurrence after a series' end, cancelled with it
 
 
 class Calendar(Protocol):

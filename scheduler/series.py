@@ -244,6 +244,31 @@ def plan_series(
     return actions
 
 
+def end_removed_manager(
+    owner: str, events: Sequence[CalendarEvent], *, now: dt.datetime
+) -> list[Action]:
+    """A manager no longer in the config: each live series on their calendar ends before its
+    next occurrence (UNTIL), as for a removed rep; past occurrences stay, nothing is deleted."""
+    exceptions = exceptions_by_series(events)
+    actions: list[Action] = []
+    for rep, history in sorted(owned_series(events).items()):
+        for owned in history:
+            if not owned.is_live(now):
+                continue
+            action, _ = end_series(
+                owned,
+                exceptions.get(owned.event.id, []),
+                now=now,
+                pair_key=f"{owner}/{rep}",
+                owner=owner,
+                reason=f"the manager {owner} is no longer in the config: the series with {rep} "
+                "ends, nothing is deleted",
+            )
+            if action:
+                actions.append(action)
+    return actions
+
+
 def _plan_pair(
     pair: Pair,
     history: list[OwnedSeries],
