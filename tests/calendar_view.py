@@ -18,8 +18,11 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from integrations.sandbox import SandboxAdmin
 from scheduler.recurrence import expand
 from tests.inbox import Received
+
+Span = tuple[dt.datetime, dt.datetime]
 
 
 @dataclass
@@ -107,9 +110,9 @@ def fold(received: Iterable[Received]) -> dict[str, Series]:
 
 def occurrences(
     calendar: dict[str, Series], time_min: dt.datetime, time_max: dt.datetime
-) -> list[tuple[dt.datetime, dt.datetime]]:
+) -> list[Span]:
     """The (start, end) of every occurrence the calendar shows starting in the window, in UTC."""
-    out: list[tuple[dt.datetime, dt.datetime]] = []
+    out: list[Span] = []
     for series in calendar.values():
         if series.cancelled or series.first_local is None:
             continue
@@ -125,3 +128,25 @@ def occurrences(
             if span is not None and time_min <= span[0] < time_max:
                 out.append((_utc(span[0]), _utc(span[1])))
     return sorted(out)
+
+
+def google_spans(
+    admin: SandboxAdmin, owner: str, series_ids: Iterable[str], lo: str, hi: str
+) -> list[Span]:
+    """The occurrences of these series on ``owner``'s Google calendar (their copy), in UTC."""
+    out: list[Span] = []
+    for ident in series_ids:
+        if admin.get_event(owner, ident) is None:
+            continue
+        for item in admin.instances(owner, ident, lo, hi):
+            if item.get("status") != "cancelled":
+                start = dt.datetime.fromisoformat(item["start"]["dateTime"])
+                end = dt.datetime.fromisoformat(item["end"]["dateTime"])
+                out.append((start.astimezone(dt.UTC), end.astimezone(dt.UTC)))
+    return sorted(out)
+
+
+def emailed_spans(received: Iterable[Received], lo: str, hi: str) -> list[Span]:
+    """The occurrences a calendar outside Google shows after ``received``, in UTC."""
+    window = (dt.datetime.fromisoformat(lo), dt.datetime.fromisoformat(hi))
+    return occurrences(fold(received), *window)

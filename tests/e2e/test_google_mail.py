@@ -19,6 +19,7 @@ import pytest
 from integrations.sandbox import SandboxAdmin
 from scheduler.series import series_id
 from tests import calendar_view
+from tests.calendar_view import Span
 from tests.e2e.conftest import Env
 from tests.inbox import inbox, summary
 
@@ -29,7 +30,6 @@ TUESDAY = dt.date(2026, 11, 24)
 
 GOOGLE_REP = "sam@example.com"
 OUTSIDE_REP = "olga@mailbox.example"  # no Google Calendar: only emails reach her calendar
-Span = tuple[dt.datetime, dt.datetime]
 
 
 def rep_line(email: str, time: str = "13:00") -> str:
@@ -54,28 +54,16 @@ def received(env: Env, admin: SandboxAdmin, address: str):
 
 
 def calendar_of(admin: SandboxAdmin, owner: str, rep: str, lo: str, hi: str) -> list[Span]:
-    """The 1:1s of the pair as ``owner``'s Google calendar shows them (every generation)."""
-    out = []
-    for gen in range(3):
-        ident = series_id("dana@example.com", rep, gen)
-        if admin.get_event(owner, ident) is None:
-            continue
-        for item in admin.instances(owner, ident, lo, hi):
-            if item.get("status") != "cancelled":
-                start = dt.datetime.fromisoformat(item["start"]["dateTime"])
-                end = dt.datetime.fromisoformat(item["end"]["dateTime"])
-                out.append((start.astimezone(dt.UTC), end.astimezone(dt.UTC)))
-    return sorted(out)
+    """The 1:1s of the pair on ``owner``'s Google calendar, every generation of the series."""
+    ids = [series_id("dana@example.com", rep, gen) for gen in range(3)]
+    return calendar_view.google_spans(admin, owner, ids, lo, hi)
 
 
 def reps_calendar(env: Env, admin: SandboxAdmin, rep: str, lo: str, hi: str) -> list[Span]:
     """What the rep's own calendar shows: her Google copy, or else what her emails told it."""
     if rep == GOOGLE_REP:
         return calendar_of(admin, rep, rep, lo, hi)
-    folded = calendar_view.fold(received(env, admin, rep))
-    return calendar_view.occurrences(
-        folded, dt.datetime.fromisoformat(lo), dt.datetime.fromisoformat(hi)
-    )
+    return calendar_view.emailed_spans(received(env, admin, rep), lo, hi)
 
 
 def test_the_weekly_agenda_reaches_the_rep_as_the_prep_alone_with_no_google_update(

@@ -18,6 +18,7 @@ from integrations.status import read_status, status_text
 from integrations.store import Store
 from scheduler.series import series_id
 from tests import calendar_view
+from tests.calendar_view import Span
 from tests.e2e.conftest import Env
 from tests.inbox import inbox, summary
 
@@ -26,7 +27,6 @@ NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)  # Monday; the pause is 8 
 GOOGLE_REP = "sam@example.com"
 OUTSIDE_REP = "olga@mailbox.example"
 LO, HI = "2026-11-23T00:00:00+00:00", "2027-01-05T00:00:00+00:00"
-Span = tuple[dt.datetime, dt.datetime]
 
 
 def rep_line(email: str, until: str = "2026-12-14") -> str:
@@ -50,22 +50,14 @@ def days(spans: list[Span]) -> list[str]:
 
 
 def calendar_of(admin: SandboxAdmin, owner: str, rep: str) -> list[Span]:
-    out = []
-    for item in admin.instances(owner, series_id("dana@example.com", rep, 0), LO, HI):
-        if item.get("status") != "cancelled":
-            start = dt.datetime.fromisoformat(item["start"]["dateTime"]).astimezone(dt.UTC)
-            end = dt.datetime.fromisoformat(item["end"]["dateTime"]).astimezone(dt.UTC)
-            out.append((start, end))
-    return sorted(out)
+    ids = [series_id("dana@example.com", rep, 0)]
+    return calendar_view.google_spans(admin, owner, ids, LO, HI)
 
 
 def reps_calendar(env: Env, admin: SandboxAdmin, rep: str) -> list[Span]:
     if rep == GOOGLE_REP:
         return calendar_of(admin, rep, rep)
-    folded = calendar_view.fold(inbox(rep, outbox=env.tmp / "outbox", admin=admin))
-    return calendar_view.occurrences(
-        folded, dt.datetime.fromisoformat(LO), dt.datetime.fromisoformat(HI)
-    )
+    return calendar_view.emailed_spans(inbox(rep, outbox=env.tmp / "outbox", admin=admin), LO, HI)
 
 
 def verbs(report) -> list[str]:

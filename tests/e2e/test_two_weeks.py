@@ -32,16 +32,9 @@ def rep(request: pytest.FixtureRequest, admin: SandboxAdmin) -> str:
     return str(request.param)
 
 
-def spans_of(admin: SandboxAdmin, owner: str, rep: str) -> list[tuple[dt.datetime, dt.datetime]]:
-    items = admin.instances(owner, series_id("dana@example.com", rep, 0), LO, HI)
-    return sorted(
-        (
-            dt.datetime.fromisoformat(i["start"]["dateTime"]).astimezone(dt.UTC),
-            dt.datetime.fromisoformat(i["end"]["dateTime"]).astimezone(dt.UTC),
-        )
-        for i in items
-        if i.get("status") != "cancelled"
-    )
+def spans_of(admin: SandboxAdmin, owner: str, rep: str) -> list[calendar_view.Span]:
+    ids = [series_id("dana@example.com", rep, 0)]
+    return calendar_view.google_spans(admin, owner, ids, LO, HI)
 
 
 def test_two_weeks_bring_one_invitation_one_prep_and_recap_a_week_and_one_notice_per_move(
@@ -89,6 +82,4 @@ def test_two_weeks_bring_one_invitation_one_prep_and_recap_a_week_and_one_notice
     if rep == GOOGLE_REP:
         assert spans_of(admin, rep, rep) == shown
     else:
-        folded = calendar_view.fold(received)
-        lo, hi = dt.datetime.fromisoformat(LO), dt.datetime.fromisoformat(HI)
-        assert calendar_view.occurrences(folded, lo, hi) == shown
+        assert calendar_view.emailed_spans(received, LO, HI) == shown
