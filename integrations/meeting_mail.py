@@ -113,12 +113,7 @@ class MeetingMail:
         return out
 
     def _pause_notes(
-        self,
-        pair: Pair,
-        current: OwnedSeries,
-        occs: Sequence[Occurrence],
-        *,
-        now: dt.datetime,
+        self, pair: Pair, current: OwnedSeries, occs: Sequence[Occurrence], *, now: dt.datetime
     ) -> list[Action]:
         """One note to the rep per pause that covers an upcoming occurrence."""
         assert self.notifier is not None
