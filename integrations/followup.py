@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from integrations.items import ActionItems
 from integrations.notes_files import create_notes_file, read_notes_file
-from integrations.notify import Notifier, thread_key
+from integrations.notify import Notifier, OccurrenceRef
 from integrations.recap_render import recap_context, reminder_context
 from integrations.store import Store
 from scheduler.actions import Action, SendRecap, SendReminder
@@ -191,7 +191,7 @@ class FollowUps:
             manager=pair.manager,
             to=pair.rep,
             cc=(Address(pair.manager.email, pair.manager.name),),
-            thread=thread_key(action.series_id, action.original_start),
+            occurrence=OccurrenceRef(pair, action.series_id, action.original_start),
             now=now,
         )
 
@@ -216,7 +216,7 @@ class FollowUps:
             kind="reminder",
             manager=pair.manager,
             to=pair.manager,
-            thread=thread_key(action.series_id, action.original_start),
+            occurrence=OccurrenceRef(pair, action.series_id, action.original_start),
             now=now,
         )
 

@@ -3,24 +3,30 @@
 Each message is rendered from the templates and queued in the send-once outbox with a key that
 names what it is about (the occurrence and the move number, or the alert's subject), so a pass
 repeated after a crash queues nothing twice. Delivery happens at the end of the pass.
+
+The messages of one occurrence (preps, move notices, reminders, the recap) share one thread key
+and one subject, ``occurrence_subject``: Gmail adds a message to a thread only when the
+threadId, the reference headers *and* the Subject match, so a subject per message would start a
+new conversation each time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from integrations.alerts import OPERATIONAL, Moved, alert_kind, word_alert
 from integrations.mail.deliveries import Deliveries
 from integrations.render import Renderer, prep_context
 from scheduler.actions import SendPrep
 from scheduler.agenda import meeting_type
 from scheduler.kpis import KpiTable, parse_kpis
 from scheduler.model import Config, Pair, Person
+from scheduler.parse import split_sender
 from scheduler.ports import Address, OutgoingEmail
 from scheduler.prep import prep_key
 
@@ -28,6 +34,41 @@ from scheduler.prep import prep_key
 def thread_key(series_id: str, original_start: dt.datetime) -> str:
     """Prep, move notice and recap of one occurrence share this thread."""
     return f"occ:{series_id}:{original_start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
+
+def occurrence_subject(pair: Pair, original_start: dt.datetime) -> str:
+    """``1:1 Dana Whitfield / Sam Ortiz, Tue 24 Nov``: the one subject of an occurrence's thread.
+
+    The day is the occurrence's original one in the manager's zone (she owns the series), so a
+    move or a late recap keeps the subject and with it the thread.
+    """
+    local = original_start.astimezone(pair.manager.zone)
+    return f"{pair.summary}, {local:%a} {local.day} {local:%b}"
+
+
+@dataclass(frozen=True)
+class OccurrenceRef:
+    """Which occurrence a message is about: its thread and its subject."""
+
+    pair: Pair
+    series_id: str
+    original_start: dt.datetime
+
+    @property
+    def thread(self) -> str:
+        return thread_key(self.series_id, self.original_start)
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "subject": occurrence_subject(self.pair, self.original_start),
+            "original_start": self.original_start,
+        }
+
+
+def sender_address(sender: str) -> Address:
+    """``email.from`` as an address; the display name is kept whole (and quoted when sent)."""
+    name, addr = split_sender(sender)
+    return Address(addr, name)
 
 
 @dataclass
@@ -39,8 +80,7 @@ class Notifier:
     def sender_for(self, manager: Person) -> Address:
         if self.config.email.provider == "gmail":  # Gmail sends as the authenticated manager
             return Address(manager.email, manager.name)
-        name, addr = email.utils.parseaddr(self.config.email.sender)
-        return Address(addr, name)
+        return sender_address(self.config.email.sender)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()  # one SQLite connection, shared by the pass's threads
@@ -60,10 +100,15 @@ class Notifier:
         manager: Person,
         to: Person,
         cc: tuple[Address, ...] = (),
-        thread: str | None = None,
+        occurrence: OccurrenceRef | None = None,
         now: dt.datetime,
     ) -> bool:
-        """Render ``template`` and queue it once under ``key``; replies go to the manager."""
+        """Render ``template`` and queue it once under ``key``; replies go to the manager.
+
+        A message about an ``occurrence`` joins its thread and takes its subject.
+        """
+        if occurrence is not None:
+            context = {**context, "occurrence": occurrence.context()}
         rendered = self.renderer.render(template, **context)
         return self.queue(
             OutgoingEmail(
@@ -76,7 +121,7 @@ class Notifier:
                 text=rendered.text,
                 html=rendered.html,
                 reply_to=Address(manager.email, manager.name) if to != manager else None,
-                thread_key=thread,
+                thread_key=occurrence.thread if occurrence is not None else None,
             ),
             now=now,
         )
@@ -94,10 +139,11 @@ class Notifier:
         old_start: dt.datetime,
         start: dt.datetime,
         end: dt.datetime,
-        reason: str,
         number: int,
         now: dt.datetime,
     ) -> bool:
+        """The rep hears that something came up and the new time: never why (the reason names
+        the manager's other events, which are hers)."""
         context: dict[str, Any] = {
             "manager": pair.manager,
             "rep": pair.rep,
@@ -108,11 +154,7 @@ class Notifier:
                 "minutes": int((end - start).total_seconds() // 60),
                 "number": number,
             },
-            "move": {
-                "old_start": old_start,
-                "reason": reason,
-                "shorter": end - start < pair.duration,
-            },
+            "move": {"old_start": old_start, "shorter": end - start < pair.duration},
         }
         stamp = f"{original_start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
         return self.send(
@@ -122,7 +164,7 @@ class Notifier:
             kind="move",
             manager=pair.manager,
             to=pair.rep,
-            thread=thread_key(series_id, original_start),
+            occurrence=OccurrenceRef(pair, series_id, original_start),
             now=now,
         )
 
@@ -131,22 +173,30 @@ class Notifier:
         manager: Person,
         *,
         key: str,
-        title: str,
-        what_happened: str,
-        what_we_did: str,
-        what_you_can_do: list[str],
+        text: str,
+        pair: Pair | None = None,
+        moved: Moved | None = None,
         now: dt.datetime,
     ) -> bool:
+        """Tell the manager once what happened, what was done and what she can do.
+
+        Alerts about the service's own access also go to the ops address; the others may
+        name her own events, so they go to her alone.
+        """
+        words = word_alert(manager, key=key, text=text, pair=pair, moved=moved)
         context: dict[str, Any] = {
             "manager": manager,
             "alert": {
-                "title": title,
-                "what_happened": what_happened,
-                "what_we_did": what_we_did,
-                "what_you_can_do": what_you_can_do,
+                "title": words.subject,
+                "subject": words.subject,
+                "what_happened": words.what_happened,
+                "what_we_did": words.what_we_did,
+                "what_you_can_do": list(words.what_you_can_do),
             },
         }
-        cc = (Address(self.config.ops_email),) if self.config.ops_email else ()
+        operational = alert_kind(key) in OPERATIONAL
+        ops = self.config.ops_email
+        cc = (Address(ops),) if ops and operational and ops != manager.email else ()
         return self.send(
             "alert",
             context,
@@ -208,7 +258,7 @@ class Notifier:
             kind="prep",
             manager=pair.manager,
             to=person,
-            thread=thread_key(action.series_id, action.original_start),
+            occurrence=OccurrenceRef(pair, action.series_id, action.original_start),
             now=now,
         )
 

@@ -9,7 +9,6 @@ defaults → manager → rep is resolved afterwards by ``scheduler.config_resolv
 from __future__ import annotations
 
 import datetime as dt
-from email.utils import parseaddr
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
@@ -34,9 +33,8 @@ def _date(value: object) -> dt.date:
 
 def _sender(value: object) -> str:
     if isinstance(value, str):
-        _, address = parseaddr(value)
         try:
-            parse.parse_email(address)
+            parse.split_sender(value)
             return value.strip()
         except ValueError:
             pass
