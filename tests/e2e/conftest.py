@@ -17,7 +17,7 @@ from scheduler.model import Config
 BASE_YAML = """
 timezone: America/New_York
 calendar: {{provider: sandbox, poll_interval: 60s}}
-email: {{provider: outbox, outbox_dir: ./outbox}}
+{email}
 state: ./state.db
 defaults:
   cadence: weekly
@@ -31,6 +31,7 @@ managers:
 {reps}
 """
 
+OUTBOX = "email: {provider: outbox, outbox_dir: ./outbox}"
 SAM = (
     '      - {name: Sam Ortiz, email: sam@example.com, day: tuesday, time: "10:00", '
     "timezone: America/Los_Angeles}"
@@ -46,8 +47,8 @@ class Env:
     tmp: Path
     url: str
 
-    def config(self, *reps: str, extra: str = "") -> Config:
-        text = BASE_YAML.format(reps="\n".join(reps)) + textwrap.dedent(extra)
+    def config(self, *reps: str, extra: str = "", email: str = OUTBOX) -> Config:
+        text = BASE_YAML.format(reps="\n".join(reps), email=email) + textwrap.dedent(extra)
         path = self.tmp / "config.yaml"
         path.write_text(text)
         cfg = parse_config(text, filename=str(path), base_dir=self.tmp)
