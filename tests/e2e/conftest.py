@@ -17,7 +17,7 @@ from scheduler.model import Config
 BASE_YAML = """
 timezone: America/New_York
 calendar: {{provider: sandbox, poll_interval: 60s}}
-{email}
+email: {{provider: outbox, outbox_dir: ./outbox}}
 state: ./state.db
 defaults:
   cadence: weekly
@@ -48,7 +48,8 @@ class Env:
     url: str
 
     def config(self, *reps: str, extra: str = "", email: str = OUTBOX) -> Config:
-        text = BASE_YAML.format(reps="\n".join(reps), email=email) + textwrap.dedent(extra)
+        text = BASE_YAML.format(reps="\n".join(reps)).replace(OUTBOX, email)
+        text += textwrap.dedent(extra)
         path = self.tmp / "config.yaml"
         path.write_text(text)
         cfg = parse_config(text, filename=str(path), base_dir=self.tmp)
