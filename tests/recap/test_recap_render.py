@@ -179,7 +179,7 @@ def test_the_reminder_is_in_the_managers_zone_and_names_where_to_write(renderer,
     email = renderer.render("reminder", **context)
     assert email.subject == "1:1 Dana Whitfield / Sam Ortiz, Tue 24 Nov"
     assert "on Tue 24 Nov, 13:00 EST (America/New_York) has no notes yet" in email.text
-    assert "or in notes/2026-11-24-sam.md" in email.text
+    assert "or in notes/sam-ortiz-1a2b3c4d/2026-11-24-1300.md" in email.text
     assert "about 30 minutes after you add notes" in email.text
     assert "on Thu 26 Nov, 11:45 EST (America/New_York) at the latest" in email.text
     assert "- [ ] Dana: ask finance about the discount (open for 3 1:1s)" in email.text
