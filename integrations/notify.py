@@ -197,16 +197,30 @@ class Notifier:
         operational = alert_kind(key) in OPERATIONAL
         ops = self.config.ops_email
         cc = (Address(ops),) if ops and operational and ops != manager.email else ()
-        return self.send(
-            "alert",
-            context,
-            key=f"alert:{key}",
-            kind="alert",
-            manager=manager,
-            to=manager,
-            cc=cc,
+        rendered = self.renderer.render("alert", **context)
+        sender, transport = self._alert_route(manager, operational=operational)
+        return self.queue(
+            OutgoingEmail(
+                key=f"alert:{key}",
+                kind="alert",
+                sender=sender,
+                to=(Address(manager.email, manager.name),),
+                cc=cc,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                transport=transport,
+            ),
             now=now,
         )
+
+    def _alert_route(self, manager: Person, *, operational: bool) -> tuple[Address, str]:
+        """Sender and transport of an alert: its own transport when one is set, and always
+        when the manager's own sender is what broke (Gmail sends with her login)."""
+        mail = self.config.email
+        if mail.alerts is not None or (mail.alerts_transport is not None and operational):
+            return sender_address(mail.sender), "alerts"
+        return self.sender_for(manager), "main"
 
     # -- prep agendas ---------------------------------------------------------------------
     def kpis(self, pair: Pair) -> KpiTable:

@@ -170,6 +170,7 @@ class OutgoingEmail:
     reply_to: Address | None = None
     thread_key: str | None = None
     images: tuple[InlineImage, ...] = ()
+    transport: str = "main"  # main | alerts: alerts may go by a path of their own
 
 
 class Mailer(Protocol):
