@@ -119,24 +119,18 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from integrations.wiring import wire
-    from scheduler.actions import describe
 
     config = load_config(args.config)
     if not args.once:
         from integrations.service import serve
 
         return serve(args.config, config, json_logs=args.json_logs)
+    from integrations.run_report import exit_code, print_actions, print_emails
+
     with wire(config) as wired:
         report = wired.run_pass(now=_now())
         done = [o for o in report.outcomes if o.result == "done"]
-        for outcome in report.outcomes:
-            action = outcome.action
-            print(
-                f"{outcome.result:8} {action.verb:16} {action.pair_key}: {describe(action)}"
-                + (f" ({outcome.detail})" if outcome.result != "done" else "")
-            )
-        for owner, error in report.manager_errors.items():
-            print(f"error    {owner}: {error}")
+        print_actions(report, print)
         if not report.outcomes and not report.manager_errors:
             print("nothing to do: every pair has its series as configured")
         else:
@@ -144,8 +138,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                 f"{len(done)} done, {len(report.outcomes) - len(done)} not done, "
                 f"{len(report.manager_errors)} managers with errors"
             )
+        if wired.runner.notifier is not None:
+            print_emails(report.emails, wired.runner.notifier.deliveries, print)
         _print_counts(wired.sandbox_counts())
-    return 1 if report.failed else 0
+    return exit_code(report)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
