@@ -26,6 +26,7 @@ from integrations.clock import SystemClock
 from integrations.gcal import GoogleCalendar
 from integrations.google_client import SCOPES, ServicePool
 from integrations.mail.deliveries import Deliveries, logger_log
+from integrations.mail.smtp import SmtpMailer
 from integrations.notify import Notifier
 from integrations.render import Renderer
 from integrations.retry import Pacer
@@ -166,10 +167,8 @@ def build_transport(
     return OutboxMailer(Path(settings.outbox_dir), date_fn=clock.now)
 
 
-def smtp_mailer(config: Config, clock: Clock | None = None) -> Mailer:
+def smtp_mailer(config: Config, clock: Clock | None = None) -> SmtpMailer:
     """The SMTP transport of ``email.smtp`` (also what ``doctor`` checks)."""
-    from integrations.mail.smtp import SmtpMailer
-
     smtp = config.email.smtp
     if not smtp.host:
         raise CredentialsError("email uses smtp but email.smtp.host is not set")
