@@ -65,6 +65,17 @@ class OccurrenceRef:
         }
 
 
+def describe_sender(config: Config) -> str:
+    """How ``email.from`` will read in a recipient's mail client, for ``check``."""
+    from integrations.mail.mime import header_address
+
+    address = sender_address(config.email.sender)
+    shown = str(header_address(address))
+    if config.email.provider == "gmail":
+        return f"email: sent as each manager (Gmail); alerts from {shown}"
+    return f"email from: {shown} (recipients see \u201c{address.name or address.email}\u201d)"
+
+
 def sender_address(sender: str) -> Address:
     """``email.from`` as an address; the display name is kept whole (and quoted when sent)."""
     name, addr = split_sender(sender)
