@@ -21,6 +21,7 @@ from typing import Any
 
 from integrations.alerts import OPERATIONAL, Moved, alert_kind, word_alert
 from integrations.mail.deliveries import Deliveries
+from integrations.mail.mime import MAX_MESSAGE_BYTES, fit_message
 from integrations.render import Renderer, prep_context
 from scheduler.actions import SendPrep
 from scheduler.agenda import meeting_type
@@ -87,6 +88,7 @@ class Notifier:
     config: Config
     deliveries: Deliveries
     renderer: Renderer
+    max_bytes: int = MAX_MESSAGE_BYTES
 
     def sender_for(self, manager: Person) -> Address:
         if self.config.email.provider == "gmail":  # Gmail sends as the authenticated manager
@@ -138,6 +140,10 @@ class Notifier:
         )
 
     def queue(self, message: OutgoingEmail, *, now: dt.datetime) -> bool:
+        """Queue once; a message too big for any transport is cut to fit, with a line saying so."""
+        if self.known(message.key):
+            return False
+        message = fit_message(message, date=now, limit=self.max_bytes)
         with self._lock:
             return self.deliveries.enqueue(message, not_before=now, now=now)
 
