@@ -78,6 +78,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("\n".join(_pair_lines(pair, now)))
     for warning in config.warnings:
         print(f"warning: {warning}")
+    from integrations.notify import describe_sender
+
+    print(describe_sender(config))
     from integrations.recap_render import recap_sample_context
     from integrations.render import Renderer
 
@@ -122,24 +125,18 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from integrations.wiring import wire
-    from scheduler.actions import describe
 
     config = load_config(args.config)
     if not args.once:
         from integrations.service import serve
 
         return serve(args.config, config, json_logs=args.json_logs)
+    from integrations.run_report import exit_code, print_actions, print_emails
+
     with wire(config) as wired:
         report = wired.run_pass(now=_now())
         done = [o for o in report.outcomes if o.result == "done"]
-        for outcome in report.outcomes:
-            action = outcome.action
-            print(
-                f"{outcome.result:8} {action.verb:16} {action.pair_key}: {describe(action)}"
-                + (f" ({outcome.detail})" if outcome.result != "done" else "")
-            )
-        for owner, error in report.manager_errors.items():
-            print(f"error    {owner}: {error}")
+        print_actions(report, print)
         if not report.outcomes and not report.manager_errors:
             print("nothing to do: every pair has its series as configured")
         else:
@@ -147,8 +144,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                 f"{len(done)} done, {len(report.outcomes) - len(done)} not done, "
                 f"{len(report.manager_errors)} managers with errors"
             )
+        if wired.runner.notifier is not None:
+            print_emails(report.emails, wired.runner.notifier.deliveries, print)
         _print_counts(wired.sandbox_counts())
-    return 1 if report.failed else 0
+    return exit_code(report)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -225,6 +224,37 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return doctor(args.config)
 
 
+def cmd_outbox(args: argparse.Namespace) -> int:
+    """Pending and failed emails: list, show, retry, drop."""
+    from integrations import outbox_cli
+
+    config = load_config(args.config)
+    state = Path(config.state)
+    if not state.exists():
+        print("no state yet: run 'oneonone run --once' first")
+        return 0
+    if args.action == "list":
+        return outbox_cli.list_messages(state, print, everything=args.all)
+    if not args.key:
+        print(f"oneonone: outbox {args.action} needs the key of an email", file=sys.stderr)
+        return 2
+    if args.action == "show":
+        return outbox_cli.show_message(state, args.key, print)
+    if args.action == "retry":
+        return outbox_cli.retry_message(state, args.key, print, now=_now())
+    return outbox_cli.drop_message(state, args.key, print)
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """Render an email of a pair's next or given occurrence without queueing anything."""
+    from integrations.preview import preview
+
+    config = load_config(args.config)
+    on = dt.date.fromisoformat(args.on) if args.on else None
+    html = Path(args.html) if args.html else None
+    return preview(config, args.pair, args.email, now=_now(), on=on, out=print, html_file=html)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from integrations.demo import run_demo
 
@@ -281,6 +311,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "demo", help="a scripted week on the built-in sandbox, in a temporary folder"
     ).set_defaults(func=cmd_demo)
+    outbox = add("outbox", "emails not sent yet or failed: list, show, retry, drop")
+    outbox.add_argument(
+        "action", nargs="?", default="list", choices=["list", "show", "retry", "drop"]
+    )
+    outbox.add_argument("key", nargs="?", help="an email's key, or any prefix naming one")
+    outbox.add_argument("--all", action="store_true", help="list the sent emails too")
+    outbox.set_defaults(func=cmd_outbox)
+    from integrations.preview import EMAILS
+
+    preview_p = add("preview", "render an email of a pair's next occurrence; nothing is queued")
+    preview_p.add_argument("pair", help="the rep's address (or manager/rep)")
+    preview_p.add_argument("--email", default="prep_rep", choices=EMAILS, help="which email")
+    preview_p.add_argument(
+        "--on", help="the pair's first occurrence on or after this date (YYYY-MM-DD)"
+    )
+    preview_p.add_argument("--html", help="also write the HTML part to this file")
+    preview_p.set_defaults(func=cmd_preview)
     return parser
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from integrations.alerts import Moved
 from integrations.invites import move_request
 from integrations.meeting_mail import MAIL_ACTIONS, MeetingMail
 from integrations.notify import Notifier
@@ -127,7 +128,8 @@ class Applier:
             return Outcome(action, "done", ev.id)
         if isinstance(action, Notice):
             if self.store.first_notice(action.key, now):
-                self.tell(owner, action.key, action.reason, now=now)
+                pair = self.pair(action.pair_key)
+                self.tell(owner, action.key, action.reason, now=now, pair=pair)
                 return Outcome(action, "done", "told once")
             return Outcome(action, "skipped", "already told")
         if isinstance(action, MoveOccurrence):
@@ -188,8 +190,10 @@ class Applier:
             self.tell(
                 owner,
                 f"other-day:{action.series_id}:{action.original_start:%Y%m%d}",
-                f"no time fitted on the day: {action.reason}",
+                action.reason,
                 now=now,
+                pair=pair,
+                moved=Moved(action.original_start, action.start),
             )
         if self.notifier is not None and pair is not None:
             count = self.store.moves().get((action.series_id, action.original_start), (1, None))[0]
@@ -200,7 +204,6 @@ class Applier:
                 old_start=action.from_start or action.original_start,
                 start=action.start,
                 end=action.end,
-                reason=action.reason.split(":")[0],
                 number=count,
                 calendar=move_request(pair, ev, action, now=now),
                 now=now,
@@ -210,8 +213,17 @@ class Applier:
     def pair(self, key: str) -> Pair | None:
         return self._pairs.get(key)
 
-    def tell(self, owner: str, key: str, text: str, *, now: dt.datetime) -> None:
-        """Tell a manager (and the ops address) once, by email, and keep it in the audit."""
+    def tell(
+        self,
+        owner: str,
+        key: str,
+        text: str,
+        *,
+        now: dt.datetime,
+        pair: Pair | None = None,
+        moved: Moved | None = None,
+    ) -> None:
+        """Tell a manager once, by email (worded in ``notify``), and keep it in the audit."""
         self.store.audit(at=now, pair_key=owner, action="alert", reason=text, result="noted")
         if self.notifier is None:
             return
@@ -219,18 +231,7 @@ class Applier:
             manager = self.config.manager(owner).person
         except KeyError:
             return
-        self.notifier.alert(
-            manager,
-            key=key,
-            title=text.split(":")[0][:80],
-            what_happened=text,
-            what_we_did="Recorded it in the audit trail (oneonone log).",
-            what_you_can_do=[
-                "Check the 1:1 in your calendar.",
-                "Run 'oneonone log --explain' to see every decision.",
-            ],
-            now=now,
-        )
+        self.notifier.alert(manager, key=key, text=text, pair=pair, moved=moved, now=now)
 
 
 def _local_date(moment: dt.datetime, pair: Pair) -> dt.date:

@@ -107,6 +107,12 @@ class Demo:
             self.seen_mail.add(path.name)
             msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
             lines.append(f"   - to {msg['To']}: “{msg['Subject']}”")
+            if msg["X-Oneonone-Kind"] == "move":  # the subject names the 1:1; the body the move
+                body = msg.get_body(("plain",))
+                text = body.get_content() if isinstance(body, email.message.EmailMessage) else ""
+                paragraphs = text.replace("\r\n", "\n").split("\n\n")
+                paragraph = paragraphs[1] if len(paragraphs) > 1 else ""
+                lines += _wrap(f"“{' '.join(paragraph.split())}”", indent="     ")
         return lines
 
     def pair(self, key: str) -> Pair:

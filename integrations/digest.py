@@ -1,9 +1,9 @@
 """The weekly digest: every Monday at 08:00 in the manager's zone, one email with the week ahead.
 
 It holds this week's 1:1s, what became of last week's (the ledger), recaps whose deadline passed
-without one, the open action items, and a bar chart of 1:1s held per rep over 8 weeks (an
-inline PNG by Content-ID, with the same numbers as a table in the text part and in the alt
-text). Its key ``digest:{manager}:{ISO week}`` makes it once a week, however often a pass runs.
+without one, the open action items, and a bar chart of 1:1s held per rep over 8 weeks (HTML
+bars with each rep's full name and number, the same numbers as a table in the text part). Its
+key ``digest:{manager}:{ISO week}`` makes it once a week, however often a pass runs.
 
 Call ``queue_digests(config, notifier, now=now)`` once per pass: it decides, builds and queues.
 """
@@ -14,19 +14,17 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from integrations.chart import bar_chart, chart_size
 from integrations.notify import Notifier
 from integrations.render import Renderer
 from integrations.status import WINDOW, ManagerStatus, read_status, rep_row, when
 from scheduler.ledger import LedgerEntry
 from scheduler.model import Config, Pair, Person
-from scheduler.ports import Address, InlineImage, OutgoingEmail
+from scheduler.ports import Address, OutgoingEmail
 
 SEND_AT = dt.time(8, 0)
 """Monday, in the manager's own zone."""
 GRACE = dt.timedelta(hours=48)
 """A service that was down sends the week's digest up to this late, then waits for next week."""
-CHART_CID = "held-chart@oneonone"
 STATE_WORDS = {
     "held": "held",
     "held_moved": "moved the same day",
@@ -90,10 +88,10 @@ def digest_context(status: ManagerStatus, *, now: dt.datetime) -> dict[str, Any]
         row = rep_row(rs)
         items.append({"rep": name, "count": row["open_items"], "oldest": row["oldest_item"]})
         chart.append({"rep": name, "held": rs.summary.held})
-    alt = f"Bar chart of 1:1s held per rep over the last {WINDOW.days // 7} weeks: " + ", ".join(
-        f"{c['rep']} {c['held']}" for c in chart
-    )
-    width, height = chart_size(len(chart))
+    top = max([rs.summary.held for rs in status.reps] + [0])
+    for bar, rs in zip(chart, status.reps, strict=True):
+        # a share of the widest bar; an all-zero week shows empty tracks and zeros
+        bar["share"] = round(100 * rs.summary.held / top) if top else 0
     monday = this_week.astimezone(ZoneInfo(manager.timezone))
     return {
         "manager": manager,
@@ -104,7 +102,7 @@ def digest_context(status: ManagerStatus, *, now: dt.datetime) -> dict[str, Any]
             "ledger": [r for _, r in sorted(ledger, key=lambda r: r[0])],
             "late_recaps": late,
             "open_items": items,
-            "chart": {"rows": chart, "cid": CHART_CID, "alt": alt, "w": width, "h": height},
+            "chart": {"rows": chart},
         },
     }
 
@@ -131,10 +129,9 @@ def _ledger_row(name: str, entry: LedgerEntry, manager: Person) -> dict[str, str
 def build_digest(
     status: ManagerStatus, *, now: dt.datetime, renderer: Renderer, sender: Address
 ) -> OutgoingEmail:
-    """The digest for one manager, with the chart inline (``cid:held-chart@oneonone``)."""
+    """The digest for one manager."""
     context = digest_context(status, now=now)
     rendered = renderer.render("digest", **context)
-    bars = [(row["rep"], row["held"]) for row in context["digest"]["chart"]["rows"]]
     manager = status.manager
     return OutgoingEmail(
         key=digest_key(manager, now),
@@ -144,7 +141,6 @@ def build_digest(
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
-        images=(InlineImage(CHART_CID, bar_chart(bars), "png"),),
     )
 
 

@@ -216,6 +216,9 @@ def run_checks(
     except UserError as exc:  # no way to build credentials at all (a setting, a token store)
         yield Check("FAIL", "credentials", str(exc))
     yield from check_parked(config, clock or SystemClock())
+    from integrations.doctor_mail import check_email
+
+    yield from check_email(config)
 
 
 def doctor(

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from integrations.items import ActionItems
 from integrations.notes_files import create_notes_file, read_notes_file
-from integrations.notify import Notifier, thread_key
+from integrations.notify import Notifier, OccurrenceRef
 from integrations.recap_render import recap_context, reminder_context
 from integrations.store import Store
 from scheduler.actions import Action, SendRecap, SendReminder
@@ -155,7 +155,13 @@ class FollowUps:
                 parse_notes(event.description, manager=pair.manager, rep=pair.rep, meeting_day=day)
             )
         if self.config.notes_dir is not None:
-            text = read_notes_file(Path(self.config.notes_dir), pair, start)
+            text = read_notes_file(
+                Path(self.config.notes_dir),
+                pair,
+                original_start,
+                start=start,
+                pairs=self.config.pairs,
+            )
             if text:
                 parts.append(parse_notes(text, manager=pair.manager, rep=pair.rep, meeting_day=day))
         return combine_notes(parts) if parts else EMPTY_NOTES
@@ -193,7 +199,7 @@ class FollowUps:
             manager=pair.manager,
             to=pair.rep,
             cc=(Address(pair.manager.email, pair.manager.name),),
-            thread=thread_key(action.series_id, action.original_start),
+            occurrence=OccurrenceRef(pair, action.series_id, action.original_start),
             now=now,
         )
 
@@ -202,7 +208,7 @@ class FollowUps:
         if self.config.notes_dir is not None:
             from integrations.notes_files import notes_path
 
-            notes_file = str(notes_path(Path(self.config.notes_dir), pair, action.start))
+            notes_file = str(notes_path(Path(self.config.notes_dir), pair, action.original_start))
         context = reminder_context(
             pair,
             self.items.open_items(pair.key),
@@ -218,11 +224,20 @@ class FollowUps:
             kind="reminder",
             manager=pair.manager,
             to=pair.manager,
-            thread=thread_key(action.series_id, action.original_start),
+            occurrence=OccurrenceRef(pair, action.series_id, action.original_start),
             now=now,
         )
 
-    def notes_file(self, pair: Pair, start: dt.datetime, agenda: str) -> None:
+    def notes_file(
+        self, pair: Pair, original_start: dt.datetime, start: dt.datetime, agenda: str
+    ) -> None:
         """The notes file of one occurrence, from its agenda, for managers who prefer files."""
         if self.config.notes_dir is not None:
-            create_notes_file(Path(self.config.notes_dir), pair, start, agenda)
+            create_notes_file(
+                Path(self.config.notes_dir),
+                pair,
+                original_start,
+                agenda,
+                start=start,
+                pairs=self.config.pairs,
+            )

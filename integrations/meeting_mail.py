@@ -251,7 +251,8 @@ class MeetingMail:
         )
         self.store.put_event(action.owner, ev)
         if self.followups is not None:
-            self.followups.notes_file(pair, instance.start or action.start, text)
+            start = instance.start or action.start
+            self.followups.notes_file(pair, action.original_start, start, text)
         return ("done", ev.id)
 
     def send_prep(self, action: SendPrep, *, now: dt.datetime) -> Result:

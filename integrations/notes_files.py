@@ -2,36 +2,98 @@
 
 Before the meeting the file is created from the same agenda text the event description holds
 (markers included), so the manager types notes and action items under the same headings; after
-the meeting the recap reads it back. The file is named after the meeting's date in the
-manager's zone and the rep: ``<notes_dir>/2026-11-24-sam.md``. Notes are private: the folder
-is 0700 and each file 0600. An existing file is never overwritten; the manager may have
-started writing in it.
+the meeting the recap reads it back.
+
+Names are unique by construction: a folder per pair, named from the rep's name and a short hash
+of the manager's and the rep's addresses, and a file per occurrence, named from its original
+start in the manager's zone: ``<notes_dir>/sam-ortiz-1a2b3c4d/2026-11-24-1300.md``. (Files used
+to be ``<notes_dir>/2026-11-24-sam.md``, which ``sam@example.com`` and ``sam@other.example``
+shared, so one rep's notes could reach another's recap. Such a file is moved into its pair's
+folder when exactly one configured rep could own it, and otherwise left alone and not read.)
+
+Notes are private: folders are 0700 and each file 0600. An existing file is never overwritten;
+the manager may have started writing in it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import logging
 import os
 import re
 import tempfile
+import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from scheduler.agenda import ACTIONS_MARKER, END_MARKER, NOTES_MARKER
 from scheduler.model import Pair
 
+log = logging.getLogger("oneonone")
+
 MAX_READ = 1024 * 1024
 """Bytes of a notes file that are read; anything beyond is someone's pasted archive."""
 
 
-def notes_path(notes_dir: Path, pair: Pair, start: dt.datetime) -> Path:
-    """Where the notes of the occurrence starting at ``start`` live."""
-    if start.tzinfo is None:
-        raise ValueError("start must be an aware datetime")
-    day = start.astimezone(pair.manager.zone).date()
+def pair_folder(notes_dir: Path, pair: Pair) -> Path:
+    """``sam-ortiz-1a2b3c4d``: readable, and distinct for every manager/rep pair."""
+    ascii_name = unicodedata.normalize("NFKD", pair.rep.name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40] or "rep"
+    who = f"{pair.manager.email.lower()}/{pair.rep.email.lower()}"
+    return notes_dir / f"{slug}-{hashlib.sha256(who.encode()).hexdigest()[:8]}"
+
+
+def notes_path(notes_dir: Path, pair: Pair, original_start: dt.datetime) -> Path:
+    """Where the notes of the occurrence first planned at ``original_start`` live (a move does
+    not rename them)."""
+    if original_start.tzinfo is None:
+        raise ValueError("original_start must be an aware datetime")
+    local = original_start.astimezone(pair.manager.zone)
+    return pair_folder(notes_dir, pair) / f"{local:%Y-%m-%d-%H%M}.md"
+
+
+def _local_part(pair: Pair) -> str:
     local_part = pair.rep.email.split("@", 1)[0]
-    safe = re.sub(r"[^A-Za-z0-9._+-]", "_", local_part).lstrip(".") or "rep"
-    return notes_dir / f"{day.isoformat()}-{safe}.md"
+    return re.sub(r"[^A-Za-z0-9._+-]", "_", local_part).lstrip(".") or "rep"
+
+
+def legacy_path(notes_dir: Path, pair: Pair, start: dt.datetime) -> Path:
+    """The old shared name ``<notes_dir>/2026-11-24-sam.md`` (date of the start, local part)."""
+    day = start.astimezone(pair.manager.zone).date()
+    return notes_dir / f"{day.isoformat()}-{_local_part(pair)}.md"
+
+
+def adopt_legacy(
+    notes_dir: Path,
+    pair: Pair,
+    original_start: dt.datetime,
+    start: dt.datetime,
+    pairs: Sequence[Pair],
+) -> bool:
+    """Move an old-style file into the pair's folder when only this pair could own it."""
+    old = legacy_path(notes_dir, pair, start)
+    new = notes_path(notes_dir, pair, original_start)
+    if new.exists() or not old.is_file():
+        return False
+    owners = {p.key for p in pairs if _local_part(p) == _local_part(pair)} | {pair.key}
+    if len(owners) > 1:
+        log.warning(
+            "notes file %s could belong to %d reps (%s): left as it is and not read",
+            old,
+            len(owners),
+            ", ".join(sorted(owners)),
+        )
+        return False
+    new.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.link(old, new)
+    except FileExistsError:
+        return False
+    os.unlink(old)
+    log.info("notes file %s moved to %s", old, new)
+    return True
 
 
 def notes_template(pair: Pair, start: dt.datetime, agenda_text: str) -> str:
@@ -44,17 +106,29 @@ def notes_template(pair: Pair, start: dt.datetime, agenda_text: str) -> str:
     return title + body
 
 
-def create_notes_file(notes_dir: Path, pair: Pair, start: dt.datetime, agenda_text: str) -> bool:
+def create_notes_file(
+    notes_dir: Path,
+    pair: Pair,
+    original_start: dt.datetime,
+    agenda_text: str,
+    *,
+    start: dt.datetime | None = None,
+    pairs: Sequence[Pair] = (),
+) -> bool:
     """Create the occurrence's notes file; False when it already exists (left untouched).
 
-    The content is written to a private temporary file and linked into place, so a crash
-    never leaves a half-written file under the final name and an existing file always wins.
+    ``start`` (the current start, for the title and an old-style file) defaults to
+    ``original_start``. The content is written to a private temporary file and linked into
+    place, so a crash never leaves a half-written file under the final name and an existing
+    file always wins.
     """
-    path = notes_path(notes_dir, pair, start)
+    start = start or original_start
+    path = notes_path(notes_dir, pair, original_start)
     notes_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.exists():
+    if adopt_legacy(notes_dir, pair, original_start, start, pairs) or path.exists():
         return False
-    fd, tmp = tempfile.mkstemp(dir=notes_dir, prefix=".notes-", suffix=".tmp")
+    path.parent.mkdir(exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".notes-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(notes_template(pair, start, agenda_text))
@@ -84,9 +158,17 @@ def _create_exclusive(path: Path, text: str) -> bool:
     return True
 
 
-def read_notes_file(notes_dir: Path, pair: Pair, start: dt.datetime) -> str | None:
+def read_notes_file(
+    notes_dir: Path,
+    pair: Pair,
+    original_start: dt.datetime,
+    *,
+    start: dt.datetime | None = None,
+    pairs: Sequence[Pair] = (),
+) -> str | None:
     """The text of the occurrence's notes file, or None when there is none."""
-    path = notes_path(notes_dir, pair, start)
+    adopt_legacy(notes_dir, pair, original_start, start or original_start, pairs)
+    path = notes_path(notes_dir, pair, original_start)
     try:
         with path.open("rb") as f:
             data = f.read(MAX_READ)

@@ -3,24 +3,31 @@
 Each message is rendered from the templates and queued in the send-once outbox with a key that
 names what it is about (the occurrence and the move number, or the alert's subject), so a pass
 repeated after a crash queues nothing twice. Delivery happens at the end of the pass.
+
+The messages of one occurrence (preps, move notices, reminders, the recap) share one thread key
+and one subject, ``occurrence_subject``: Gmail adds a message to a thread only when the
+threadId, the reference headers *and* the Subject match, so a subject per message would start a
+new conversation each time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from integrations.alerts import OPERATIONAL, Moved, alert_kind, word_alert
 from integrations.mail.deliveries import Deliveries
+from integrations.mail.mime import MAX_MESSAGE_BYTES, fit_message
 from integrations.render import Renderer, prep_context
 from scheduler.actions import SendPrep
 from scheduler.agenda import meeting_type
 from scheduler.kpis import KpiTable, parse_kpis
 from scheduler.model import Config, Pair, Person
+from scheduler.parse import split_sender
 from scheduler.ports import Address, CalendarPart, OutgoingEmail
 from scheduler.prep import prep_key
 
@@ -30,17 +37,63 @@ def thread_key(series_id: str, original_start: dt.datetime) -> str:
     return f"occ:{series_id}:{original_start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
 
 
+def occurrence_subject(pair: Pair, original_start: dt.datetime) -> str:
+    """``1:1 Dana Whitfield / Sam Ortiz, Tue 24 Nov``: the one subject of an occurrence's thread.
+
+    The day is the occurrence's original one in the manager's zone (she owns the series), so a
+    move or a late recap keeps the subject and with it the thread.
+    """
+    local = original_start.astimezone(pair.manager.zone)
+    return f"{pair.summary}, {local:%a} {local.day} {local:%b}"
+
+
+@dataclass(frozen=True)
+class OccurrenceRef:
+    """Which occurrence a message is about: its thread and its subject."""
+
+    pair: Pair
+    series_id: str
+    original_start: dt.datetime
+
+    @property
+    def thread(self) -> str:
+        return thread_key(self.series_id, self.original_start)
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "subject": occurrence_subject(self.pair, self.original_start),
+            "original_start": self.original_start,
+        }
+
+
+def describe_sender(config: Config) -> str:
+    """How ``email.from`` will read in a recipient's mail client, for ``check``."""
+    from integrations.mail.mime import header_address
+
+    address = sender_address(config.email.sender)
+    shown = str(header_address(address))
+    if config.email.provider == "gmail":
+        return f"email: sent as each manager (Gmail); alerts from {shown}"
+    return f"email from: {shown} (recipients see \u201c{address.name or address.email}\u201d)"
+
+
+def sender_address(sender: str) -> Address:
+    """``email.from`` as an address; the display name is kept whole (and quoted when sent)."""
+    name, addr = split_sender(sender)
+    return Address(addr, name)
+
+
 @dataclass
 class Notifier:
     config: Config
     deliveries: Deliveries
     renderer: Renderer
+    max_bytes: int = MAX_MESSAGE_BYTES
 
     def sender_for(self, manager: Person) -> Address:
         if self.config.email.provider == "gmail":  # Gmail sends as the authenticated manager
             return Address(manager.email, manager.name)
-        name, addr = email.utils.parseaddr(self.config.email.sender)
-        return Address(addr, name)
+        return sender_address(self.config.email.sender)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()  # one SQLite connection, shared by the pass's threads
@@ -60,11 +113,16 @@ class Notifier:
         manager: Person,
         to: Person,
         cc: tuple[Address, ...] = (),
-        thread: str | None = None,
+        occurrence: OccurrenceRef | None = None,
         calendar: CalendarPart | None = None,
         now: dt.datetime,
     ) -> bool:
-        """Render ``template`` and queue it once under ``key``; replies go to the manager."""
+        """Render ``template`` and queue it once under ``key``; replies go to the manager.
+
+        A message about an ``occurrence`` joins its thread and takes its subject.
+        """
+        if occurrence is not None:
+            context = {**context, "occurrence": occurrence.context()}
         rendered = self.renderer.render(template, **context)
         return self.queue(
             OutgoingEmail(
@@ -77,13 +135,17 @@ class Notifier:
                 text=rendered.text,
                 html=rendered.html,
                 reply_to=Address(manager.email, manager.name) if to != manager else None,
-                thread_key=thread,
+                thread_key=occurrence.thread if occurrence is not None else None,
                 calendar=calendar,
             ),
             now=now,
         )
 
     def queue(self, message: OutgoingEmail, *, now: dt.datetime) -> bool:
+        """Queue once; a message too big for any transport is cut to fit, with a line saying so."""
+        if self.known(message.key):
+            return False
+        message = fit_message(message, date=now, limit=self.max_bytes)
         with self._lock:
             return self.deliveries.enqueue(message, not_before=now, now=now)
 
@@ -96,12 +158,13 @@ class Notifier:
         old_start: dt.datetime,
         start: dt.datetime,
         end: dt.datetime,
-        reason: str,
         number: int,
         calendar: CalendarPart | None = None,
         now: dt.datetime,
     ) -> bool:
-        """``calendar``: the move as an iCalendar REQUEST, for a rep's calendar outside Google."""
+        """The rep hears that something came up and the new time: never why (the reason names
+        the manager's other events, which are hers). ``calendar``: the move as an iCalendar
+        REQUEST, for a rep's calendar outside Google."""
         context: dict[str, Any] = {
             "manager": pair.manager,
             "rep": pair.rep,
@@ -112,11 +175,7 @@ class Notifier:
                 "minutes": int((end - start).total_seconds() // 60),
                 "number": number,
             },
-            "move": {
-                "old_start": old_start,
-                "reason": reason,
-                "shorter": end - start < pair.duration,
-            },
+            "move": {"old_start": old_start, "shorter": end - start < pair.duration},
         }
         stamp = f"{original_start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
         return self.send(
@@ -126,7 +185,7 @@ class Notifier:
             kind="move",
             manager=pair.manager,
             to=pair.rep,
-            thread=thread_key(series_id, original_start),
+            occurrence=OccurrenceRef(pair, series_id, original_start),
             calendar=calendar,
             now=now,
         )
@@ -136,32 +195,54 @@ class Notifier:
         manager: Person,
         *,
         key: str,
-        title: str,
-        what_happened: str,
-        what_we_did: str,
-        what_you_can_do: list[str],
+        text: str,
+        pair: Pair | None = None,
+        moved: Moved | None = None,
         now: dt.datetime,
     ) -> bool:
+        """Tell the manager once what happened, what was done and what she can do.
+
+        Alerts about the service's own access also go to the ops address; the others may
+        name her own events, so they go to her alone.
+        """
+        words = word_alert(manager, key=key, text=text, pair=pair, moved=moved)
         context: dict[str, Any] = {
             "manager": manager,
             "alert": {
-                "title": title,
-                "what_happened": what_happened,
-                "what_we_did": what_we_did,
-                "what_you_can_do": what_you_can_do,
+                "title": words.subject,
+                "subject": words.subject,
+                "what_happened": words.what_happened,
+                "what_we_did": words.what_we_did,
+                "what_you_can_do": list(words.what_you_can_do),
             },
         }
-        cc = (Address(self.config.ops_email),) if self.config.ops_email else ()
-        return self.send(
-            "alert",
-            context,
-            key=f"alert:{key}",
-            kind="alert",
-            manager=manager,
-            to=manager,
-            cc=cc,
+        operational = alert_kind(key) in OPERATIONAL
+        ops = self.config.ops_email
+        cc = (Address(ops),) if ops and operational and ops != manager.email else ()
+        rendered = self.renderer.render("alert", **context)
+        sender, transport = self._alert_route(manager, operational=operational)
+        return self.queue(
+            OutgoingEmail(
+                key=f"alert:{key}",
+                kind="alert",
+                sender=sender,
+                to=(Address(manager.email, manager.name),),
+                cc=cc,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                transport=transport,
+            ),
             now=now,
         )
+
+    def _alert_route(self, manager: Person, *, operational: bool) -> tuple[Address, str]:
+        """Sender and transport of an alert: its own transport when one is set, and always
+        when the manager's own sender is what broke (Gmail sends with her login)."""
+        mail = self.config.email
+        if mail.alerts is not None or (mail.alerts_transport is not None and operational):
+            return sender_address(mail.sender), "alerts"
+        return self.sender_for(manager), "main"
 
     # -- prep agendas ---------------------------------------------------------------------
     def kpis(self, pair: Pair) -> KpiTable:
@@ -213,7 +294,7 @@ class Notifier:
             kind="prep",
             manager=pair.manager,
             to=person,
-            thread=thread_key(action.series_id, action.original_start),
+            occurrence=OccurrenceRef(pair, action.series_id, action.original_start),
             now=now,
         )
 

@@ -231,7 +231,12 @@ def recap_sample_context() -> dict[str, Any]:
         plan=meeting_type(pair, 5),
     )
     reminder = reminder_context(
-        pair, ledger, start=start, end=end, number=1, notes_file="notes/2026-11-24-sam.md"
+        pair,
+        ledger,
+        start=start,
+        end=end,
+        number=1,
+        notes_file="notes/sam-ortiz-1a2b3c4d/2026-11-24-1300.md",
     )
     base = sample_context()
     return {

@@ -79,28 +79,7 @@ class RemovedManagers:
         if self.notifier is None or not ops:
             return
         person = Person("oneonone operations", ops, self.config.timezone, WorkingHours(((),) * 7))
-        context = {
-            "manager": person,
-            "alert": {
-                "title": f"The series of removed manager {owner} could not be ended",
-                "what_happened": text,
-                "what_we_did": "Nothing was changed; this is said once (oneonone log).",
-                "what_you_can_do": [
-                    f"Keep {owner} in the config with 'reps: []' for one pass: the service then "
-                    "ends each series (UNTIL) and the manager can be removed.",
-                    "Or end the series in Calendar as that manager.",
-                ],
-            },
-        }
-        self.notifier.send(
-            "alert",
-            context,
-            key=f"alert:removed-manager:{owner}",
-            kind="alert",
-            manager=person,
-            to=person,
-            now=now,
-        )
+        self.notifier.alert(person, key=f"removed-manager:{owner}", text=text, now=now)
 
 
 def _has_live_series(events: list[CalendarEvent], now: dt.datetime) -> bool:

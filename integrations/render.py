@@ -20,10 +20,13 @@ Context (``sample_context()`` returns a complete example):
     previous_notes       str: notes from the last 1:1 ("" when none)
     open_items           list of ``{owner, text, due}`` from previous 1:1s (due may be "")
     rep_items            the subset of ``open_items`` the rep owns (``prep_context`` fills it)
-    move                 ``old_start`` (aware datetime), ``reason`` (str, may be ""),
-                         ``shorter`` (bool): for ``move_notice``
-    alert                ``title``, ``what_happened``, ``what_we_did``, ``what_you_can_do``
-                         (list of str): for ``alert``
+    occurrence           ``subject`` (the one subject of an occurrence's thread),
+                         ``original_start``: for ``prep_*``, ``move_notice``, ``reminder``,
+                         ``recap``
+    move                 ``old_start`` (aware datetime), ``shorter`` (bool): for ``move_notice``
+                         (never why: the reason names the manager's other events)
+    alert                ``subject`` (= ``title``), ``what_happened``, ``what_we_did``,
+                         ``what_you_can_do`` (list of str): for ``alert``
     pause                ``reason``, ``start``/``until``/``resumes`` (dates), ``first_day``,
                          ``last_day``, ``resumes_on`` (text), ``next_meeting`` (aware datetime or
                          None): for ``pause_note`` (``pauses.pause_context`` builds it)
@@ -287,19 +290,23 @@ def sample_context() -> dict[str, Any]:
             {"owner": "Dana", "text": "Intro Sam to the solutions engineer", "due": ""},
         ],
     )
-    context["move"] = {
-        "old_start": start - dt.timedelta(hours=2),
-        "reason": "a customer call landed on the original time",
-        "shorter": False,
+    context["occurrence"] = {
+        "subject": f"{pair.summary}, Tue 24 Nov",
+        "original_start": start,
     }
+    context["move"] = {"old_start": start - dt.timedelta(hours=2), "shorter": False}
+    subject = "Sam Ortiz's 1:1 moved to Wed 25 Nov 13:00 — Tuesday was full"
     context["alert"] = {
-        "title": "No free slot for Sam Ortiz's 1:1 on Tue 24 Nov",
-        "what_happened": "A conflicting meeting took the 1:1's time and no other slot was free "
-        "that day for both of you.",
-        "what_we_did": "The 1:1 was moved to the next business day at the nearest free time.",
+        "title": subject,
+        "subject": subject,
+        "what_happened": "Nothing fitted on Tuesday 24 Nov for both of you. 'Board prep' "
+        "overlaps it.",
+        "what_we_did": "Moved Sam Ortiz's 1:1 from Tue 24 Nov 13:00 to Wed 25 Nov 13:00 (EST) "
+        "and emailed Sam the new time, without saying why.",
         "what_you_can_do": [
-            "Keep the new time: nothing else to do.",
-            "Or move the event in your calendar; the service will respect your choice.",
+            "Nothing, if the new time suits you.",
+            "To choose another time, move the event in your calendar: a time a person chose "
+            "is kept.",
         ],
     }
     holidays = Pause(dt.date(2026, 12, 21), dt.date(2027, 1, 4), "the holidays")

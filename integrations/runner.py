@@ -240,7 +240,24 @@ class Runner:
                     reason=f"{parked.reason}: {parked.error}",
                     result=f"until {parked.until.isoformat()}",
                 )
+            self._tell_parked_senders(report.emails, now=now)
         return report
+
+    def _tell_parked_senders(self, emails: DeliveryReport, *, now: dt.datetime) -> None:
+        """A manager whose own sender lost its credentials hears it by the alerts' path."""
+        managers = {m.person.email for m in self.config.managers}
+        told = False
+        for parked in emails.parked:
+            if parked.reason == "credentials" and parked.sender in managers:
+                key = f"sender-parked:{parked.sender}:{now:%Y%m%d}"
+                self.applier.tell(parked.sender, key, parked.error, now=now)
+                told = True
+        if told and self.notifier is not None:
+            more = self.notifier.deliveries.deliver_due(now=now)
+            emails.sent += more.sent
+            emails.retrying += more.retrying
+            emails.failed += more.failed
+            emails.dropped += more.dropped
 
     def _each(self, items: Sequence[T], work: Callable[[T], object], workers: int) -> None:
         if workers <= 1:  # else on the pool even for one item: its threads hold the connections

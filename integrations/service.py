@@ -34,7 +34,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from integrations.clock import SystemClock
 from integrations.observe import Metrics, ObservabilityServer, setup_logging
 from integrations.runner import PassReport
-from integrations.service_metrics import count_api_requests, feed_metrics
+from integrations.service_metrics import count_api_requests, count_outbox, feed_metrics
 from integrations.statelock import StateLock
 from integrations.status import status_page
 from integrations.store import Store
@@ -244,6 +244,7 @@ class Service:
             stack = contextlib.ExitStack()
             wired = stack.enter_context(self._wire_fn(self.config, sandbox_url=self.sandbox_url))
             count_api_requests(wired, self.metrics)
+            count_outbox(self.metrics, lambda: self.config)
             self._wired, self._exit = wired, stack
         return self._wired
 

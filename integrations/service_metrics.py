@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
+from prometheus_client.metrics_core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from integrations.observe import Metrics
 from integrations.retry import http_status
 from integrations.runner import PassReport
 from integrations.wiring import Wired
 from scheduler.actions import MoveOccurrence, SendRecap
+from scheduler.model import Config
 
 log = logging.getLogger("oneonone.service")
 
@@ -90,3 +95,64 @@ def _status_of(exc: BaseException) -> str:
     if isinstance(exc, RefreshError):
         return "token_refresh_failed"
     return "no_response"
+
+
+OUTBOX_STATES = ("PENDING", "SENDING", "SENT", "FAILED", "DROPPED")
+
+
+class OutboxCollector(Collector):
+    """``oneonone_outbox_messages{state,kind}``: the send-once outbox as it stands, read at each
+    scrape on a read-only connection of its own (the pass's connection is not shared across
+    threads); ``oneonone_email_transport{route,transport}`` says which way each route goes."""
+
+    def __init__(self, config: Callable[[], Config]) -> None:
+        self.config = config
+
+    def collect(self) -> Iterator[Metric]:
+        config = self.config()
+        messages = GaugeMetricFamily(
+            "oneonone_outbox_messages",
+            "Emails in the send-once outbox by state and kind",
+            labels=["state", "kind"],
+        )
+        counts = _outbox_counts(Path(config.state))
+        for kind in sorted({k for _, k in counts} | {"alert"}):
+            for state in OUTBOX_STATES:
+                messages.add_metric([state.lower(), kind], counts.get((state, kind), 0))
+        yield messages
+        routes = GaugeMetricFamily(
+            "oneonone_email_transport",
+            "The transport each route of email takes (1 = in use)",
+            labels=["route", "transport"],
+        )
+        mail = config.email
+        routes.add_metric(["main", mail.provider], 1)
+        routes.add_metric(["alerts", mail.alerts_transport or mail.provider], 1)
+        yield routes
+
+
+def _outbox_counts(state: Path) -> dict[tuple[str, str], int]:
+    if not state.exists():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=2)
+    except sqlite3.Error:
+        return {}
+    try:
+        rows = conn.execute("SELECT state, kind, COUNT(*) FROM outbox GROUP BY state, kind")
+        return {(str(s), str(k)): int(n) for s, k, n in rows}
+    except sqlite3.Error:  # no outbox table yet
+        return {}
+    finally:
+        conn.close()
+
+
+def count_outbox(metrics: Metrics, config: Callable[[], Config]) -> None:
+    """Register the outbox gauges on ``metrics`` once; a reload only changes the config read."""
+    existing = getattr(metrics, "_outbox_collector", None)
+    if isinstance(existing, OutboxCollector):
+        existing.config = config
+        return
+    collector = OutboxCollector(config)
+    metrics.registry.register(collector)
+    metrics._outbox_collector = collector  # type: ignore[attr-defined]

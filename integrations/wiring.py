@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -24,7 +25,8 @@ from google.oauth2.credentials import Credentials
 from integrations.clock import SystemClock
 from integrations.gcal import GoogleCalendar
 from integrations.google_client import SCOPES, ServicePool
-from integrations.mail.deliveries import Deliveries
+from integrations.mail.deliveries import Deliveries, logger_log
+from integrations.mail.smtp import SmtpMailer
 from integrations.notify import Notifier
 from integrations.render import Renderer
 from integrations.retry import Pacer
@@ -138,43 +140,60 @@ def open_outbox_db(path: Path) -> sqlite3.Connection:
 def build_mailer(
     config: Config, pool: ServicePool, clock: Clock, conn: sqlite3.Connection
 ) -> Mailer:
+    """The main transport, routed with the alerts' own transport when they have one."""
+    main = build_transport(config, config.email.provider, pool, clock, conn)
+    alerts = config.email.alerts_transport
+    if alerts is None:
+        return main
+    from integrations.mail.routing import RoutingMailer
+
+    return RoutingMailer(main=main, alerts=build_transport(config, alerts, pool, clock, conn))
+
+
+def build_transport(
+    config: Config, provider: str, pool: ServicePool, clock: Clock, conn: sqlite3.Connection
+) -> Mailer:
     settings = config.email
-    if settings.provider == "gmail":
+    if provider == "gmail":
         from integrations.mail.deliveries import SqliteThreads
         from integrations.mail.gmail import GmailMailer
 
         # Gmail thread ids are kept in the state file so prep, move and recap share a thread.
         return GmailMailer(pool.gmail, threads=SqliteThreads(conn), date_fn=clock.now)
-    if settings.provider == "smtp":
-        from integrations.mail.smtp import SmtpMailer
-
-        smtp = settings.smtp
-        if not smtp.host:
-            raise CredentialsError("email.provider is smtp but email.smtp.host is not set")
-
-        def password() -> str:
-            secret = os.environ.get("ONEONONE_SMTP_PASSWORD")
-            if secret is None:
-                from integrations.auth import store_for
-
-                secret = store_for(config).get(f"smtp-password:{smtp.username}")
-            if secret is None:
-                raise CredentialsError(
-                    "set ONEONONE_SMTP_PASSWORD or store the SMTP password in the token store"
-                )
-            return secret
-
-        return SmtpMailer(
-            smtp.host,
-            smtp.port,
-            starttls=smtp.starttls,
-            ssl=smtp.ssl,
-            username=smtp.username,
-            password_fn=password,
-        )
+    if provider == "smtp":
+        return smtp_mailer(config, clock)
     from integrations.mail.outbox import OutboxMailer
 
     return OutboxMailer(Path(settings.outbox_dir), date_fn=clock.now)
+
+
+def smtp_mailer(config: Config, clock: Clock | None = None) -> SmtpMailer:
+    """The SMTP transport of ``email.smtp`` (also what ``doctor`` checks)."""
+    smtp = config.email.smtp
+    if not smtp.host:
+        raise CredentialsError("email uses smtp but email.smtp.host is not set")
+
+    def password() -> str:
+        secret = os.environ.get("ONEONONE_SMTP_PASSWORD")
+        if secret is None:
+            from integrations.auth import store_for
+
+            secret = store_for(config).get(f"smtp-password:{smtp.username}")
+        if secret is None:
+            raise CredentialsError(
+                "set ONEONONE_SMTP_PASSWORD or store the SMTP password in the token store"
+            )
+        return secret
+
+    return SmtpMailer(
+        smtp.host,
+        smtp.port,
+        starttls=smtp.starttls,
+        ssl=smtp.ssl,
+        username=smtp.username,
+        password_fn=password,
+        date_fn=clock.now if clock is not None else None,
+    )
 
 
 @contextlib.contextmanager
@@ -205,7 +224,11 @@ def wire(
         calendar = GoogleCalendar(pool.calendar_resource, pool.http_for, pacer=pacer)
         outbox_db = open_outbox_db(Path(config.state))
         closers.append(outbox_db.close)
-        deliveries = Deliveries(outbox_db, build_mailer(config, pool, clock, outbox_db))
+        deliveries = Deliveries(
+            outbox_db,
+            build_mailer(config, pool, clock, outbox_db),
+            log=logger_log(logging.getLogger("oneonone.mail")),
+        )
         # Rows a crash left SENDING: prep-like ones are dropped, recaps and alerts re-sent once.
         for key in deliveries.recover(now=clock.now()):
             store.audit(

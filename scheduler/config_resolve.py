@@ -150,11 +150,24 @@ def _email(raw: RawEmail | None, base_dir: Path, out: Resolution) -> EmailSettin
             ssl=ssl,
             username=s.username,
         )
+    provider = mail.provider or "outbox"
+    if mail.alerts == "smtp" and not smtp.host:
+        out.errors.append(("email.alerts", "is smtp but email.smtp.host is not set"))
+    if provider == "gmail" and mail.alerts is None:
+        out.warnings.append(
+            (
+                "email.alerts",
+                "not set: with gmail, an alert that a manager's login or sending stopped "
+                "working can only be written to email.outbox_dir; set email.alerts: smtp so "
+                "it reaches her and the ops address",
+            )
+        )
     return EmailSettings(
-        provider=_or(mail.provider, "outbox"),
+        provider=provider,
         sender=_or(mail.sender, EmailSettings.sender),
         outbox_dir=_path(base_dir, mail.outbox_dir, "./var/outbox") or base_dir,
         smtp=smtp,
+        alerts=mail.alerts,
     )
 
 

@@ -9,7 +9,6 @@ defaults → manager → rep is resolved afterwards by ``scheduler.config_resolv
 from __future__ import annotations
 
 import datetime as dt
-from email.utils import parseaddr
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
@@ -34,9 +33,8 @@ def _date(value: object) -> dt.date:
 
 def _sender(value: object) -> str:
     if isinstance(value, str):
-        _, address = parseaddr(value)
         try:
-            parse.parse_email(address)
+            parse.split_sender(value)
             return value.strip()
         except ValueError:
             pass
@@ -134,15 +132,22 @@ class RawEmail(_Strict):
         "outbox",
     )
     sender: Sender | None = _opt(
-        "Sender for outbox and smtp; Reply-To is the manager.",
-        "1:1 keeper <oneonone@example.com>",
+        "Sender for outbox, smtp and alerts; Reply-To is the manager. A display name with "
+        "a colon is quoted when sent.",
+        '"1:1 keeper" <oneonone@example.com>',
         alias="from",
     )
     outbox_dir: str | None = _opt(
         "Folder for .eml files; relative to the config file. Default: ./var/outbox.",
         "./var/outbox",
     )
-    smtp: RawSmtp | None = _opt("SMTP server settings (used when provider is smtp).", {})
+    smtp: RawSmtp | None = _opt("SMTP server settings (used when provider or alerts is smtp).", {})
+    alerts: Literal["smtp", "outbox"] | None = _opt(
+        "How alerts to managers and the ops address go, sent from 'from' and independent of "
+        "any manager's login: smtp or outbox. Default: the provider; with gmail, alerts about "
+        "a login or sending go to the outbox folder.",
+        "smtp",
+    )
 
 
 class RawRebook(_Strict):

@@ -147,9 +147,21 @@ class SmtpSettings:
 @dataclass(frozen=True)
 class EmailSettings:
     provider: Literal["outbox", "gmail", "smtp"] = "outbox"
-    sender: str = "1:1 keeper <oneonone@example.com>"
+    sender: str = '"1:1 keeper" <oneonone@example.com>'
     outbox_dir: Path = Path("var/outbox")
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    alerts: Literal["smtp", "outbox"] | None = None
+
+    @property
+    def alerts_transport(self) -> Literal["smtp", "outbox"] | None:
+        """The transport of its own that alerts take (None: the main one).
+
+        With Gmail the main one sends as the manager, so an alert that her login died could
+        not go that way: unless ``alerts`` says otherwise, such alerts go to the outbox folder.
+        """
+        if self.alerts is not None:
+            return self.alerts
+        return "outbox" if self.provider == "gmail" else None
 
 
 @dataclass(frozen=True)

@@ -208,3 +208,26 @@ def parse_email(value: object) -> str:
 
 def _raise(message: str) -> str:
     raise ValueError(message)
+
+
+_SENDER = re.compile(r"(?s)(?P<name>.*?)\s*<(?P<addr>[^<>]*)>\s*")
+
+
+def split_sender(value: object) -> tuple[str, str]:
+    """``1:1 keeper <a@example.com>`` → ``("1:1 keeper", "a@example.com")``.
+
+    The display name is everything before ``<…>``, quoted or not: written unquoted, a colon
+    would make RFC 5322 read ``1:1 keeper`` as a group named "1" (``email.utils.parseaddr``
+    gives "1 keeper"), so the name is taken as the person wrote it and quoted when sent.
+    """
+    if not isinstance(value, str):
+        return "", _raise(f"{describe(value)} is not a sender")
+    match = _SENDER.fullmatch(value.strip())
+    if match is None:
+        return "", parse_email(value)
+    name = match["name"].strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        name = re.sub(r"\\(.)", r"\1", name[1:-1])
+    if any(ch in name for ch in "\r\n<>"):
+        return "", _raise(f"{describe(value)}: the display name may not hold <, > or a line break")
+    return name, parse_email(match["addr"])

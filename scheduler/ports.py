@@ -206,6 +206,7 @@ class OutgoingEmail:
     thread_key: str | None = None
     images: tuple[InlineImage, ...] = ()
     calendar: CalendarPart | None = None  # a change of the 1:1 for the recipient's calendar
+    transport: str = "main"  # main | alerts: alerts may go by a path of their own
 
 
 class Mailer(Protocol):

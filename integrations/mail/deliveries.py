@@ -15,6 +15,7 @@ credentials, and backs off transient failures exponentially. Times are passed in
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sqlite3
 import traceback
 from collections.abc import Callable
@@ -51,13 +52,32 @@ __all__ = [
     "SqliteThreads",
     "ensure_schema",
     "from_payload",
+    "logger_log",
     "to_payload",
 ]
 
 AT_LEAST_ONCE = frozenset({"recap", "alert"})
+_QUIET = frozenset({"mail.queued", "mail.sent"})
 AMBIGUOUS = "ambiguous"
 DROP_NOTE = "may or may not have been delivered; not re-sent so nobody gets it twice"
 Log = Callable[[str, dict[str, Any]], None]
+
+
+def logger_log(logger: logging.Logger) -> Log:
+    """A ``Log`` that writes every event to ``logger``: each failed attempt as a warning with
+    the transport's own error, so a failure is seen where the service's logs are read."""
+
+    def log(event: str, fields: dict[str, Any]) -> None:
+        shown = {k: v for k, v in fields.items() if k != "traceback"}
+        detail = " ".join(f"{k}={v}" for k, v in shown.items())
+        if event == "mail.bug":
+            logger.error("%s %s\n%s", event, detail, fields.get("traceback", ""))
+        elif event in _QUIET:
+            logger.info("%s %s", event, detail)
+        else:
+            logger.warning("%s %s", event, detail)
+
+    return log
 
 
 class Deliveries:

@@ -82,6 +82,12 @@ def classify_http_error(exc: HttpError) -> OneOnOneError:
     return SendRejected(text, status=status)
 
 
+def _unknown_thread(exc: SendRejected) -> bool:
+    """Gmail's answer to a ``threadId`` the mailbox does not hold: 400 "Invalid thread_id
+    value" (as practitioners report it), or 404 for a thread deleted meanwhile."""
+    return exc.status == 404 or (exc.status == 400 and "thread_id" in str(exc).lower())
+
+
 def classify_refresh_error(exc: RefreshError) -> OneOnOneError:
     if "invalid_grant" in str(exc):
         return AuthRevoked(f"Gmail token refused ({exc}): log in again", reason="invalid_grant")
@@ -120,9 +126,10 @@ class GmailMailer:
         try:
             result = self._call(service, raw, thread_id)
         except SendRejected as exc:
-            if thread_id is None or exc.status != 404:
+            if thread_id is None or not _unknown_thread(exc):
                 raise
-            # The thread was deleted from the mailbox: nothing was sent, start a new one.
+            # The thread is gone from the mailbox (deleted, or another mailbox's): Gmail sent
+            # nothing, so the message starts a new thread instead of failing for good.
             result = self._call(service, raw, None)
         new_thread = str(result.get("threadId") or "")
         if key and new_thread and new_thread != thread_id:

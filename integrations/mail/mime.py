@@ -10,9 +10,11 @@ every header value ourselves instead of trusting the library.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.policy
 import hashlib
+import html
 import unicodedata
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
@@ -173,3 +175,47 @@ def recipients(msg: OutgoingEmail) -> list[str]:
     for addr in (*msg.to, *msg.cc):
         seen.setdefault(checked_email(addr.email), None)
     return list(seen)
+
+
+MAX_MESSAGE_BYTES = 36_700_160
+"""Gmail refuses a raw message over this many bytes (``messages.send`` maxSize); SMTP relays
+commonly allow less, never much more, so every transport is held to it."""
+SHORTENED = (
+    "\n\n[… shortened: this email was {size:,} bytes, more than email can carry; "
+    "the rest is in the calendar event or the notes]\n"
+)
+
+
+def fit_message(
+    msg: OutgoingEmail, *, date: dt.datetime, limit: int = MAX_MESSAGE_BYTES
+) -> OutgoingEmail:
+    """``msg`` whole when it fits in ``limit`` bytes, else with its text cut and a line saying
+    so (the HTML part becomes the same cut text): a message too big to send must not fail and be
+    retried for ever.
+
+    The cut is computed, not searched: each of the two parts gets under half the room left by
+    the headers, divided by base64's worst expansion (4/3, plus line breaks), so one check
+    suffices.
+    """
+    size = len(mime_bytes(build_mime(msg, date=date)))
+    if size <= limit:
+        return msg
+    headers = len(
+        mime_bytes(build_mime(dataclasses.replace(msg, text="", html="", images=()), date=date))
+    )
+    note = SHORTENED.format(size=size)
+    room = (limit - headers - 4096) // 2  # two parts, and room for MIME boundaries
+    keep = max(int(room / 1.4) - len(note.encode()) * 2, 0)
+    text = msg.text.encode()[:keep].decode(errors="ignore") + note
+    cut = dataclasses.replace(msg, text=text, html=_plain_html(text), images=())
+    if len(mime_bytes(build_mime(cut, date=date))) > limit:
+        raise ValueError(f"email {msg.key!r} cannot be brought under {limit} bytes")
+    return cut
+
+
+def _plain_html(text: str) -> str:
+    body = html.escape(text)
+    return (
+        '<!DOCTYPE html><html><body><pre style="white-space:pre-wrap;'
+        f'font-family:Arial,Helvetica,sans-serif;">{body}</pre></body></html>'
+    )

@@ -63,6 +63,7 @@ def to_payload(msg: OutgoingEmail) -> str:
             "text": msg.text,
             "html": msg.html,
             "thread_key": msg.thread_key,
+            "transport": msg.transport,
             "images": [
                 {
                     "cid": i.cid,
@@ -94,6 +95,7 @@ def from_payload(payload: str) -> OutgoingEmail:
         text=d["text"],
         html=d["html"],
         thread_key=d["thread_key"],
+        transport=d.get("transport", "main"),
         images=tuple(
             InlineImage(cid=i["cid"], subtype=i["subtype"], data=base64.b64decode(i["data"]))
             for i in d["images"]

@@ -101,6 +101,25 @@ class SmtpMailer:
             _quietly_close(smtp)
         return str(mime["Message-ID"])
 
+    def check(self) -> str:
+        """Connect, EHLO, STARTTLS and log in as a send would, then quit without sending.
+
+        Raises the same errors as ``send``; returns what was checked, for ``doctor``.
+        """
+        password = self._password()
+        smtp = self._connect()
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            self._login(smtp, password)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise self._before_data(exc, "EHLO") from exc
+        finally:
+            _quietly_close(smtp)
+        steps = ["connect", "EHLO"]
+        steps += ["STARTTLS"] if self._starttls else ["TLS"] if self._ssl else []
+        steps += [f"login as {self._username}"] if self._username else ["no login"]
+        return f"{self._where}: " + ", ".join(steps) + " (nothing sent)"
+
     def _tls_context(self) -> ssl_lib.SSLContext:
         return self._context or ssl_lib.create_default_context()
 

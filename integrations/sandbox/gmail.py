@@ -1,7 +1,24 @@
-"""Gmail v1 ``messages.send`` and ``getProfile``: decode, check recipients, store, thread.
+"""Gmail v1 ``messages.send`` and ``getProfile``: decode, check size and recipients, store, thread.
 
-A message joins the requested thread only when the thread is the sender's, the subject matches
-(ignoring Re:/Fwd:) and In-Reply-To/References are present; otherwise it starts a new thread.
+Threading follows Google's three rules for ``Message.threadId``
+(developers.google.com/workspace/gmail/api/reference/rest/v1/users.messages, quoted in the
+bundled discovery document): "To add a message or draft to a thread, the following criteria
+must be met: 1. The requested ``threadId`` must be specified on the ``Message`` […] 2. The
+``References`` and ``In-Reply-To`` headers must be set in compliance with the RFC 2822
+standard. 3. The ``Subject`` headers must match." Here a message joins the requested thread
+only when all three hold: the thread is in the sender's mailbox, one id in its
+In-Reply-To/References is already named by a message of the thread (its Message-ID or its own
+references), and its subject equals the thread's (ignoring Re:/Fwd: prefixes). When the id is
+given but a header or the subject does not match, the message starts a new thread (what Google
+does then is not documented; a new thread is what practitioners report).
+
+A ``threadId`` the sender's mailbox does not hold is refused with 400 "Invalid thread_id
+value", as practitioners report from Gmail (PipedreamHQ/pipedream#15223, "Gmail Invalid
+thread_id"); the reason string is this emulator's choice.
+
+A raw message over ``MAX_RAW_BYTES`` is refused with 413: the discovery document gives
+``messages.send`` a ``maxSize`` of 36700160 bytes, and practitioners report 413 "Request Entity
+Too Large" from Gmail for messages over the limit (jennybc/send-email-with-r#6).
 """
 
 from __future__ import annotations
@@ -22,6 +39,9 @@ from integrations.sandbox.store import Store
 _PREFIX_RE = re.compile(r"^\s*((re|fwd?|aw|wg)\s*:\s*)+", re.IGNORECASE)
 _ID_BASE = 0x18C0_0000_0000_0000
 _BLANK_RE = re.compile(rb"\r?\n\r?\n")
+_MSG_ID_RE = re.compile(r"<[^<>\s]+>")
+MAX_RAW_BYTES = 36_700_160
+"""``gmail.users.messages.send`` ``mediaUpload.maxSize`` in Google's discovery document."""
 
 
 def _normal_subject(subject: str) -> str:
@@ -65,6 +85,12 @@ class Gmail:
         self.store = store
 
     def send(self, user: str, raw_bytes: bytes, thread_id: str | None) -> dict[str, Any]:
+        if len(raw_bytes) > MAX_RAW_BYTES:
+            raise ApiError(
+                413,
+                "uploadTooLarge",
+                f"Message too large: {len(raw_bytes)} bytes; the limit is {MAX_RAW_BYTES}",
+            )
         message = email.message_from_bytes(raw_bytes, policy=email.policy.default)
         recipients = [
             addr
@@ -75,13 +101,14 @@ class Gmail:
         if not recipients:
             raise ApiError(400, "invalidArgument", "Recipient address required")
         subject = str(message.get("Subject", ""))
+        head = self._thread_head(user, thread_id) if thread_id else None
+        if thread_id and head is None:
+            raise ApiError(400, "invalidArgument", "Invalid thread_id value")
         message_id = f"{_ID_BASE + len(self.store.mail) + 1:x}"
+        refs = _ids(message, "In-Reply-To", "References")
         thread = message_id
-        replying = bool(message.get("In-Reply-To") or message.get("References"))
-        if thread_id and replying:
-            first = self._thread_head(user, thread_id)
-            if first is not None and _normal_subject(first["subject"]) == _normal_subject(subject):
-                thread = thread_id
+        if thread_id and head is not None and self._joins(user, thread_id, head, subject, refs):
+            thread = thread_id
         text = raw_bytes.decode("utf-8", "replace")
         self.store.add_mail(
             {
@@ -93,9 +120,24 @@ class Gmail:
                 "subject": subject,
                 "raw": text,
                 "labelIds": ["SENT"],
+                "ids": sorted(refs | _ids(message, "Message-ID")),
             }
         )
         return {"id": message_id, "threadId": thread, "labelIds": ["SENT"]}
+
+    def _joins(
+        self, user: str, thread_id: str, head: dict[str, Any], subject: str, refs: set[str]
+    ) -> bool:
+        """Rules 2 and 3: a reference the thread knows, and the thread's subject."""
+        if _normal_subject(head["subject"]) != _normal_subject(subject):
+            return False
+        known = {
+            i
+            for m in self.store.mail
+            if m["threadId"] == thread_id and m["user"] == user
+            for i in m.get("ids", [])
+        }
+        return bool(refs & known)
 
     def _thread_head(self, user: str, thread_id: str) -> dict[str, Any] | None:
         for message in self.store.mail:
@@ -114,6 +156,11 @@ class Gmail:
 
     def sent(self, user: str | None) -> list[dict[str, Any]]:
         return [dict(m) for m in self.store.mail if user is None or m["user"] == user.lower()]
+
+
+def _ids(message: email.message.Message, *headers: str) -> set[str]:
+    """The ``<id>`` tokens of the given headers (RFC 2822 msg-id lists)."""
+    return {i for h in headers for v in message.get_all(h, []) for i in _MSG_ID_RE.findall(str(v))}
 
 
 def parse_send_body(body: bytes) -> tuple[bytes, str | None]:

@@ -87,10 +87,13 @@ def test_a_hostile_rep_name_is_escaped_in_html_and_plain_in_text(renderer, conte
 
 
 def test_a_line_break_in_a_name_does_not_break_the_subject_line(renderer, context) -> None:
-    email = renderer.render("prep_manager", **with_rep_named(context, "Sam\r\nBcc: x@evil.test"))
-    assert email.subject == (
-        "Prep: pipeline review with Sam Bcc: x@evil.test, Tue 24 Nov, 13:00 EST (America/New_York)"
-    )
+    context = with_rep_named(context, "Sam\r\nBcc: x@evil.test")
+    context["occurrence"] = {
+        **context["occurrence"],
+        "subject": "1:1 Dana / Sam\r\nBcc: x@evil.test",
+    }
+    email = renderer.render("prep_manager", **context)
+    assert email.subject == "1:1 Dana / Sam Bcc: x@evil.test"
 
 
 def test_a_missing_variable_raises_with_the_template_name_and_line(renderer, context) -> None:
@@ -127,7 +130,7 @@ def test_an_override_of_the_layout_changes_every_html_email(tmp_path: Path, cont
         "{% block kicker %}{% endblock %}{% block footer %}{% endblock %}"
     )
     html = Renderer(tmp_path).render("alert", **context).html
-    assert html.startswith("<!DOCTYPE html><p>No free slot")
+    assert html.startswith("<!DOCTYPE html><p>Sam Ortiz&#39;s 1:1 moved to Wed 25 Nov 13:00")
 
 
 def test_the_rep_sees_their_own_open_items_and_the_manager_sees_all(renderer, context) -> None:
@@ -160,22 +163,34 @@ def test_the_better_manager_question_appears_only_when_due(renderer, context) ->
 
 
 def test_times_are_shown_in_each_recipients_zone(renderer, context) -> None:
-    assert (
-        "Tue 24 Nov, 10:00 PST (America/Los_Angeles)"
-        in renderer.render("prep_rep", **context).subject
-    )
+    rep = renderer.render("prep_rep", **context)
+    assert "Tue 24 Nov, 10:00 PST (America/Los_Angeles)" in rep.text
+    assert "13:00 EST" not in rep.text
     manager = renderer.render("prep_manager", **context)
-    assert "Tue 24 Nov, 13:00 EST (America/New_York)" in manager.subject
+    assert "Tue 24 Nov, 13:00 EST (America/New_York)" in manager.text
 
 
-def test_the_move_notice_is_one_short_paragraph_with_the_new_time(renderer, context) -> None:
-    text = renderer.render("move_notice", **context).text
-    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+def test_every_message_of_an_occurrence_has_the_threads_subject(renderer, context) -> None:
+    for name in ("prep_rep", "prep_manager", "move_notice", "reminder", "recap"):
+        assert renderer.render(name, **recap_sample_context()).subject == (
+            "1:1 Dana Whitfield / Sam Ortiz, Tue 24 Nov"
+        ), name
+
+
+def test_the_move_notice_is_one_short_first_person_paragraph_with_the_new_time(
+    renderer, context
+) -> None:
+    email = renderer.render("move_notice", **context)
+    paragraphs = [p for p in email.text.split("\n\n") if p.strip()]
     assert len(paragraphs) == 3  # greeting, the paragraph, signature
     body = paragraphs[1]
-    assert body.startswith("Sorry")
+    assert body.startswith("Something came up, so I moved our 1:1")
+    assert "was Tue 24 Nov, 08:00 PST (America/Los_Angeles)" in body
     assert "now Tue 24 Nov, 10:00 PST (America/Los_Angeles)" in body
-    assert "agenda stays the same" in body
+    assert paragraphs[2].strip() == "Dana Whitfield"
+    html = email.html
+    assert "08:00 PST" in html.split("<s style")[1].split("</s>")[0]
+    assert "10:00 PST" in html.split("<strong>")[1].split("</strong>")[0]
 
 
 def test_the_event_description_has_the_markers_in_order_and_ends_with_end(renderer, context):

@@ -13,6 +13,7 @@ from integrations.clock import FixedClock
 from integrations.wiring import Wired, wire
 from scheduler.config import parse_config
 from scheduler.model import Config
+from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server, for alerts)
 
 BASE_YAML = """
 timezone: America/New_York
@@ -31,6 +32,7 @@ managers:
 {reps}
 """
 
+OUTBOX = "email: {provider: outbox, outbox_dir: ./outbox}"
 SAM = (
     '      - {name: Sam Ortiz, email: sam@example.com, day: tuesday, time: "10:00", '
     "timezone: America/Los_Angeles}"
@@ -46,8 +48,9 @@ class Env:
     tmp: Path
     url: str
 
-    def config(self, *reps: str, extra: str = "") -> Config:
-        text = BASE_YAML.format(reps="\n".join(reps)) + textwrap.dedent(extra)
+    def config(self, *reps: str, extra: str = "", email: str = OUTBOX) -> Config:
+        text = BASE_YAML.format(reps="\n".join(reps)).replace(OUTBOX, email)
+        text += textwrap.dedent(extra)
         path = self.tmp / "config.yaml"
         path.write_text(text)
         cfg = parse_config(text, filename=str(path), base_dir=self.tmp)

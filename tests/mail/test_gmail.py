@@ -170,3 +170,30 @@ def test_a_revoked_grant_asks_the_manager_to_log_in_again(
     mailer = GmailMailer(lambda _: service, date_fn=clock.now)
     with pytest.raises(AuthRevoked, match="log in again"):
         mailer.send(as_manager(key=unique("prep"), sender=DANA.__class__(email, "Rev")))
+
+
+def test_a_message_too_big_for_gmail_is_cut_with_a_line_saying_so_and_goes_out_once(
+    service_for: Callable[[str], Any], admin: SandboxAdmin, clock: FixedClock
+) -> None:
+    from integrations.mail.mime import MAX_MESSAGE_BYTES
+    from integrations.notify import Notifier
+    from integrations.render import Renderer
+
+    conn = sqlite3.connect(":memory:")
+    deliveries = Deliveries(conn, GmailMailer(service_for, date_fn=clock.now))
+    limit = 400_000  # Gmail's own 36,700,160 would take seconds to build; the rule is the same
+    notifier = Notifier(None, deliveries, Renderer(), max_bytes=limit)  # type: ignore[arg-type]
+    pasted = ("Pasted pipeline export row with numbers 12345 67890 \u00e9\n") * 20_000
+    msg = as_manager(key=unique("recap"), kind="recap", text=pasted, thread_key=None)
+    assert notifier.queue(msg, now=clock.now())
+    report = deliveries.deliver_due(now=clock.now())
+    assert report.failed == []
+    assert len(report.sent) == 1
+    [row] = deliveries.sent()
+    (stored,) = [m for m in admin.sent_mail(user=DANA.email) if m["id"] == row.provider_id]
+    assert len(stored["raw"].encode()) <= limit < MAX_MESSAGE_BYTES
+    received = BytesParser(policy=email.policy.default).parsebytes(stored["raw"].encode())
+    text = received.get_body(("plain",)).get_content()
+    assert text.startswith("Pasted pipeline export row")
+    assert "[… shortened: this email was" in text
+    assert "more than email can carry" in received.get_body(("html",)).get_content()

@@ -216,3 +216,36 @@ class _listening:
 
     def __exit__(self, *exc: object) -> None:
         self.sock.close()
+
+
+def test_check_connects_says_ehlo_upgrades_and_logs_in_without_sending(
+    smtp_server: Start, clock: FixedClock, tls: Tls
+) -> None:
+    server = smtp_server(
+        tls_context=tls.server,
+        require_starttls=True,
+        auth_required=True,
+        auth_require_tls=True,
+        authenticator=password_checker("keeper", "s3cret"),
+    )
+    checked = mailer(
+        server.port,
+        clock,
+        starttls=True,
+        ssl_context=tls.client,
+        username="keeper",
+        password_fn=lambda: "s3cret",
+    ).check()
+    assert checked.endswith("connect, EHLO, STARTTLS, login as keeper (nothing sent)")
+    assert server.handler.received == []
+    wrong = mailer(
+        server.port,
+        clock,
+        starttls=True,
+        ssl_context=tls.client,
+        username="keeper",
+        password_fn=lambda: "guess",
+    )
+    with pytest.raises(CredentialsError, match="refused the login of keeper"):
+        wrong.check()
+    assert server.handler.received == []

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import stat
 from pathlib import Path
 
-from integrations.notes_files import create_notes_file, notes_path, read_notes_file
+from integrations.notes_files import (
+    create_notes_file,
+    legacy_path,
+    notes_path,
+    pair_folder,
+    read_notes_file,
+)
 from scheduler.agenda import ACTIONS_MARKER, END_MARKER, NOTES_MARKER
+from scheduler.model import Pair
 from scheduler.notes import parse_notes
 from tests.recap.conftest import make_pair
 
@@ -19,11 +27,70 @@ AGENDA = (
 )
 
 
-def test_the_file_is_named_by_the_managers_local_date_and_the_reps_email(tmp_path: Path) -> None:
+def with_rep(pair: Pair, email: str, manager: str | None = None) -> Pair:
+    rep = dataclasses.replace(pair.rep, email=email)
+    boss = dataclasses.replace(pair.manager, email=manager or pair.manager.email)
+    return dataclasses.replace(pair, rep=rep, manager=boss)
+
+
+def test_the_file_is_named_by_the_pair_and_the_original_start_in_the_managers_zone(
+    tmp_path: Path,
+) -> None:
     pair = make_pair()
-    assert notes_path(tmp_path, pair, LATE_EVENING) == tmp_path / "2026-11-24-sam.md"
+    path = notes_path(tmp_path, pair, LATE_EVENING)
+    assert path.parent.parent == tmp_path
+    assert path.parent.name.startswith("sam-ortiz-")
+    assert path.name == "2026-11-24-2200.md"
     fiji = make_pair(manager_tz="Pacific/Fiji")
-    assert notes_path(tmp_path, fiji, LATE_EVENING).name == "2026-11-25-sam.md"
+    assert notes_path(tmp_path, fiji, LATE_EVENING).name == "2026-11-25-1500.md"
+
+
+def test_three_sams_of_two_managers_get_three_files_for_the_same_day(tmp_path: Path) -> None:
+    base = make_pair()
+    sams = [
+        with_rep(base, "sam@example.com"),
+        with_rep(base, "sam@other.example"),
+        with_rep(base, "sam@example.org", manager="lee@example.com"),
+    ]
+    paths = {notes_path(tmp_path, p, LATE_EVENING) for p in sams}
+    assert len(paths) == 3
+    assert len({pair_folder(tmp_path, p) for p in sams}) == 3
+    for n, pair in enumerate(sams):
+        assert create_notes_file(tmp_path, pair, LATE_EVENING, f"agenda {n}")
+    for n, pair in enumerate(sams):
+        assert f"agenda {n}" in (read_notes_file(tmp_path, pair, LATE_EVENING) or "")
+
+
+def test_an_old_style_file_only_one_rep_could_own_moves_into_the_pairs_folder(
+    tmp_path: Path,
+) -> None:
+    pair = make_pair()
+    old = legacy_path(tmp_path, pair, LATE_EVENING)
+    assert old == tmp_path / "2026-11-24-sam.md"
+    old.write_text(f"{NOTES_MARKER}\nGood talk.\n{END_MARKER}\n")
+    text = read_notes_file(tmp_path, pair, LATE_EVENING, start=LATE_EVENING, pairs=[pair])
+    assert text is not None
+    assert "Good talk." in text
+    assert not old.exists()
+    assert notes_path(tmp_path, pair, LATE_EVENING).read_text() == text
+
+
+def test_an_old_style_file_two_reps_could_own_is_left_alone_and_never_read(
+    tmp_path: Path,
+) -> None:
+    sam = make_pair()
+    other = with_rep(sam, "sam@other.example")
+    both = [sam, other]
+    old = legacy_path(tmp_path, sam, LATE_EVENING)
+    old.write_text("Sam's private notes")
+    for pair in both:
+        assert read_notes_file(tmp_path, pair, LATE_EVENING, start=LATE_EVENING, pairs=both) is None
+        create_notes_file(tmp_path, pair, LATE_EVENING, "agenda", start=LATE_EVENING, pairs=both)
+        text = read_notes_file(tmp_path, pair, LATE_EVENING, start=LATE_EVENING, pairs=both)
+        assert text is not None
+        assert "agenda" in text
+        assert "private" not in text
+    assert old.read_text() == "Sam's private notes"
 
 
 def test_the_file_is_created_private_from_the_agenda(tmp_path: Path) -> None:
@@ -33,10 +100,11 @@ def test_the_file_is_created_private_from_the_agenda(tmp_path: Path) -> None:
     path = notes_path(folder, pair, LATE_EVENING)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     text = path.read_text()
     assert text.startswith("# 1:1 Dana Whitfield / Sam Ortiz, Tue 24 Nov 2026 22:00 EST\n")
     assert AGENDA in text
-    assert [p.name for p in folder.iterdir()] == [path.name]
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
 def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
@@ -85,5 +153,6 @@ def test_a_missing_file_reads_as_none(tmp_path: Path) -> None:
 def test_undecodable_bytes_do_not_stop_the_reading(tmp_path: Path) -> None:
     pair = make_pair()
     path = notes_path(tmp_path, pair, LATE_EVENING)
+    path.parent.mkdir()
     path.write_bytes(b"caf\xe9 notes \xf0\x9f\x8e\x89")
     assert read_notes_file(tmp_path, pair, LATE_EVENING) == "caf\ufffd notes 🎉"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from integrations.notify import OccurrenceRef
 from integrations.recap_render import (
     SUMMARY_LIMIT,
     item_rows,
@@ -40,6 +41,11 @@ def context() -> dict[str, Any]:
     return recap_sample_context()
 
 
+def about(context: dict[str, Any], pair: Any, start: dt.datetime = START) -> dict[str, Any]:
+    """What the notifier adds to every message of an occurrence: its thread's subject."""
+    return {**context, "occurrence": OccurrenceRef(pair, "series", start).context()}
+
+
 def text_of(html_part: str) -> str:
     """The HTML part as a reader sees it: tags gone, entities decoded, spaces tidied."""
     body = re.sub(r"<(style|title)[^>]*>.*?</\1>", " ", html_part, flags=re.S)
@@ -66,7 +72,7 @@ def test_the_recap_reads_back_with_summary_decisions_owners_dates_and_next_meeti
     renderer, context
 ) -> None:
     email = renderer.render("recap", **context)
-    assert email.subject == "Recap of your 1:1 with Dana Whitfield, Tue 24 Nov"
+    assert email.subject == "1:1 Dana Whitfield / Sam Ortiz, Tue 24 Nov"  # the occurrence's thread
     lines = email.text.splitlines()
     assert lines[0] == "Hi Sam,"
     for expected in (
@@ -139,7 +145,7 @@ def test_a_partial_recap_shows_the_agenda_open_items_and_asks_for_takeaways(rend
         partial=True,
         plan=meeting_type(pair, 0),
     )
-    text = renderer.render("recap", **context).text
+    text = renderer.render("recap", **about(context, pair)).text
     assert "No notes were written down this time" in text
     assert "AGENDA COVERED\n1. Personal check-in\n" in text
     assert "- [ ] Sam: update the forecast\n" in text
@@ -149,10 +155,10 @@ def test_a_partial_recap_shows_the_agenda_open_items_and_asks_for_takeaways(rend
     assert "SUMMARY" not in text
 
 
-def test_a_late_recap_says_so_in_subject_and_body(renderer, context) -> None:
+def test_a_late_recap_says_so_in_the_body_and_keeps_the_threads_subject(renderer, context) -> None:
     context["recap"]["late"] = True
     email = renderer.render("recap", **context)
-    assert email.subject.startswith("(Late) Recap")
+    assert email.subject == context["occurrence"]["subject"]
     assert "This recap is late" in email.text
     assert "This recap is late" in text_of(email.html)
 
@@ -164,16 +170,16 @@ def test_fifty_kilobytes_of_notes_are_shortened_in_the_recap(renderer) -> None:
     context = recap_context(
         pair, notes, [], start=START, end=END, next_start=None, late=False, partial=False
     )
-    email = renderer.render("recap", **context)
+    email = renderer.render("recap", **about(context, pair))
     assert len(email.text) < SUMMARY_LIMIT + 2_000
     assert "more characters in the meeting notes]" in email.text
 
 
 def test_the_reminder_is_in_the_managers_zone_and_names_where_to_write(renderer, context) -> None:
     email = renderer.render("reminder", **context)
-    assert email.subject == "Notes for your 1:1 with Sam Ortiz, Tue 24 Nov"
+    assert email.subject == "1:1 Dana Whitfield / Sam Ortiz, Tue 24 Nov"
     assert "on Tue 24 Nov, 13:00 EST (America/New_York) has no notes yet" in email.text
-    assert "or in notes/2026-11-24-sam.md" in email.text
+    assert "or in notes/sam-ortiz-1a2b3c4d/2026-11-24-1300.md" in email.text
     assert "about 30 minutes after you add notes" in email.text
     assert "on Thu 26 Nov, 11:45 EST (America/New_York) at the latest" in email.text
     assert "- [ ] Dana: ask finance about the discount (open for 3 1:1s)" in email.text
@@ -182,8 +188,8 @@ def test_the_reminder_is_in_the_managers_zone_and_names_where_to_write(renderer,
 def test_the_last_reminder_says_what_goes_out_without_notes(renderer) -> None:
     pair = make_pair()
     context = reminder_context(pair, [], start=START, end=END, number=2, notes_file=None)
-    email = renderer.render("reminder", **context)
-    assert email.subject.startswith("Last reminder: notes for your 1:1 with Sam Ortiz")
+    email = renderer.render("reminder", **about(context, pair))
+    assert email.subject == "1:1 Dana Whitfield / Sam Ortiz, Tue 24 Nov"
     assert "This is the last reminder." in email.text
     assert "OPEN FOR THREE" not in email.text
     assert "notes file" not in email.text
@@ -214,4 +220,4 @@ def test_with_a_short_deadline_the_only_reminder_is_the_last_one(renderer) -> No
     pair = dataclasses.replace(make_pair(), recap=RecapPolicy(deadline=dt.timedelta(hours=8)))
     context = reminder_context(pair, [], start=START, end=END, number=1, notes_file=None)
     assert context["reminder"]["final"]
-    assert "This is the last reminder." in renderer.render("reminder", **context).text
+    assert "This is the last reminder." in renderer.render("reminder", **about(context, pair)).text

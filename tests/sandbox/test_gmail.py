@@ -11,19 +11,29 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaInMemoryUpload
 
 from integrations.sandbox import SandboxAdmin
+from integrations.sandbox.gmail import MAX_RAW_BYTES
 from tests.sandbox.conftest import DANA, SAM
 
+ANCHOR = "<anchor-pair-1@oneonone>"
 
-def raw(subject: str, to: str | None = SAM, reply_to_anchor: bool = False, pad: bool = True) -> str:
+
+def raw(
+    subject: str,
+    to: str | None = SAM,
+    reply_to_anchor: bool = False,
+    pad: bool = True,
+    anchor: str = ANCHOR,
+    body: str = "Bring your topics.",
+) -> str:
     message = EmailMessage()
     message["From"] = DANA
     if to:
         message["To"] = to
     message["Subject"] = subject
     if reply_to_anchor:
-        message["In-Reply-To"] = "<anchor-pair-1@oneonone>"
-        message["References"] = "<anchor-pair-1@oneonone>"
-    message.set_content("Bring your topics.")
+        message["In-Reply-To"] = anchor
+        message["References"] = anchor
+    message.set_content(body)
     encoded = base64.urlsafe_b64encode(message.as_bytes()).decode()
     return encoded if pad else encoded.rstrip("=")
 
@@ -62,7 +72,7 @@ def test_threading_needs_thread_id_matching_subject_and_reply_headers(
     gmail: Any, service_for: Any
 ) -> None:
     send = gmail.users().messages().send
-    first = send(userId="me", body={"raw": raw("1:1 Dana/Sam")}).execute()
+    first = send(userId="me", body={"raw": raw("1:1 Dana/Sam", reply_to_anchor=True)}).execute()
     joined = send(
         userId="me",
         body={"raw": raw("Re: 1:1 Dana/Sam", reply_to_anchor=True), "threadId": first["threadId"]},
@@ -83,6 +93,47 @@ def test_threading_needs_thread_id_matching_subject_and_reply_headers(
     profile = reader.users().getProfile(userId="me").execute()
     assert profile["emailAddress"] == DANA
     assert (profile["messagesTotal"], profile["threadsTotal"]) == (4, 3)
+
+
+def test_reply_headers_must_name_an_id_the_thread_already_knows(gmail: Any) -> None:
+    send = gmail.users().messages().send
+    first = send(userId="me", body={"raw": raw("1:1 Dana/Sam", reply_to_anchor=True)}).execute()
+    stranger = raw("1:1 Dana/Sam", reply_to_anchor=True, anchor="<someone-else@example.com>")
+    unrelated = send(userId="me", body={"raw": stranger, "threadId": first["threadId"]}).execute()
+    assert unrelated["threadId"] != first["threadId"]
+
+
+def test_a_thread_id_the_mailbox_does_not_hold_is_invalid_and_nothing_is_sent(
+    gmail: Any, service_for: Any, admin: SandboxAdmin
+) -> None:
+    with pytest.raises(HttpError) as caught:
+        gmail.users().messages().send(
+            userId="me", body={"raw": raw("x", reply_to_anchor=True), "threadId": "18c0ffee"}
+        ).execute()
+    assert caught.value.status_code == 400
+    assert caught.value.reason == "Invalid thread_id value"
+    assert caught.value.error_details[0]["reason"] == "invalidArgument"
+    sams = service_for("gmail", SAM).users().messages().send
+    theirs = sams(userId="me", body={"raw": raw("x", to=DANA, reply_to_anchor=True)}).execute()
+    with pytest.raises(HttpError) as other_mailbox:
+        gmail.users().messages().send(
+            userId="me",
+            body={"raw": raw("x", reply_to_anchor=True), "threadId": theirs["threadId"]},
+        ).execute()
+    assert other_mailbox.value.status_code == 400
+    assert admin.sent_mail(user=DANA) == []
+
+
+def test_a_raw_message_over_the_documented_maximum_is_refused_with_413(
+    gmail: Any, admin: SandboxAdmin
+) -> None:
+    big = raw("Pasted notes", body="x" * (MAX_RAW_BYTES + 1))
+    with pytest.raises(HttpError) as caught:
+        gmail.users().messages().send(userId="me", body={"raw": big}).execute()
+    assert caught.value.status_code == 413
+    assert str(MAX_RAW_BYTES) in caught.value.reason
+    assert admin.sent_mail(user=DANA) == []
+    assert MAX_RAW_BYTES == 36_700_160
 
 
 def test_multipart_upload_route_is_accepted(gmail: Any, admin: SandboxAdmin) -> None:

@@ -14,6 +14,7 @@ import pytest
 from daemon import load_config
 from integrations.sandbox import SandboxAdmin
 from integrations.wiring import google_credentials
+from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server, for email checks)
 
 CONFIG = """\
 timezone: America/New_York

@@ -6,15 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import struct
-import zlib
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from integrations.chart import chart_size
 from integrations.digest import (
-    CHART_CID,
     build_digest,
     digest_due,
     digest_key,
@@ -100,42 +96,43 @@ def parsed(message) -> email.message.EmailMessage:
     return email.message_from_bytes(raw, policy=email.policy.default)
 
 
-def png_size(data: bytes) -> tuple[int, int]:
-    """Width and height, after checking the chunks and that the pixels inflate to that size."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, chunks = 8, {}
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
-        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
-        assert crc == zlib.crc32(kind + body)
-        chunks[kind] = chunks.get(kind, b"") + body
-        pos += 12 + length
-    width, height, depth, color = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
-    assert (depth, color) == (8, 2)
-    assert len(zlib.decompress(chunks[b"IDAT"])) == height * (1 + 3 * width)
-    return width, height
-
-
-def test_the_digest_is_multipart_related_with_the_chart_as_an_inline_png(digest) -> None:
+def test_the_chart_is_html_bars_with_each_reps_full_name_and_number(digest) -> None:
     msg = parsed(digest)
-    assert msg.get_content_type() == "multipart/alternative"
-    related = next(p for p in msg.walk() if p.get_content_type() == "multipart/related")
-    html, image = list(related.iter_parts())
-    assert html.get_content_type() == "text/html"
-    assert image.get_content_type() == "image/png"
-    assert image["Content-ID"] == f"<{CHART_CID}>"
-    assert f'src="cid:{CHART_CID}"' in html.get_content()
-    assert png_size(image.get_content()) == chart_size(2)
-
-
-def test_the_chart_numbers_are_also_in_the_plain_part_and_the_alt_text(digest) -> None:
-    msg = parsed(digest)
-    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert msg.get_content_type() == "multipart/alternative"  # no image part any more
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
     html = msg.get_body(("html",)).get_content()
+    assert "<img" not in html
+    sam = html.index(">Sam Ortiz</td>")
+    priya = html.index(">Priya Raman</td>")
+    assert "width:100%;height:14px" in html[sam:priya]  # Sam held the most: a full bar
+    assert "width:50%;height:14px" in html[priya:]  # Priya held half as many
+    assert (
+        '<td style="padding:4px 0 4px 10px;text-align:right;font-weight:bold;width:32px;">2</td>'
+        in html
+    )
+
+
+def test_the_chart_numbers_are_also_in_the_plain_part(digest) -> None:
+    text = parsed(digest).get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert "1:1S HELD PER REP, LAST 8 WEEKS\n  Sam Ortiz    2\n  Priya Raman  1\n" in text
-    alt = "Bar chart of 1:1s held per rep over the last 8 weeks: Sam Ortiz 2, Priya Raman 1"
-    assert f'alt="{alt}"' in html
+
+
+def test_two_reps_with_the_same_initials_and_an_all_zero_week_read_apart(history) -> None:
+    from integrations.digest import digest_context
+    from integrations.status import read_status
+
+    [status] = read_status(history.config, now=MONDAY, manager="dana@example.com")
+    context = digest_context(status, now=MONDAY)
+    rows = context["digest"]["chart"]["rows"]
+    for row in rows:
+        row["held"], row["share"] = 0, 0
+    rows.append({"rep": "Sara Olsen", "held": 0, "share": 0})
+    rows[0]["rep"] = "Sam Ortiz"
+    html = Renderer().render("digest", **context).html
+    assert ">Sam Ortiz</td>" in html
+    assert ">Sara Olsen</td>" in html
+    assert html.count("width:0%;height:14px") == len(rows)  # empty tracks, not an empty box
+    assert html.count('width:32px;">0</td>') == len(rows)
 
 
 def test_the_digest_lists_this_weeks_1_1s_last_weeks_ledger_late_recaps_and_items(digest) -> None:
@@ -167,9 +164,9 @@ def test_queue_digests_queues_once_per_week_and_the_outbox_delivers_it(history) 
         assert queue_digests(history.config, notifier, now=next_week) == [
             "digest:dana@example.com:2026-W51"
         ]
-    # Passes of earlier weeks queued their own digests: one file per week, each with its chart.
+    # Passes of earlier weeks queued their own digests: one file per week.
     emls = sorted((history.env.tmp / "outbox").glob("*-digest-*.eml"))
     assert emls
     subjects = [e.read_text().split("Subject: ", 1)[1].split("\n", 1)[0] for e in emls]
     assert len(set(subjects)) == len(subjects)
-    assert all("multipart/related" in e.read_text() for e in emls)
+    assert all("1:1S HELD PER REP" in e.read_text() for e in emls)
