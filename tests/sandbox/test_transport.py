@@ -136,3 +136,34 @@ def test_token_endpoint_faults_are_retried_by_google_auth(
     service.events().list(calendarId="primary").execute()
     assert admin.counts()["by_status"]["503"] == 1
     service.close()
+
+
+def test_a_fault_after_the_write_applies_it_and_still_answers_503(
+    calendar: Any, admin: SandboxAdmin
+) -> None:
+    # A 500/503 says only "An unexpected error occurred while processing the request"
+    # (developers.google.com/workspace/calendar/api/guides/errors): the write may have happened.
+    event = (
+        calendar.events()
+        .insert(calendarId="primary", body=timed("2026-10-21", "09:00", "09:30"))
+        .execute()
+    )
+    admin.add_fault(method="calendar.events.patch", status=503, times=1, after=True)
+    request = calendar.events().patch(
+        calendarId="primary", eventId=event["id"], body={"summary": "Moved"}
+    )
+    request.headers["If-Match"] = event["etag"]
+    with pytest.raises(HttpError) as caught:
+        request.execute()
+    assert caught.value.status_code == 503
+    stored = admin.get_event(DANA, event["id"])
+    assert stored is not None
+    assert stored["summary"] == "Moved"
+    # The same conditional write sent again now fails its precondition: the etag moved on.
+    again = calendar.events().patch(
+        calendarId="primary", eventId=event["id"], body={"summary": "Moved"}
+    )
+    again.headers["If-Match"] = event["etag"]
+    with pytest.raises(HttpError) as refused:
+        again.execute()
+    assert refused.value.status_code == 412
