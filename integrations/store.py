@@ -408,18 +408,3 @@ class Store:
             count = out[key][0] + 1 if key in out else 1
             out[key] = (count, (dt.datetime.fromisoformat(r[2]), dt.datetime.fromisoformat(r[3])))
         return out
-
-    def busy_checked_at(self, owner: str) -> dt.datetime | None:
-        with self.lock:
-            row = self.conn.execute(
-                "SELECT busy_checked_at FROM manager_state WHERE owner=?", (owner,)
-            ).fetchone()
-        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
-
-    def set_busy_checked(self, owner: str, now: dt.datetime) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO manager_state (owner, busy_checked_at) VALUES (?,?) "
-                "ON CONFLICT(owner) DO UPDATE SET busy_checked_at=excluded.busy_checked_at",
-                (owner, _iso(now)),
-            )
