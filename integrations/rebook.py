@@ -34,6 +34,17 @@ from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
 Moves = dict[MoveKey, tuple[int, Interval]]
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """What one manager's pass observed, as far as bumps are concerned."""
+
+    current: list[tuple[Pair, OwnedSeries]]  # each pair with its live series
+    occs: dict[str, list[Occurrence]]  # by pair key: upcoming, outside pauses
+    history: History  # the moves table as this pass left it
+    finished: list[MoveOccurrence]  # moves Google already holds, to finish now
+    ours: frozenset[str]  # ids of the service's series on her calendar
+
+
 @dataclass
 class Rebooker:
     config: Config
@@ -51,8 +62,27 @@ class Rebooker:
         *,
         now: dt.datetime,
     ) -> list[Action]:
+        """Observe (settle open intents, note answers given again, read reps' calendars that
+        are due), detect purely, then decide all of the manager's bumps together."""
         if not pairs:
             return []
+        seen = self._observe(pairs, events, now=now)
+        found = self._detect(manager, seen, events, now=now)
+        done = {(a.series_id, a.original_start) for a in seen.finished}
+        bumps = [
+            b
+            for b in found
+            if isinstance(b, Bump)
+            and b.key not in done
+            and not self.store.has_notice(notice_key(b))  # decided already: left as told
+        ]
+        notices = [n for n in found if isinstance(n, Notice)]
+        decided = self._decide(manager, pairs, events, seen, bumps, now)
+        return [*seen.finished, *notices, *decided]
+
+    def _observe(
+        self, pairs: Sequence[Pair], events: Sequence[CalendarEvent], *, now: dt.datetime
+    ) -> _Seen:
         current = _current_series(pairs, owned_series(events), now)
         exceptions = exceptions_by_series(events)
         records = self.records() if self.records is not None else move_log.read(self.store)
@@ -63,34 +93,37 @@ class Rebooker:
         for action in finished:  # the rest of the pass counts them as the service's own moves
             key = (action.series_id, action.original_start)
             moves[key] = (moves.get(key, (0, None))[0] + 1, (action.start, action.end))
-        seen = {
+        occs = {
             pair.key: self._occurrences(pair, series, exceptions, moves, history, changed, now=now)
             for pair, series in current
         }
-        ours = {s.event.id for items in owned_series(events).values() for s in items}
-        horizon = max(p.rebook.look_ahead for p in pairs)
+        ours = frozenset(s.event.id for items in owned_series(events).values() for s in items)
+        return _Seen(current, occs, history, finished, ours)
+
+    def _detect(
+        self,
+        manager: Manager,
+        seen: _Seen,
+        events: Sequence[CalendarEvent],
+        *,
+        now: dt.datetime,
+    ) -> list[Bump | Notice]:
+        horizon = max(p.rebook.look_ahead for p, _ in seen.current) if seen.current else None
+        if horizon is None:
+            return []
         busy = calendar_busy(
-            events, owner=manager.person.email, own=ours, time_min=now,
+            events, owner=manager.person.email, own=seen.ours, time_min=now,
             time_max=now + horizon, tz=manager.person.timezone,
         )  # fmt: skip
-        theirs = self._rep_events(pairs, ours, (now, now + horizon), now=now, read=True)
+        upcoming = [p for p, _ in seen.current if any(o.start > now for o in seen.occs[p.key])]
+        theirs = self._rep_events(upcoming, seen.ours, (now, now + horizon), now=now, read=True)
         found: list[Bump | Notice] = []
-        for pair, _ in current:
+        for pair, _ in seen.current:
             found += detect(
-                pair, seen[pair.key], busy, theirs.get(pair.rep.email.lower()),
-                now=now, history=history, holidays=self.config.holidays,
+                pair, seen.occs[pair.key], busy, theirs.get(pair.rep.email.lower()),
+                now=now, history=seen.history, holidays=self.config.holidays,
             )  # fmt: skip
-        done = {(a.series_id, a.original_start) for a in finished}
-        bumps = [
-            b
-            for b in found
-            if isinstance(b, Bump)
-            and b.key not in done
-            and not self.store.has_notice(notice_key(b))  # decided already: left as told
-        ]
-        notices = [n for n in found if isinstance(n, Notice)]
-        decided = self._decide(manager, pairs, events, ours, bumps, history, now)
-        return [*finished, *notices, *decided]
+        return found
 
     def _occurrences(
         self,
@@ -152,7 +185,7 @@ class Rebooker:
     def _rep_events(
         self,
         pairs: Sequence[Pair],
-        ours: set[str],
+        ours: frozenset[str],
         window: Interval,
         *,
         now: dt.datetime,
@@ -179,9 +212,8 @@ class Rebooker:
         manager: Manager,
         pairs: Sequence[Pair],
         events: Sequence[CalendarEvent],
-        ours: set[str],
+        seen: _Seen,
         bumps: Sequence[Bump],
-        history: History,
         now: dt.datetime,
     ) -> list[MoveOccurrence | Notice]:
         """All bumps of the manager together, against her calendar over the days the moves
@@ -191,10 +223,10 @@ class Rebooker:
             return []
         owner = manager.person.email
         busy = calendar_busy(
-            events, owner=owner, own=ours, time_min=window[0], time_max=window[1],
+            events, owner=owner, own=seen.ours, time_min=window[0], time_max=window[1],
             tz=manager.person.timezone,
         )  # fmt: skip
-        theirs = self._rep_events(pairs, ours, window, now=now, read=False)
+        theirs = self._rep_events(pairs, seen.ours, window, now=now, read=False)
         unseen = sorted({b.pair.rep.email for b in bumps if b.pair.rep.email.lower() not in theirs})
         answers: Mapping[str, BusyAnswer] = (
             self.calendar.busy(owner, unseen, window[0], window[1]) if unseen else {}
@@ -204,7 +236,7 @@ class Rebooker:
             busy=busy,
             rep_events=theirs,
             rep_busy={k.lower(): v for k, v in answers.items()},
-            history=history,
+            history=seen.history,
             now=now,
             holidays=self.config.holidays,
             closed={p.key: _pause_days(p) for p in pairs},

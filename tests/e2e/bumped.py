@@ -16,9 +16,16 @@ NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC)  # Wednesday 10:00 New Yor
 did and nothing else."""
 TUESDAY = dt.date(2026, 12, 1)
 
-MOVED = ["oneonone:move", "google:update"]
-"""What one move puts in the rep's inbox: the service's notice, and Google's "Updated
-invitation" for the patch (the move's patch is sent with sendUpdates=all)."""
+
+def after(moves: int, *, told: int | None = None) -> list[str]:
+    """The rep's inbox once their series exists and has moved ``moves`` times, the service's
+    notice sent for ``told`` of them (all by default): the service's emails, then Google's.
+
+    Today one move reaches the rep as the service's notice and as Google's "Updated invitation"
+    for the patch, which is sent with sendUpdates=all.
+    """
+    told = moves if told is None else told
+    return ["oneonone:move"] * told + ["google:invitation"] + ["google:update"] * moves
 
 
 def rep(name: str, email: str, day: str, time: str, tz: str = "America/New_York") -> str:
