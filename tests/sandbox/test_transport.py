@@ -12,7 +12,7 @@ from googleapiclient.http import BatchHttpRequest
 
 from integrations.clock import FixedClock
 from integrations.sandbox import Sandbox, SandboxAdmin
-from tests.sandbox.conftest import DANA, build_service, credentials_for, timed
+from tests.sandbox.conftest import DANA, SAM, build_service, credentials_for, timed
 
 
 def test_batch_of_120_inserts_reports_per_part_conflicts_to_the_callback(
@@ -167,3 +167,31 @@ def test_a_fault_after_the_write_applies_it_and_still_answers_503(
     with pytest.raises(HttpError) as refused:
         again.execute()
     assert refused.value.status_code == 412
+
+
+def test_the_read_only_events_scope_reads_incrementally_and_can_do_nothing_else(
+    service_for: Any,
+) -> None:
+    # The discovery document's scopes per method: events.list accepts calendar.events.readonly;
+    # events.patch needs a write scope; freebusy.query accepts only calendar, calendar.readonly,
+    # calendar.freebusy and calendar.events.freebusy.
+    writer = service_for("calendar", SAM)
+    event = (
+        writer.events()
+        .insert(calendarId="primary", body=timed("2026-10-21", "09:00", "09:30"))
+        .execute()
+    )
+    reader = service_for("calendar", SAM, ["calendar.events.readonly"])
+    first = reader.events().list(calendarId="primary", showDeleted=True).execute()
+    assert [i["id"] for i in first["items"]] == [event["id"]]
+    again = reader.events().list(calendarId="primary", syncToken=first["nextSyncToken"]).execute()
+    assert again["items"] == []
+    for request in (
+        reader.events().patch(calendarId="primary", eventId=event["id"], body={"summary": "x"}),
+        reader.freebusy().query(
+            body={"timeMin": "2026-10-21T00:00:00Z", "timeMax": "2026-10-22T00:00:00Z"}
+        ),
+    ):
+        with pytest.raises(HttpError) as caught:
+            request.execute()
+        assert caught.value.status_code == 403
