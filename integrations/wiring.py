@@ -205,8 +205,11 @@ def wire(
         managers = frozenset(m.person.email for m in config.managers)
 
         def credentials(email: str) -> AnyCredentials:
-            """A manager's own login, or read-only access to a rep's calendar."""
-            return credentials_for(email) if email in managers else access.credentials(email)
+            """Read-only access for a rep whose calendar the service may read; anyone else
+            acts with their own login (a manager, or one removed from the config)."""
+            if email not in managers and access.readable(email):
+                return access.credentials(email)
+            return credentials_for(email)
 
         pool = ServicePool(credentials, root_url=root_url)
         closers.append(pool.close)
