@@ -217,16 +217,6 @@ class Bench:
         )
 
     # -- passes ---------------------------------------------------------------------------
-    def busy_checks(self) -> dict[str, str]:
-        db = sqlite3.connect(self.work / "state.db")
-        try:
-            rows = db.execute("SELECT owner, busy_checked_at FROM manager_state").fetchall()
-        except sqlite3.OperationalError:
-            rows = []
-        finally:
-            db.close()
-        return {owner: at for owner, at in rows if at}
-
     def run_pass(
         self,
         label: str,
@@ -237,7 +227,6 @@ class Bench:
     ) -> dict[str, Any]:
         workers = workers or self.workers
         self.admin.reset_counts()
-        checks = self.busy_checks()
         prof = self.work / f"{label}.prof"
         # Peak RSS from /usr/bin/time: a child's own ru_maxrss is not to be trusted here, since
         # Linux records the (vforking) parent's high-water mark into it at exec.
@@ -277,7 +266,6 @@ class Bench:
         by = counts["by_method"]
         batches = by.get("batch", 0)
         parts = by.get("calendar.events.insert", 0) if batches else 0
-        after = self.busy_checks()
         result = {
             "label": label,
             "workers": workers,
@@ -291,7 +279,6 @@ class Bench:
             "round_trips": counts["total"] - parts,
             "by_method": by,
             "by_status": counts["by_status"],
-            "rep_busy_checks": sum(1 for k, v in after.items() if checks.get(k) != v),
             "outcomes": dict(outcomes),
         }
         tokens = by.get("oauth2.token", 0)
@@ -498,12 +485,12 @@ class Bench:
 
 def per_bump(result: dict[str, Any], managers: int) -> dict[str, Any]:
     """Requests the bumps cost: the pass minus its per-manager floor (one events.list each, one
-    token refresh each, the periodic rep free/busy check) and minus agenda writes that fell due."""
+    token refresh each) and minus agenda writes that fell due."""
     by = result["by_method"]
     outcomes = result["outcomes"]
     agendas = sum(v for k, v in outcomes.items() if k.startswith("write-agenda:"))
     agenda_done = outcomes.get("write-agenda:done", 0)
-    freebusy = by.get("calendar.freebusy.query", 0) - result["rep_busy_checks"]
+    freebusy = by.get("calendar.freebusy.query", 0)
     instances = by.get("calendar.events.instances", 0) - agendas
     patches = by.get("calendar.events.patch", 0) - agenda_done
     moves = outcomes.get("move-occurrence:done", 0)

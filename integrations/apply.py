@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from integrations import move_log
 from integrations.alerts import Moved
 from integrations.invites import move_request
 from integrations.meeting_mail import MAIL_ACTIONS, MeetingMail
@@ -34,6 +35,7 @@ from scheduler.actions import (
     describe,
 )
 from scheduler.model import Config, Pair
+from scheduler.moves import PastMove
 from scheduler.ports import Calendar, CalendarEvent, Write
 
 log = logging.getLogger("oneonone")
@@ -154,7 +156,15 @@ class Applier:
         return self.calendar.instance(owner, series_id, original_start)
 
     def _move(self, action: MoveOccurrence, *, now: dt.datetime) -> Outcome:
-        """Patch that one instance (never the series); the rep gets one email per move."""
+        """Patch that one instance (never the series); the rep gets one email per move.
+
+        The intent is recorded first, so that however the patch ends (a crash, an answer lost
+        to a server error, a retry refused with 412 because the first try went through) the
+        move is known as the service's own, finished once and told once.
+        """
+        key = (action.series_id, action.original_start)
+        if action.resume:
+            return self._finish(action, now=now)
         owner, instance_id, etag = action.owner, action.instance_id, action.etag or None
         if not instance_id:  # not materialised yet: read it (the one check before writing)
             found = self.instance(owner, action.series_id, action.original_start)
@@ -163,52 +173,77 @@ class Applier:
             if found.start != action.original_start and not action.restore:
                 return Outcome(action, "skipped", "someone changed it meanwhile")
             instance_id, etag = found.id, None
-        changes: dict[str, object] = {
-            "start": action.start,
-            "end": action.end,
-            "timezone": action.timezone,
-        }
-        if action.restore:
-            changes["status"] = "confirmed"
-        if action.attendees:
-            changes["attendees"] = action.attendees
-        ev = self.calendar.patch(owner, instance_id, changes, etag=etag, write=Write.MOVE)
-        self.store.put_event(owner, ev)
-        self.store.record_move(
-            series_id=action.series_id,
-            original_start=action.original_start,
+        past = move_log.past(self.store, key)
+        intent = PastMove(
             start=action.start,
             end=action.end,
+            from_start=action.from_start,
+            from_end=action.from_end,
+            cause=action.cause,
+            number=sum(1 for m in past if m.done) + 1,
             at=now,
+            done=False,
             reason=action.reason,
         )
-        self.forget_moves()  # the rest of the pass sees this move
+        move_log.record_intent(self.store, key, intent)
+        try:
+            ev = self.calendar.patch(
+                owner, instance_id, _move_changes(action), etag=etag, write=Write.MOVE
+            )
+        except errors.PreconditionFailed:
+            # With If-Match, a retry of a patch whose first answer was lost gets 412: read it
+            # once; if it already sits where the intent says, that was our own write.
+            now_there = self.calendar.get(owner, instance_id)
+            if now_there is None or now_there.cancelled:
+                raise
+            if (now_there.start, now_there.end) != (action.start, action.end):
+                raise
+            ev = now_there
+        self.store.put_event(owner, ev)
+        return self._finish(replace(action, instance_id=ev.id), now=now, event=ev)
+
+    def _finish(
+        self, action: MoveOccurrence, *, now: dt.datetime, event: CalendarEvent | None = None
+    ) -> Outcome:
+        """What follows a move Google holds: the manager's note if the day changed, the rep's
+        notice, then the move marked done (each step is idempotent, so a crash anywhere
+        here is finished by the next pass without saying anything twice)."""
+        key = (action.series_id, action.original_start)
+        past = move_log.past(self.store, key)
+        if not past or past[-1].done:
+            return Outcome(action, "skipped", "no open move to finish")
+        intent = past[-1]
+        if event is None:
+            event = self.instance(action.owner, action.series_id, action.original_start)
         pair = self.pair(action.pair_key)
-        if pair is not None and _local_date(action.start, pair) != _local_date(
+        if pair is not None and _local_date(intent.start, pair) != _local_date(
             action.original_start, pair
         ):
             self.tell(
-                owner,
+                action.owner,
                 f"other-day:{action.series_id}:{action.original_start:%Y%m%d}",
-                action.reason,
+                intent.reason,
                 now=now,
                 pair=pair,
-                moved=Moved(action.original_start, action.start),
+                moved=Moved(action.original_start, intent.start),
             )
         if self.notifier is not None and pair is not None:
-            count = self.store.moves().get((action.series_id, action.original_start), (1, None))[0]
+            moved = replace(action, start=intent.start, end=intent.end)
             self.notifier.move_notice(
                 pair,
                 series_id=action.series_id,
                 original_start=action.original_start,
-                old_start=action.from_start or action.original_start,
-                start=action.start,
-                end=action.end,
-                number=count,
-                calendar=move_request(pair, ev, action, now=now),
+                old_start=intent.from_start or action.original_start,
+                start=intent.start,
+                end=intent.end,
+                number=intent.number,
+                calendar=move_request(pair, event, moved, now=now) if event else None,
                 now=now,
             )
-        return Outcome(action, "done", ev.id)
+        declined = {a.email for a in (event.attendees if event else ()) if a.response == "declined"}
+        move_log.complete(self.store, key, intent, declined)
+        self.forget_moves()  # the rest of the pass sees this move
+        return Outcome(action, "done", action.instance_id or "finished")
 
     def pair(self, key: str) -> Pair | None:
         return self._pairs.get(key)
@@ -232,6 +267,19 @@ class Applier:
         except KeyError:
             return
         self.notifier.alert(manager, key=key, text=text, pair=pair, moved=moved, now=now)
+
+
+def _move_changes(action: MoveOccurrence) -> dict[str, object]:
+    changes: dict[str, object] = {
+        "start": action.start,
+        "end": action.end,
+        "timezone": action.timezone,
+    }
+    if action.restore:
+        changes["status"] = "confirmed"
+    if action.attendees:
+        changes["attendees"] = action.attendees
+    return changes
 
 
 def _local_date(moment: dt.datetime, pair: Pair) -> dt.date:

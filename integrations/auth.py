@@ -1,23 +1,25 @@
-"""Google logins per manager: ``oneonone auth login|status|logout EMAIL`` and the credentials
-the service builds from what was stored.
+"""Google logins: ``oneonone auth login|status|logout EMAIL`` and the credentials the service
+builds from what was stored.
 
 Only the refresh token (inside google-auth's authorized-user JSON) is stored, in the store chosen
 by ``integrations.secrets.select_store`` (OS keyring, or an encrypted file on headless servers);
-access tokens live in memory. Scopes are the three in ``google_client.SCOPES``, nothing broader.
+access tokens live in memory. A manager grants the three scopes in ``google_client.SCOPES``,
+nothing broader; a rep who logs in grants only ``calendar.events.readonly``
+(``READER_SCOPES``), so the service can see a meeting booked over the 1:1 on their calendar.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
 
-from integrations.google_client import SCOPES
+from integrations.google_client import READER_SCOPES, SCOPES
 from integrations.secrets import describe, select_store
 from scheduler.errors import CredentialsError
 from scheduler.model import Config
@@ -29,7 +31,9 @@ CLIENT_SECRETS_ENV = "ONEONONE_CLIENT_SECRETS"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 
 
-def authorized_user_credentials(info: dict[str, object], *, source: str) -> Credentials:
+def authorized_user_credentials(
+    info: dict[str, object], *, source: str, scopes: Sequence[str] = SCOPES
+) -> Credentials:
     """Credentials from google-auth "authorized_user" JSON, keeping its ``token_uri``.
 
     google-auth's ``from_authorized_user_info`` always replaces ``token_uri`` with Google's; a
@@ -46,7 +50,7 @@ def authorized_user_credentials(info: dict[str, object], *, source: str) -> Cred
         token_uri=str(info.get("token_uri") or GOOGLE_TOKEN_URI),
         client_id=str(info["client_id"]),
         client_secret=str(info["client_secret"]),
-        scopes=list(SCOPES),
+        scopes=list(scopes),
     )
 
 
@@ -83,10 +87,20 @@ def _client_secrets(config: Config) -> Path:
     return path
 
 
+def scopes_for(config: Config, email: str) -> tuple[str, ...]:
+    """A manager's three scopes, or read-only events for someone who is only a rep."""
+    if any(m.person.email == email.lower() for m in config.managers):
+        return SCOPES
+    if any(p.rep.email == email.lower() for p in config.pairs):
+        return READER_SCOPES
+    return SCOPES
+
+
 def login(config: Config, email: str, *, no_browser: bool) -> str:
     from google_auth_oauthlib.flow import InstalledAppFlow
 
-    flow = InstalledAppFlow.from_client_secrets_file(str(_client_secrets(config)), list(SCOPES))
+    scopes = list(scopes_for(config, email))
+    flow = InstalledAppFlow.from_client_secrets_file(str(_client_secrets(config)), scopes)
     creds = flow.run_local_server(
         host="127.0.0.1",
         port=0,
@@ -113,13 +127,16 @@ def status(config: Config, email: str) -> tuple[bool, str]:
     stored = store.get(token_name(email))
     if stored is None:
         return False, f"{email}: no login stored ({describe(store)})"
-    creds = authorized_user_credentials(json.loads(stored), source=f"the login of {email}")
+    wanted = scopes_for(config, email)
+    creds = authorized_user_credentials(
+        json.loads(stored), source=f"the login of {email}", scopes=wanted
+    )
     try:
         creds.refresh(Request())  # type: ignore[no-untyped-call]
     except RefreshError as exc:
         return False, f"{email}: the stored login no longer works ({exc}); log in again"
-    granted = set(creds.granted_scopes or SCOPES)
-    missing = sorted(set(SCOPES) - granted)
+    granted = set(creds.granted_scopes or wanted)
+    missing = sorted(set(wanted) - granted)
     if missing:
         return False, f"{email}: login works but lacks scopes {', '.join(missing)}"
     return True, f"{email}: login works ({describe(store)})"

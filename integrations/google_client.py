@@ -27,6 +27,10 @@ GMAIL_SEND = "https://www.googleapis.com/auth/gmail.send"
 SCOPES = (CALENDAR_EVENTS, CALENDAR_FREEBUSY, GMAIL_SEND)
 """Least privilege: write events, read free/busy, send mail. Nothing reads a mailbox."""
 
+CALENDAR_EVENTS_READONLY = "https://www.googleapis.com/auth/calendar.events.readonly"
+READER_SCOPES = (CALENDAR_EVENTS_READONLY,)
+"""A rep's calendar is only ever read (to see a meeting booked over the 1:1 on their side)."""
+
 HTTP_TIMEOUT = 60.0
 
 

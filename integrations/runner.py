@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from integrations import move_log
 from integrations.apply import Applier
 from integrations.followup import FollowUps
 from integrations.mail.deliveries import DeliveryReport
@@ -22,6 +23,7 @@ from integrations.meeting_mail import MeetingMail
 from integrations.notify import Notifier
 from integrations.rebook import Rebooker
 from integrations.removed_managers import RemovedManagers
+from integrations.rep_calendars import RepCalendars
 from integrations.series_writes import Outcome, batch_groups
 from integrations.store import Store
 from scheduler import errors
@@ -82,9 +84,17 @@ class Runner:
     calendar: Calendar
     store: Store
     notifier: Notifier | None = None
+    reps: RepCalendars | None = None  # reps' own calendars, where the service may read them
 
     def __post_init__(self) -> None:
-        self.rebooker = Rebooker(self.config, self.calendar, self.store, moves=self.moves)
+        self.rebooker = Rebooker(
+            self.config,
+            self.calendar,
+            self.store,
+            moves=self.moves,
+            records=self.move_records,
+            reps=self.reps,
+        )
         self.followups = (
             FollowUps(self.config, self.store, self.notifier) if self.notifier else None
         )
@@ -117,6 +127,7 @@ class Runner:
         self._moves: (
             dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]] | None
         ) = None
+        self._records: move_log.Records | None = None
         self._in_flight: set[str] = set()
         self._executor: ThreadPoolExecutor | None = None
         self._executor_size = 0
@@ -132,9 +143,17 @@ class Runner:
                 self._moves = self.store.moves()
             return self._moves
 
+    def move_records(self) -> move_log.Records:
+        """Every move with its cause and every open intent, read once per pass."""
+        with self._lock:
+            if self._records is None:
+                self._records = move_log.read(self.store)
+            return self._records
+
     def _forget_moves(self) -> None:
         with self._lock:
             self._moves = None
+            self._records = None
 
     def observe(self, owner: str, *, now: dt.datetime) -> list[CalendarEvent]:
         token = self.store.sync_token(owner)
@@ -207,6 +226,7 @@ class Runner:
         self.next_wake = None
         with self._lock:
             self._moves = None
+            self._records = None
         runs = [ManagerRun(m) for m in self.config.managers]
         self._each(
             runs, lambda run: self._manager_pass(run, self._series_stage, now, apply), workers

@@ -65,6 +65,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             recorded_at TEXT NOT NULL, PRIMARY KEY (series_id, original_start))""",
         "CREATE INDEX ledger_pair ON ledger (pair_key, original_start)",
     ),
+    (
+        # A move is recorded as an intent before the patch and completed after it, with where
+        # it came from, why, its number and who still showed "declined" right after it.
+        "ALTER TABLE moves ADD COLUMN state TEXT NOT NULL DEFAULT 'done'",
+        "ALTER TABLE moves ADD COLUMN from_start TEXT",
+        "ALTER TABLE moves ADD COLUMN from_end TEXT",
+        "ALTER TABLE moves ADD COLUMN cause TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE moves ADD COLUMN number INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE moves ADD COLUMN still_declined TEXT NOT NULL DEFAULT ''",
+    ),
 )
 
 
@@ -252,6 +262,14 @@ class Store:
                 (owner, ev.id, event_to_json(ev)),
             )
 
+    def synced_at(self, owner: str) -> dt.datetime | None:
+        """When ``owner``'s calendar was last read (None: never, or its token was dropped)."""
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT synced_at FROM sync_state WHERE owner=?", (owner,)
+            ).fetchone()
+        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
     def forget_sync(self, owner: str) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM sync_state WHERE owner=?", (owner,))
@@ -367,23 +385,6 @@ class Store:
         return sum(1 for r in rows if r[0] and dt.datetime.fromisoformat(r[0]) > now)
 
     # -- moves ----------------------------------------------------------------------------
-    def record_move(
-        self,
-        *,
-        series_id: str,
-        original_start: dt.datetime,
-        start: dt.datetime,
-        end: dt.datetime,
-        at: dt.datetime,
-        reason: str,
-    ) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO moves (series_id, original_start, start, end, at, reason) "
-                "VALUES (?,?,?,?,?,?)",
-                (series_id, _iso(original_start), _iso(start), _iso(end), _iso(at), reason),
-            )
-
     def prune_moves(self, *, before: dt.datetime) -> int:
         """Forget moves of occurrences that began, and were moved to, before ``before``."""
         with self.transaction() as conn:
@@ -394,10 +395,12 @@ class Store:
         return cursor.rowcount
 
     def moves(self) -> dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]]:
-        """Per (series, original start): how many moves we made and where the last one went."""
+        """Per (series, original start): how many moves we made and where the last one went
+        (completed moves only: an open intent is settled by the next pass)."""
         with self.lock:
             rows = self.conn.execute(
-                "SELECT series_id, original_start, start, end FROM moves ORDER BY at"
+                "SELECT series_id, original_start, start, end FROM moves WHERE state='done' "
+                "ORDER BY at"
             ).fetchall()
         out: dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]] = {}
         for r in rows:
@@ -405,18 +408,3 @@ class Store:
             count = out[key][0] + 1 if key in out else 1
             out[key] = (count, (dt.datetime.fromisoformat(r[2]), dt.datetime.fromisoformat(r[3])))
         return out
-
-    def busy_checked_at(self, owner: str) -> dt.datetime | None:
-        with self.lock:
-            row = self.conn.execute(
-                "SELECT busy_checked_at FROM manager_state WHERE owner=?", (owner,)
-            ).fetchone()
-        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
-
-    def set_busy_checked(self, owner: str, now: dt.datetime) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO manager_state (owner, busy_checked_at) VALUES (?,?) "
-                "ON CONFLICT(owner) DO UPDATE SET busy_checked_at=excluded.busy_checked_at",
-                (owner, _iso(now)),
-            )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from google.auth.credentials import Credentials as AnyCredentials
 from google.oauth2.credentials import Credentials
 
 from integrations.clock import SystemClock
@@ -29,6 +30,8 @@ from integrations.mail.deliveries import Deliveries, logger_log
 from integrations.mail.smtp import SmtpMailer
 from integrations.notify import Notifier
 from integrations.render import Renderer
+from integrations.rep_calendars import RepCalendars
+from integrations.rep_logins import rep_access
 from integrations.retry import Pacer
 from integrations.runner import PassReport, Runner
 from integrations.store import Store
@@ -217,7 +220,17 @@ def wire(
             credentials_for = sandbox_credentials(sandbox_url)
         else:
             credentials_for = google_credentials(config)
-        pool = ServicePool(credentials_for, root_url=root_url)
+        access = rep_access(config)
+        managers = frozenset(m.person.email for m in config.managers)
+
+        def credentials(email: str) -> AnyCredentials:
+            """Read-only access for a rep whose calendar the service may read; anyone else
+            acts with their own login (a manager, or one removed from the config)."""
+            if email not in managers and access.readable(email):
+                return access.credentials(email)
+            return credentials_for(email)
+
+        pool = ServicePool(credentials, root_url=root_url)
         closers.append(pool.close)
         # Pacing is about the real request rate, so it reads the system clock even in tests.
         pacer = Pacer(PER_USER_PER_MINUTE, clock=SystemClock(), sleep=time.sleep)
@@ -239,7 +252,8 @@ def wire(
                 result="resolved after a crash",
             )
         notifier = Notifier(config, deliveries, Renderer(config.templates_dir))
-        runner = Runner(config, calendar, store, notifier)
+        reps = RepCalendars(calendar, store, access.readable, managers=managers)
+        runner = Runner(config, calendar, store, notifier, reps=reps)
         closers.append(runner.close)
         yield Wired(config, store, pool, calendar, runner, sandbox_url, closers)
     finally:

@@ -89,6 +89,9 @@ class MoveOccurrence:
     attendees: tuple[
         Attendee, ...
     ] = ()  # re-asked: a decline of the old time is not one of the new
+    from_end: dt.datetime | None = None
+    cause: str = ""  # why, as the moves table keeps it ("declined:<address>", "conflict"…)
+    resume: bool = False  # Google already holds this move (a crash or a lost answer): finish it
     verb: str = "move-occurrence"
 
 
@@ -241,6 +244,11 @@ def describe(action: Action) -> str:
         return f"restore the {action.start:%Y-%m-%d %H:%M} UTC occurrence (no longer paused)"
     if isinstance(action, SendReminder):
         return f"notes reminder {action.number} for the {action.start:%Y-%m-%d %H:%M} UTC 1:1"
+    if action.resume:
+        return (
+            f"finish the move of occurrence {action.instance_id} to "
+            f"{action.start:%Y-%m-%d %H:%M}-{action.end:%H:%M} UTC (Google already has it)"
+        )
     return (
         f"{'restore' if action.restore else 'move'} occurrence {action.instance_id} to "
         f"{action.start:%Y-%m-%d %H:%M}-{action.end:%H:%M} UTC"

@@ -1,33 +1,29 @@
-"""Bumped occurrences: detecting them and deciding where each one goes.
+"""Bumped occurrences: which of a pair's upcoming occurrences must move, and why.
 
-An occurrence is bumped when a busy event overlaps it on the manager's calendar (seen through the
-synced cache) or the rep's (seen through free/busy), when the rep or the manager declined it, or
-when someone deleted it. The decision is always, in order: the same day (manager's zone) at the
-nearest free time for both, a shorter slot if allowed, then the ``if_no_slot`` policy. Out of
-office and holidays follow ``on_out_of_office``. The service never cancels, never touches a
-started or past occurrence, never fights a person who moved it, and never counts its own move as a
-new bump.
+An occurrence is bumped when a busy event overlaps it on the manager's calendar (another of her
+own 1:1s included: two 1:1s at once is a double booking), or on the rep's calendar where the
+service may read it, when the rep or the manager declined it (a decline of that time, not an
+old answer to a time the service already moved it from), or when someone deleted it. The
+service never cancels, never touches a started or past occurrence, never fights a person who
+moved it, and never counts its own move as a new bump. Where a bumped occurrence goes is
+``scheduler.rebook``'s decision.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from scheduler import intervals as iv
-from scheduler.actions import MoveOccurrence, Notice
+from scheduler.actions import Notice
+from scheduler.busy import BusyEvent, MoveKey
 from scheduler.model import Pair
+from scheduler.moves import DECLINED, History, stale_declines
 from scheduler.ports import Attendee, CalendarEvent, Interval
-from scheduler.recurrence import expand, to_local
+from scheduler.recurrence import to_local
 from scheduler.series import OwnedSeries
-from scheduler.slots import SlotDecision, SlotRequest, find_next_business_day, find_slot
 
-MAX_MOVES = 3
-"""After this many moves of one occurrence the service stops and tells the manager."""
-
-MoveKey = tuple[str, dt.datetime]  # (series id, original start)
+__all__ = ["Bump", "MoveKey", "Occurrence", "detect", "occurrences", "why_bumped"]
 
 
 @dataclass(frozen=True)
@@ -47,20 +43,23 @@ class Occurrence:
 
 
 @dataclass(frozen=True)
-class BusyEvent:
-    start: dt.datetime
-    end: dt.datetime
-    out_of_office: bool
-    summary: str
-
-
-@dataclass(frozen=True)
 class Bump:
     pair: Pair
     occurrence: Occurrence
     kind: str  # deleted | out_of_office | holiday | declined | conflict
-    detail: str
+    detail: str  # for the manager and the audit: may name her own events
     conflicts: tuple[Interval, ...] = field(default=())
+    by: str = ""  # who declined, for a decline
+    own: bool = False  # the only conflicts are the manager's other 1:1s
+
+    @property
+    def key(self) -> MoveKey:
+        return (self.occurrence.series_id, self.occurrence.original_start)
+
+    @property
+    def cause(self) -> str:
+        """What the move is for, as the moves table keeps it."""
+        return f"{DECLINED}{self.by}" if self.kind == "declined" else self.kind
 
 
 def occurrences(
@@ -104,91 +103,21 @@ def occurrences(
     return out
 
 
-def manager_busy(
-    events: Iterable[CalendarEvent],
-    *,
-    owner: str,
-    exclude: set[str],
-    time_min: dt.datetime,
-    time_max: dt.datetime,
-    tz: str,
-) -> list[BusyEvent]:
-    """Busy time on the manager's calendar from the synced events, recurring ones expanded."""
-    events = list(events)
-    exceptions: dict[str, set[dt.datetime]] = {}
-    for ev in events:
-        if ev.recurring_event_id and ev.original_start is not None:
-            exceptions.setdefault(ev.recurring_event_id, set()).add(ev.original_start)
-    out = []
-    for ev in events:
-        if ev.id in exclude or (ev.recurring_event_id or "") in exclude or not _blocks(ev, owner):
-            continue
-        for lo, hi in _spans(ev, exceptions.get(ev.id, set()), time_min, time_max, tz):
-            out.append(BusyEvent(lo, hi, ev.event_type == "outOfOffice", ev.summary))
-    return out
-
-
-def _blocks(ev: CalendarEvent, owner: str) -> bool:
-    if ev.cancelled or ev.event_type == "workingLocation":
-        return False
-    me = ev.attendee(owner)
-    if me is not None and me.response == "declined":
-        return False
-    if ev.all_day:  # an all-day event counts only when out of office or marked busy
-        return ev.event_type == "outOfOffice" or not ev.transparent
-    return not ev.transparent
-
-
-def _spans(
-    ev: CalendarEvent,
-    skip: set[dt.datetime],
-    time_min: dt.datetime,
-    time_max: dt.datetime,
-    tz: str,
-) -> list[Interval]:
-    if ev.all_day and ev.start_date and ev.end_date:
-        zone = ZoneInfo(ev.timezone or tz)
-        lo = dt.datetime.combine(ev.start_date, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
-        hi = dt.datetime.combine(ev.end_date, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
-        return [(lo, hi)] if lo < time_max and hi > time_min else []
-    if ev.start is None or ev.end is None:
-        return []
-    length = ev.end - ev.start
-    if ev.recurrence and not ev.recurring_event_id:
-        zone_name = ev.timezone or tz
-        first = to_local(ev.start, zone_name).replace(tzinfo=None)
-        starts = expand(
-            first, zone_name, ev.recurrence, time_min=time_min - length, time_max=time_max
-        )
-        return [(s, s + length) for s in starts if s not in skip and s + length > time_min]
-    return [(ev.start, ev.end)] if ev.start < time_max and ev.end > time_min else []
-
-
-def rep_conflicts(occ: Occurrence, busy: Sequence[Interval]) -> list[Interval]:
-    """Busy spans of the rep that overlap the occurrence, other than the occurrence itself.
-
-    Free/busy shows the 1:1 itself as busy while the rep has not declined it, and Google may
-    merge touching spans: one span around ours can be a conflict or just meetings back to back on
-    both sides, and the two cannot be told apart. A move nobody needed is worse than a conflict
-    the rep tells us about by declining (an out-of-office day declines it for them), so a span
-    counts only when our own occurrence shows as a separate span next to it.
-    """
-    span = (occ.start, occ.end)
-    if span not in busy:
-        return []
-    return [(lo, hi) for lo, hi in busy if (lo, hi) != span and lo < occ.end and hi > occ.start]
-
-
 def detect(
     pair: Pair,
     occs: Sequence[Occurrence],
     busy_events: Sequence[BusyEvent],
-    rep_busy: Sequence[Interval] | None,
+    rep_events: Sequence[BusyEvent] | None,
     *,
     now: dt.datetime,
+    history: History | None = None,
     holidays: Sequence[dt.date] = (),
 ) -> list[Bump | Notice]:
-    """Which upcoming occurrences are bumped, and why (one reason each, the strongest)."""
+    """Which upcoming occurrences are bumped, and why (one reason each, the strongest).
+
+    ``busy_events`` is the manager's calendar, her own 1:1s included; ``rep_events`` the rep's,
+    or None when the service may not read it (then only the rep's decline tells).
+    """
     out: list[Bump | Notice] = []
     tz = pair.manager.timezone
     for occ in occs:
@@ -208,153 +137,67 @@ def detect(
                 )
             )
             continue
-        bump = _why(pair, occ, busy_events, rep_busy, holidays)
+        past = (history or {}).get((occ.series_id, occ.original_start), ())
+        bump = why_bumped(pair, occ, busy_events, rep_events, stale_declines(past), holidays)
         if bump is not None:
             out.append(bump)
     return out
 
 
-def _why(
+def why_bumped(
     pair: Pair,
     occ: Occurrence,
     busy_events: Sequence[BusyEvent],
-    rep_busy: Sequence[Interval] | None,
+    rep_events: Sequence[BusyEvent] | None,
+    stale: frozenset[str],
     holidays: Sequence[dt.date],
 ) -> Bump | None:
+    """The strongest reason ``occ`` must move, or None; ``stale`` declines are old answers."""
     tz = pair.manager.timezone
     if occ.cancelled:
         return Bump(pair, occ, "deleted", "the occurrence was deleted")
     if to_local(occ.start, tz).date() in holidays:
         return Bump(pair, occ, "holiday", f"{to_local(occ.start, tz):%a %d %b} is a holiday")
-    overlapping = [b for b in busy_events if b.start < occ.end and b.end > occ.start]
-    ooo = [b for b in overlapping if b.out_of_office]
-    if ooo:
+    key = (occ.series_id, occ.original_start)
+    mine = [b for b in busy_events if _overlaps(b, occ) and b.occurrence != key]
+    theirs = [b for b in rep_events or () if _overlaps(b, occ)]
+    away = [(b, pair.manager.name) for b in mine if b.out_of_office] + [
+        (b, pair.rep.name) for b in theirs if b.out_of_office
+    ]
+    if away:
         return Bump(
             pair,
             occ,
             "out_of_office",
-            f"{pair.manager.name} is out of office",
-            tuple((b.start, b.end) for b in ooo),
+            f"{away[0][1]} is out of office",
+            tuple((b.start, b.end) for b, _ in away),
         )
-    if occ.rep_response == "declined":
-        return Bump(pair, occ, "declined", f"{pair.rep.name} declined it")
-    if occ.manager_response == "declined":
-        return Bump(pair, occ, "declined", f"{pair.manager.name} declined it")
-    if overlapping:
-        names = ", ".join(repr(b.summary) for b in overlapping[:3] if b.summary) or "a meeting"
-        return Bump(
-            pair,
-            occ,
-            "conflict",
-            f"{names} overlaps it on {pair.manager.name}'s calendar",
-            tuple((b.start, b.end) for b in overlapping),
-        )
-    if rep_busy is not None:
-        clash = rep_conflicts(occ, rep_busy)
-        if clash:
+    for person, answer in ((pair.rep, occ.rep_response), (pair.manager, occ.manager_response)):
+        if answer == "declined" and person.email.lower() not in stale:
             return Bump(
-                pair, occ, "conflict", f"{pair.rep.name}'s calendar is busy then", tuple(clash)
+                pair, occ, "declined", f"{person.name} declined it", by=person.email.lower()
             )
+    if mine:
+        return _conflict(pair, occ, mine)
+    if theirs:  # the rep's own events are not named to anyone
+        spans = tuple((b.start, b.end) for b in theirs)
+        return Bump(
+            pair, occ, "conflict", f"{pair.rep.name}'s calendar has another meeting then", spans
+        )
     return None
 
 
-BusyForDay = Callable[[dt.date], tuple[tuple[Interval, ...], tuple[Interval, ...]]]
+def _overlaps(b: BusyEvent, occ: Occurrence) -> bool:
+    return b.start < occ.end and b.end > occ.start
 
 
-def decide(
-    bump: Bump,
-    *,
-    busy_manager: Sequence[Interval],
-    busy_rep: Sequence[Interval],
-    now: dt.datetime,
-    holidays: Sequence[dt.date] = (),
-    busy_for_day: BusyForDay | None = None,
-) -> MoveOccurrence | Notice:
-    """Where the bumped occurrence goes, or why it stays (with a notice for the manager)."""
-    pair, occ = bump.pair, bump.occurrence
-    if occ.moves_by_us >= MAX_MOVES:
-        return _notice(bump, f"already moved {occ.moves_by_us} times: left where it is")
-    blocked = list(bump.conflicts)
-    if bump.kind != "deleted":
-        blocked.append((occ.start, occ.end))  # never "move" it onto the time that failed
-    request = SlotRequest(
-        original_start=occ.original_start,
-        duration=pair.duration,
-        manager=pair.manager,
-        rep=pair.rep,
-        busy_manager=tuple(iv.normalize([*busy_manager, *blocked])),
-        busy_rep=tuple(iv.normalize([*busy_rep, *blocked])),
-        min_notice=pair.rebook.min_notice,
-        allow_shorter=pair.rebook.allow_shorter,
-        buffer=pair.rebook.buffer,
-        holidays=tuple(holidays),
-        day=to_local(occ.original_start, pair.manager.timezone).date(),
+def _conflict(pair: Pair, occ: Occurrence, mine: Sequence[BusyEvent]) -> Bump:
+    spans = tuple((b.start, b.end) for b in mine)
+    others = [b for b in mine if b.occurrence is None]
+    if not others:  # only her own 1:1s: the other rep is not named
+        detail = f"another of {pair.manager.name}'s 1:1s overlaps it"
+        return Bump(pair, occ, "conflict", detail, spans, own=True)
+    names = ", ".join(repr(b.summary) for b in others[:3] if b.summary) or "a meeting"
+    return Bump(
+        pair, occ, "conflict", f"{names} overlaps it on {pair.manager.name}'s calendar", spans
     )
-    if bump.kind in ("out_of_office", "holiday"):
-        if pair.rebook.on_out_of_office == "skip":
-            return _notice(bump, f"{bump.detail}: skipped this week as configured")
-        return _move(
-            bump, find_next_business_day(request, now=now, busy_for_day=busy_for_day), same_day=None
-        )
-    same_day = find_slot(request, now=now)
-    if same_day.slot is not None:
-        return _move(bump, same_day, same_day=same_day)
-    if pair.rebook.if_no_slot == "notify_only":
-        return _notice(bump, f"{bump.detail}; {same_day.reason} Left where it is, as configured")
-    later = find_next_business_day(request, now=now, busy_for_day=busy_for_day)
-    if later.slot is None:
-        return _notice(bump, f"{bump.detail}; {same_day.reason} {later.reason}")
-    return _move(bump, later, same_day=same_day)
-
-
-def _move(
-    bump: Bump, decision: SlotDecision, *, same_day: SlotDecision | None
-) -> MoveOccurrence | Notice:
-    if decision.slot is None:
-        return _notice(bump, f"{bump.detail}; {decision.reason}")
-    pair, occ = bump.pair, bump.occurrence
-    start, end = decision.slot
-    explain: dict[str, object] = {
-        "bump": bump.kind,
-        "conflict": bump.detail,
-        "candidates": [
-            f"{to_local(c.start, pair.manager.timezone):%a %H:%M}-"
-            f"{to_local(c.end, pair.manager.timezone):%H:%M}" + (" (shorter)" if c.shorter else "")
-            for c in decision.candidates
-        ],
-        "why": decision.reason,
-    }
-    if same_day is not None and same_day is not decision:
-        explain["same_day"] = same_day.reason
-    verb = "restored" if bump.kind == "deleted" else "moved"
-    local = to_local(start, pair.manager.timezone)
-    return MoveOccurrence(
-        pair.key,
-        pair.manager.email,
-        occ.instance_id or "",
-        occ.series_id,
-        occ.original_start,
-        start,
-        end,
-        pair.manager.timezone,
-        f"{bump.detail}: {verb} to {local:%a %d %b %H:%M}. {decision.reason}",
-        restore=bump.kind == "deleted",
-        explain=explain,
-        etag=occ.etag,
-        from_start=occ.start,
-        attendees=tuple(
-            a
-            if a.organizer or a.response != "declined"
-            else Attendee(a.email, "needsAction", a.name)
-            for a in occ.attendees
-        ),
-    )
-
-
-def notice_key(bump: Bump) -> str:
-    occ = bump.occurrence
-    return f"unmoved:{occ.series_id}:{occ.original_start:%Y%m%dT%H%M}:{bump.kind}"
-
-
-def _notice(bump: Bump, text: str) -> Notice:
-    return Notice(bump.pair.key, bump.pair.manager.email, notice_key(bump), text)

@@ -165,6 +165,12 @@ class RawRebook(_Strict):
     buffer: Duration | None = _opt("Free time kept around a moved 1:1.", "0m")
     look_ahead: Duration | None = _opt("How far ahead bumps are watched.", "14d")
     step: Duration | None = _opt("Granularity of candidate start times.", "15m")
+    unknown_rep_busy: Literal["move", "notify_only"] | None = _opt(
+        "When Google cannot show the rep's calendar (a rep outside your organisation): move "
+        "within your free time and the rep's working hours and tell the rep, or notify_only "
+        "(leave it and tell you).",
+        "move",
+    )
 
 
 class RawAgenda(_Strict):

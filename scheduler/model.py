@@ -52,6 +52,7 @@ class RebookPolicy:
     buffer: dt.timedelta = dt.timedelta(0)
     look_ahead: dt.timedelta = dt.timedelta(days=14)
     step: dt.timedelta = dt.timedelta(minutes=15)
+    unknown_rep_busy: Literal["move", "notify_only"] = "move"
 
 
 @dataclass(frozen=True)

@@ -115,10 +115,12 @@ class SandboxAdmin:
         latency: float = 0.0,
         retry_after: int | None = None,
         seed: int | None = None,
+        after: bool = False,
     ) -> None:
+        """Make ``method`` fail; with ``after``, the request takes effect before the error."""
         spec: dict[str, Any] = {
             "method": method, "status": status, "reason": reason, "times": times, "rate": rate,
-            "latency": latency, "retry_after": retry_after,
+            "latency": latency, "retry_after": retry_after, "after": after,
         }  # fmt: skip
         if seed is not None:
             spec["seed"] = seed

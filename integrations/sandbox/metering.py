@@ -2,6 +2,8 @@
 
 Every Google-route request (each batch part too) is counted by discovery method id, status and
 user; faults match a method id (or ``*``) and fire a fixed number of times or at a seeded rate.
+A fault ``after`` the request answers with its error only once the request has taken effect: a
+5xx tells the client nothing about whether a write happened, and a retry must cope with both.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Fault:
     latency: float = 0.0
     retry_after: int | None = None
     message: str | None = None
+    after: bool = False  # apply the request, then answer with this error
 
     def describe(self) -> str:
         return self.message or {

@@ -15,7 +15,7 @@ from integrations.sandbox.auth import Auth, TokenError
 from integrations.sandbox.errors import ApiError, not_found
 from integrations.sandbox.events import Events
 from integrations.sandbox.gmail import Gmail
-from integrations.sandbox.metering import Meter
+from integrations.sandbox.metering import Fault, Meter
 from integrations.sandbox.reads import Reads
 from integrations.sandbox.wire import Request, Response
 
@@ -74,7 +74,8 @@ class GoogleApi:
         found = match(req)
         method, args = found if found else ("unknown", [])
         user: str | None = None
-        response = self._faulted(method)
+        fault = self._pick(method)
+        response = self._faulted(fault) if fault is not None and not fault.after else None
         if response is None:
             try:
                 with self.lock:
@@ -84,13 +85,21 @@ class GoogleApi:
                     response = self.handlers[method](user, args, req)
             except ApiError as error:
                 response = Response.of_error(error)
+            if fault is not None and fault.after and response.status < 300:
+                # The write took effect, but the answer is a server error. Google's errors
+                # guide says of a 500 only "An unexpected error occurred while processing the
+                # request" and to retry with backoff, never that nothing was written
+                # (developers.google.com/workspace/calendar/api/guides/errors).
+                response = self._faulted(fault) or response
         with self.lock:
             self.meter.record(method, response.status, user, req.path)
         return response
 
-    def _faulted(self, method: str, token: bool = False) -> Response | None:
+    def _pick(self, method: str) -> Fault | None:
         with self.lock:
-            fault = self.meter.pick_fault(method)
+            return self.meter.pick_fault(method)
+
+    def _faulted(self, fault: Fault | None, token: bool = False) -> Response | None:
         if fault is None:
             return None
         if fault.latency:
@@ -106,7 +115,7 @@ class GoogleApi:
 
     def _token(self, req: Request) -> Response:
         user = None
-        response = self._faulted("oauth2.token", token=True)
+        response = self._faulted(self._pick("oauth2.token"), token=True)
         if response is None:
             try:
                 with self.lock:

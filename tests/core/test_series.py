@@ -259,22 +259,6 @@ def test_biweekly_series_follow_the_start_anchor():
     assert DANA.timezone == "America/New_York"
 
 
-def test_a_rep_busy_span_that_merely_surrounds_the_1on1_is_not_a_conflict():
-    from scheduler.bumps import Occurrence, rep_conflicts
-
-    start = dt.datetime(2026, 11, 24, 18, 0, tzinfo=dt.UTC)
-    occ = Occurrence(
-        "s", start, start, start + dt.timedelta(minutes=45), False, None, "", "accepted", "accepted"
-    )
-    back_to_back = [(start - dt.timedelta(hours=1), start + dt.timedelta(hours=2))]  # merged
-    assert rep_conflicts(occ, back_to_back) == []
-    separate = [
-        (start, start + dt.timedelta(minutes=45)),
-        (start + dt.timedelta(minutes=30), start + dt.timedelta(hours=1)),
-    ]
-    assert rep_conflicts(occ, separate) == [separate[1]]
-
-
 def test_a_recurring_event_with_the_rep_at_another_time_is_left_alone_and_mentioned_once():
     theirs = CalendarEvent(
         id="weeklysync1",

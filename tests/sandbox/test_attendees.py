@@ -160,3 +160,33 @@ def test_moving_an_occurrence_resets_guests_answers_only_when_switched_on(
     )
     sam = next(a for a in relabelled["attendees"] if a["email"] == SAM)
     assert sam["responseStatus"] == "declined"
+
+
+@pytest.mark.parametrize("reset", [True, False], ids=["responses-reset", "responses-kept"])
+def test_the_organizers_decline_stays_on_a_moved_occurrence_and_a_bare_guest_is_asked_again(
+    calendar: Any, admin: SandboxAdmin, reset: bool
+) -> None:
+    """Whatever happens to guests' answers, the organizer's own "declined" stays on an
+    occurrence she moves (it is her answer, not an invitation's). An attendee entry written
+    without responseStatus reads as "needsAction": the reference's EventAttendee.responseStatus
+    lists it as "The attendee has not responded to the invitation (recommended for new
+    events)", the state of an entry nobody answered."""
+    admin.configure(reset_responses_on_time_change=reset)
+    calendar.events().insert(calendarId="primary", body=SERIES, sendUpdates="all").execute()
+    first = calendar.events().instances(calendarId="primary", eventId="pair000001").execute()
+    instance = first["items"][0]["id"]
+    admin.respond(DANA, instance, "declined")
+    admin.respond(SAM, instance, "declined")
+    body = {
+        **timed("2026-10-20", "15:00", "15:45"),
+        "attendees": [{"email": DANA, "responseStatus": "declined"}, {"email": SAM}],
+    }
+    moved = calendar.events().patch(calendarId="primary", eventId=instance, body=body).execute()
+    statuses = {a["email"]: a["responseStatus"] for a in moved["attendees"]}
+    assert statuses == {DANA: "declined", SAM: "needsAction"}
+    untouched = (
+        calendar.events()
+        .patch(calendarId="primary", eventId=instance, body=timed("2026-10-20", "16:00", "16:45"))
+        .execute()
+    )
+    assert {a["email"]: a["responseStatus"] for a in untouched["attendees"]}[DANA] == "declined"

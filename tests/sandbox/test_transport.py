@@ -12,7 +12,7 @@ from googleapiclient.http import BatchHttpRequest
 
 from integrations.clock import FixedClock
 from integrations.sandbox import Sandbox, SandboxAdmin
-from tests.sandbox.conftest import DANA, build_service, credentials_for, timed
+from tests.sandbox.conftest import DANA, SAM, build_service, credentials_for, timed
 
 
 def test_batch_of_120_inserts_reports_per_part_conflicts_to_the_callback(
@@ -136,3 +136,62 @@ def test_token_endpoint_faults_are_retried_by_google_auth(
     service.events().list(calendarId="primary").execute()
     assert admin.counts()["by_status"]["503"] == 1
     service.close()
+
+
+def test_a_fault_after_the_write_applies_it_and_still_answers_503(
+    calendar: Any, admin: SandboxAdmin
+) -> None:
+    # A 500/503 says only "An unexpected error occurred while processing the request"
+    # (developers.google.com/workspace/calendar/api/guides/errors): the write may have happened.
+    event = (
+        calendar.events()
+        .insert(calendarId="primary", body=timed("2026-10-21", "09:00", "09:30"))
+        .execute()
+    )
+    admin.add_fault(method="calendar.events.patch", status=503, times=1, after=True)
+    request = calendar.events().patch(
+        calendarId="primary", eventId=event["id"], body={"summary": "Moved"}
+    )
+    request.headers["If-Match"] = event["etag"]
+    with pytest.raises(HttpError) as caught:
+        request.execute()
+    assert caught.value.status_code == 503
+    stored = admin.get_event(DANA, event["id"])
+    assert stored is not None
+    assert stored["summary"] == "Moved"
+    # The same conditional write sent again now fails its precondition: the etag moved on.
+    again = calendar.events().patch(
+        calendarId="primary", eventId=event["id"], body={"summary": "Moved"}
+    )
+    again.headers["If-Match"] = event["etag"]
+    with pytest.raises(HttpError) as refused:
+        again.execute()
+    assert refused.value.status_code == 412
+
+
+def test_the_read_only_events_scope_reads_incrementally_and_can_do_nothing_else(
+    service_for: Any,
+) -> None:
+    # The discovery document's scopes per method: events.list accepts calendar.events.readonly;
+    # events.patch needs a write scope; freebusy.query accepts only calendar, calendar.readonly,
+    # calendar.freebusy and calendar.events.freebusy.
+    writer = service_for("calendar", SAM)
+    event = (
+        writer.events()
+        .insert(calendarId="primary", body=timed("2026-10-21", "09:00", "09:30"))
+        .execute()
+    )
+    reader = service_for("calendar", SAM, ["calendar.events.readonly"])
+    first = reader.events().list(calendarId="primary", showDeleted=True).execute()
+    assert [i["id"] for i in first["items"]] == [event["id"]]
+    again = reader.events().list(calendarId="primary", syncToken=first["nextSyncToken"]).execute()
+    assert again["items"] == []
+    for request in (
+        reader.events().patch(calendarId="primary", eventId=event["id"], body={"summary": "x"}),
+        reader.freebusy().query(
+            body={"timeMin": "2026-10-21T00:00:00Z", "timeMax": "2026-10-22T00:00:00Z"}
+        ),
+    ):
+        with pytest.raises(HttpError) as caught:
+            request.execute()
+        assert caught.value.status_code == 403
