@@ -25,7 +25,14 @@ from scheduler.config_schema import ROTATION_KINDS, RawConfig
 from scheduler.errors import ConfigError, Problem
 from scheduler.model import Config
 from scheduler.parse import describe
-from scheduler.yamlpos import EmptyDocument, LoadedYaml, join_path, load_yaml, syntax_error_line
+from scheduler.yamlpos import (
+    EmptyDocument,
+    FatalYamlIssue,
+    LoadedYaml,
+    join_path,
+    load_yaml,
+    syntax_error_line,
+)
 
 __all__ = ["ROTATION_KINDS", "config_json_schema", "parse_config"]
 
@@ -36,8 +43,13 @@ def parse_config(text: str, *, filename: str, base_dir: Path) -> Config:
         loaded = load_yaml(text)
     except EmptyDocument:
         raise ConfigError(filename, [Problem(filename, 0, "", "the file is empty")]) from None
+    except FatalYamlIssue as exc:
+        issue = exc.issue
+        raise ConfigError(
+            filename, [Problem(filename, issue.line, issue.path, issue.message)]
+        ) from None
     except yaml.YAMLError as exc:
-        line, message = syntax_error_line(exc)
+        line, message = syntax_error_line(exc, text)
         raise ConfigError(filename, [Problem(filename, line, "", message)]) from None
     findings: list[Finding] = [(i.path, i.message) for i in loaded.issues]
     lines = {i.path: i.line for i in loaded.issues}
