@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from scheduler import intervals as iv
 from scheduler.actions import MoveOccurrence, Notice
-from scheduler.model import Pair
+from scheduler.model import Pair, RebookPolicy
 from scheduler.ports import Attendee, CalendarEvent, Interval
 from scheduler.recurrence import expand, to_local
 from scheduler.series import OwnedSeries
@@ -289,6 +289,7 @@ def decide(
         buffer=pair.rebook.buffer,
         holidays=tuple(holidays),
         day=to_local(occ.original_start, pair.manager.timezone).date(),
+        step=pair.rebook.step,
     )
     if bump.kind in ("out_of_office", "holiday"):
         if pair.rebook.on_out_of_office == "skip":
@@ -297,6 +298,13 @@ def decide(
             bump, find_next_business_day(request, now=now, busy_for_day=busy_for_day), same_day=None
         )
     same_day = find_slot(request, now=now)
+    if same_day.slot is not None and same_day.shorter and _full_day_first(pair.rebook):
+        # same_day_only: false — a full-length 1:1 on the next business day beats a short one.
+        later = find_next_business_day(
+            replace(request, allow_shorter=None), now=now, busy_for_day=busy_for_day
+        )
+        if later.slot is not None:
+            return _move(bump, later, same_day=same_day)
     if same_day.slot is not None:
         return _move(bump, same_day, same_day=same_day)
     if pair.rebook.if_no_slot == "notify_only":
@@ -305,6 +313,11 @@ def decide(
     if later.slot is None:
         return _notice(bump, f"{bump.detail}; {same_day.reason} {later.reason}")
     return _move(bump, later, same_day=same_day)
+
+
+def _full_day_first(policy: RebookPolicy) -> bool:
+    """Whether a shortened slot today yields to a full one on the next business day."""
+    return not policy.same_day_only and policy.if_no_slot == "next_business_day"
 
 
 def _move(

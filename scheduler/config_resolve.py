@@ -54,6 +54,8 @@ BUILTIN_CADENCE = parse_cadence("weekly")
 BUILTIN_DURATION = dt.timedelta(minutes=45)
 NULLABLE = frozenset({"allow_shorter"})
 """Nested keys where an explicit ``null`` means something (never shorter), not "inherit"."""
+MINUTE = dt.timedelta(minutes=1)
+HOUR = dt.timedelta(hours=1)
 SAMPLE_DATES = (dt.date(2026, 1, 5), dt.date(2026, 7, 6))
 """Mondays in winter and summer: a time that only drifts out of hours under DST shows too."""
 
@@ -254,6 +256,7 @@ def _pair(
         pauses=pauses,
     )
     out.errors += _length_problems(pair, duration[1], rebook_origin.get("allow_shorter"))
+    out.errors += _step_problems(rebook, rebook_origin.get("step"))
     out.warnings += _hours_warnings(pair, f"{rpath}.time")
     return pair
 
@@ -285,6 +288,20 @@ def _length_problems(pair: Pair, duration_at: str, shorter_at: str | None) -> It
             (
                 f"{format_duration(shorter)} is longer than the 1:1 itself "
                 f"({format_duration(pair.duration)}); use at most that, or null for never shorter"
+            ),
+        )
+
+
+def _step_problems(rebook: RebookPolicy, where: str | None) -> Iterator[Finding]:
+    """Start times fall on the clock at multiples of the step, so it must divide an hour."""
+    step = rebook.step
+    if where is not None and (step < MINUTE or step > HOUR or HOUR % step):
+        yield (
+            where,
+            (
+                f"{format_duration(step)} does not divide an hour into whole minutes; "
+                "use one of 1m, 5m, 10m, 15m, 20m, 30m, 1h (starts fall on the clock at "
+                "multiples of it)"
             ),
         )
 

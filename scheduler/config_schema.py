@@ -146,7 +146,12 @@ class RawEmail(_Strict):
 
 
 class RawRebook(_Strict):
-    same_day_only: bool | None = _opt("Move a bumped 1:1 only within its own day.", True)
+    same_day_only: bool | None = _opt(
+        "true: a shorter slot the same day beats a full one on another day. false: a "
+        "full-length slot on the next business day beats a shorter one the same day (with "
+        "if_no_slot: next_business_day). Default: true.",
+        True,
+    )
     min_notice: Duration | None = _opt("Never move a 1:1 to sooner than this from now.", "30m")
     allow_shorter: Duration | None = _opt(
         "Shortest acceptable meeting when no full slot is free; null = never shorter.", "30m"
@@ -159,7 +164,11 @@ class RawRebook(_Strict):
     )
     buffer: Duration | None = _opt("Free time kept around a moved 1:1.", "0m")
     look_ahead: Duration | None = _opt("How far ahead bumps are watched.", "14d")
-    step: Duration | None = _opt("Granularity of candidate start times.", "15m")
+    step: Duration | None = _opt(
+        "A moved 1:1 starts on the manager's clock at a multiple of this (one of 1m, 5m, "
+        "10m, 15m, 20m, 30m, 1h). Default: 15m.",
+        "15m",
+    )
 
 
 class RawAgenda(_Strict):

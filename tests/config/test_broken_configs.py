@@ -23,6 +23,10 @@ managers:
 """
 # HEAD is 6 lines; a rep written right after it starts on line 7.
 
+STEP_MESSAGE = (
+    "{} does not divide an hour into whole minutes; use one of 1m, 5m, 10m, 15m, 20m, 30m, 1h "
+    "(starts fall on the clock at multiples of it)"
+)
 SAM = '      - {name: Sam Ortiz, email: sam@example.com, day: tuesday, time: "10:00"}\n'
 
 
@@ -334,6 +338,26 @@ CASES = [
         "managers: []\n",
         [(1, "timezone", "missing (required)")],
         id="missing-top-level-timezone",
+    ),
+    pytest.param(
+        "timezone: America/Chicago\ndefaults:\n  rebook: {step: 0m}\n"
+        + HEAD.split("\n", 1)[1]
+        + SAM,
+        [(3, "defaults.rebook.step", STEP_MESSAGE.format("0m"))],
+        id="rebook-step-zero",
+    ),
+    pytest.param(
+        "timezone: America/Chicago\ndefaults:\n  rebook: {step: 7m}\n"
+        + HEAD.split("\n", 1)[1]
+        + SAM,
+        [(3, "defaults.rebook.step", STEP_MESSAGE.format("7m"))],
+        id="rebook-step-that-does-not-divide-an-hour",
+    ),
+    pytest.param(
+        HEAD + '      - {name: Sam, email: sam@example.com, day: tue, time: "10:00", '
+        "rebook: {step: 2h}}\n",
+        [(7, "managers[0].reps[0].rebook.step", STEP_MESSAGE.format("2h"))],
+        id="rebook-step-longer-than-an-hour",
     ),
     pytest.param(
         # several problems at once, reported together in line order
