@@ -24,17 +24,20 @@ DEFAULT_CONFIG = "config.yaml"
 
 def load_config(path: str | Path) -> Config:
     """Read and validate a config file; every problem is reported at once (``ConfigError``)."""
-    from scheduler.config import parse_config
+    from integrations.paths import LocalPaths
+    from scheduler.config import parse_config_bytes
     from scheduler.errors import Problem
 
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(
             str(path), [Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]
         ) from exc
-    config = parse_config(text, filename=str(path), base_dir=path.resolve().parent)
+    config = parse_config_bytes(
+        data, filename=str(path), base_dir=path.resolve().parent, paths=LocalPaths()
+    )
     import dataclasses
 
     return dataclasses.replace(config, source=path)

@@ -42,6 +42,8 @@ from scheduler.model import (
     WorkingHours,
 )
 from scheduler.parse import format_duration, parse_cadence, parse_working_hours
+from scheduler.ports import Paths
+from scheduler.recap import PARTIAL_LEAD
 
 Finding = tuple[str, str]
 """``(dotted path, message)``."""
@@ -84,9 +86,20 @@ def _path_text(base_dir: Path, text: str | None) -> str | None:
     return None if path is None else str(path)
 
 
-def resolve_config(raw: RawConfig, *, base_dir: Path, line_of: Callable[[str], int]) -> Resolution:
-    """Build the resolved ``Config``; ``config`` stays None when any error was found."""
+def resolve_config(
+    raw: RawConfig,
+    *,
+    base_dir: Path,
+    line_of: Callable[[str], int],
+    paths: Paths | None = None,
+) -> Resolution:
+    """Build the resolved ``Config``; ``config`` stays None when any error was found.
+
+    With ``paths``, the files and folders named in the config are checked on disk too.
+    """
     out = Resolution()
+    if paths is not None:
+        out.errors += _disk_problems(raw, base_dir, paths)
     calendar = _calendar(raw.calendar, base_dir, out)
     email = _email(raw.email, base_dir, out)
     managers: list[Manager] = []
@@ -115,6 +128,24 @@ def resolve_config(raw: RawConfig, *, base_dir: Path, line_of: Callable[[str], i
         notes_dir=_path(base_dir, raw.notes_dir),
     )
     return out
+
+
+def _disk_problems(raw: RawConfig, base_dir: Path, paths: Paths) -> Iterator[Finding]:
+    """The state file must be creatable; files and folders named to be read must be there."""
+    state = _path(base_dir, raw.state, "./var/state.db") or base_dir
+    checks: list[tuple[str, str | None]] = [("state", paths.state_problem(state))]
+    if raw.templates_dir is not None:
+        folder = _path(base_dir, raw.templates_dir) or base_dir
+        checks.append(("templates_dir", paths.folder_problem(folder)))
+    for i, manager in enumerate(raw.managers):
+        if manager.kpis is not None:
+            kpis = _path(base_dir, manager.kpis) or base_dir
+            checks.append((f"managers[{i}].kpis", paths.file_problem(kpis)))
+    google = raw.calendar.google if raw.calendar else None
+    if google is not None and google.auth == "service_account" and google.service_account_file:
+        key = _path(base_dir, google.service_account_file) or base_dir
+        checks.append(("calendar.google.service_account_file", paths.file_problem(key)))
+    return ((where, problem) for where, problem in checks if problem is not None)
 
 
 def _calendar(raw: RawCalendar | None, base_dir: Path, out: Resolution) -> CalendarSettings:
@@ -230,7 +261,7 @@ def _pair(
     duration = _pick(levels, "duration") or (BUILTIN_DURATION, f"{rpath}.duration")
     rebook, rebook_origin = _merge(levels, "rebook", RebookPolicy())
     agenda, _ = _merge(levels, "agenda", AgendaPolicy())
-    recap, _ = _merge(levels, "recap", RecapPolicy())
+    recap, recap_origin = _merge(levels, "recap", RecapPolicy())
     defaults_hours = raw.defaults.working_hours if raw.defaults else None
     rep = Person(
         name=r.name.strip(),
@@ -256,6 +287,7 @@ def _pair(
         pauses=pauses,
     )
     out.errors += _length_problems(pair, duration[1], rebook_origin.get("allow_shorter"))
+    out.errors += _recap_problems(recap, recap_origin, f"{rpath}.recap")
     out.errors += _step_problems(rebook, rebook_origin.get("step"))
     out.warnings += _hours_warnings(pair, f"{rpath}.time")
     return pair
@@ -302,6 +334,31 @@ def _step_problems(rebook: RebookPolicy, where: str | None) -> Iterator[Finding]
                 f"{format_duration(step)} does not divide an hour into whole minutes; "
                 "use one of 1m, 5m, 10m, 15m, 20m, 30m, 1h (starts fall on the clock at "
                 "multiples of it)"
+            ),
+        )
+
+
+def _recap_problems(recap: RecapPolicy, origin: dict[str, str], rpath: str) -> Iterator[Finding]:
+    """A deadline that leaves no time to settle the notes or to remind the manager first."""
+    where = origin.get("deadline")
+    deadline = format_duration(recap.deadline)
+    if recap.deadline <= recap.settle:
+        yield (
+            where or origin.get("settle", f"{rpath}.settle"),
+            (
+                f"the recap deadline ({deadline}) must be longer than recap.settle "
+                f"({format_duration(recap.settle)}), the wait for notes to settle"
+            ),
+        )
+    needed = recap.remind_manager_after + PARTIAL_LEAD
+    if recap.deadline < needed:
+        yield (
+            where or origin.get("remind_manager_after", f"{rpath}.remind_manager_after"),
+            (
+                f"the recap deadline ({deadline}) leaves no time for the reminder after "
+                f"{format_duration(recap.remind_manager_after)}: without notes the recap goes "
+                f"out {format_duration(PARTIAL_LEAD)} before the deadline; make the deadline "
+                f"at least {format_duration(needed)}"
             ),
         )
 

@@ -8,6 +8,7 @@ defaults → manager → rep is resolved afterwards by ``scheduler.config_resolv
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from email.utils import parseaddr
 from typing import Annotated, Any, Literal
@@ -21,14 +22,19 @@ ROTATION_KINDS = ("pipeline", "career", "performance", "forecast", "coaching")
 """Meeting types an agenda rotation may name."""
 
 
+FIRST_DATE = dt.date(1970, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+"""Dates outside these are typos, and would overflow date arithmetic near year 1 or 9999."""
+
+
 def _date(value: object) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value.strip())
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if FIRST_DATE <= value <= LAST_DATE:
+            return value
+        raise ValueError(f"{value.isoformat()} is not between {FIRST_DATE} and {LAST_DATE}")
     raise ValueError(f"{parse.describe(value)} is not a date (YYYY-MM-DD)")
 
 

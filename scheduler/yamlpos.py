@@ -315,5 +315,7 @@ def syntax_error_line(exc: yaml.YAMLError, text: str = "") -> tuple[int, str]:
     line = mark.line + 1 if mark is not None else 1
     problem = getattr(exc, "problem", None) or "not valid YAML"
     context = getattr(exc, "context", None)
+    if context and problem.startswith("but "):  # "expected a single document…, but found…"
+        return line, f"YAML syntax error: {context}, {problem}"
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     return line, message

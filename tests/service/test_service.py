@@ -199,16 +199,20 @@ def test_an_exception_in_a_pass_is_logged_counted_and_scheduling_goes_on(
     sandboxed, make_service, caplog
 ):
     sandboxed.poll = "1s"
+    service = make_service(start=False)  # the config was good when it was checked…
     state = sandboxed.tmp / "var" / "state.db"
-    state.mkdir(parents=True)  # a folder where the database should be: SQLite cannot open it
-    with caplog.at_level(logging.ERROR, logger="oneonone.service"):
-        service = make_service()
-        wait_for(lambda: sample(service, "oneonone_passes_total", result="failed") >= 2)
-    failures = [r for r in caplog.records if "the pass failed" in r.getMessage()]
-    assert failures
-    assert failures[0].exc_info is not None
-    state.rmdir()  # fixed by an operator: the next pass works without a restart
-    wait_for(lambda: sample(service, "oneonone_passes_total", result="ok") >= 1, timeout=5)
+    state.mkdir(parents=True)  # …then a folder took the database's place: SQLite cannot open it
+    try:
+        with caplog.at_level(logging.ERROR, logger="oneonone.service"):
+            service.start()
+            wait_for(lambda: sample(service, "oneonone_passes_total", result="failed") >= 2)
+        failures = [r for r in caplog.records if "the pass failed" in r.getMessage()]
+        assert failures
+        assert failures[0].exc_info is not None
+        state.rmdir()  # fixed by an operator: the next pass works without a restart
+        wait_for(lambda: sample(service, "oneonone_passes_total", result="ok") >= 1, timeout=5)
+    finally:
+        service.stop(timeout=5)
 
 
 def test_a_revoked_manager_is_logged_as_parked_once_and_the_other_is_still_served(
