@@ -7,12 +7,14 @@ to the core and prints what happened; the deciding happens in ``scheduler``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import logging
 import os
+import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,6 +22,8 @@ from scheduler.errors import ConfigError, UserError
 from scheduler.model import Config, Pair
 
 DEFAULT_CONFIG = "config.yaml"
+LOCK_WAIT = 30.0
+"""Seconds a command waits for another one using the same state before exiting 75."""
 
 
 def load_config(path: str | Path) -> Config:
@@ -99,12 +103,25 @@ def _print_counts(counts: dict[str, object] | None) -> None:
     print(f"sandbox requests: {counts.get('total')} (writes: {counts.get('writes')}) {methods}")
 
 
+@contextlib.contextmanager
+def holding_state(config: Config, args: argparse.Namespace) -> Iterator[None]:
+    """The state's lock for a command that changes the state (waiting up to ``--lock-wait``)."""
+    from integrations.statelock import StateLock
+
+    lock = StateLock(Path(config.state), command=args.command_line)
+    lock.acquire(wait=args.lock_wait)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     from integrations.wiring import wire
     from scheduler.actions import describe
 
     config = load_config(args.config)
-    with wire(config) as wired:
+    with holding_state(config, args), wire(config) as wired:
         report = wired.run_pass(now=_now(), apply=False)
         if not report.outcomes:
             print("nothing to do: every pair has its series as configured")
@@ -128,8 +145,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.once:
         from integrations.service import serve
 
-        return serve(args.config, config, json_logs=args.json_logs)
-    with wire(config) as wired:
+        return serve(
+            args.config,
+            config,
+            json_logs=args.json_logs,
+            command=args.command_line,
+            lock_wait=args.lock_wait,
+        )
+    with holding_state(config, args), wire(config) as wired:
         report = wired.run_pass(now=_now())
         done = [o for o in report.outcomes if o.result == "done"]
         for outcome in report.outcomes:
@@ -246,9 +269,19 @@ def build_parser() -> argparse.ArgumentParser:
         )
         return p
 
+    def lock_wait(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument(
+            "--lock-wait",
+            type=float,
+            default=LOCK_WAIT,
+            metavar="SECONDS",
+            help="wait this long for another command using the state (default: %(default)ss)",
+        )
+        return p
+
     add("check", "validate the config and print what it means").set_defaults(func=cmd_check)
-    add("plan", "what a pass would do now, changing nothing").set_defaults(func=cmd_plan)
-    run = add("run", "run the service (or one pass with --once)")
+    lock_wait(add("plan", "what a pass would do now, changing nothing")).set_defaults(func=cmd_plan)
+    run = lock_wait(add("run", "run the service (or one pass with --once)"))
     run.add_argument("--once", action="store_true", help="one full pass, then exit")
     run.add_argument(
         "--json-logs", action="store_true", help="log one JSON object per line (for journald)"
@@ -285,7 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.command_line = shlex.join(["oneonone", *argv])  # named to whoever waits for the lock
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

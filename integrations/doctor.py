@@ -87,7 +87,7 @@ def check_state(config: Config) -> Iterator[Check]:
         return
     yield Check("ok", "state", f"{state} opens, schema version {version}")
     holder = StateLock(state).holder()
-    running = f"a service is running on it (pid {holder})" if holder else "no service running"
+    running = f"in use by {holder}" if holder else "no oneonone command is using it"
     yield Check("ok", "service", running)
 
 

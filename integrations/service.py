@@ -68,13 +68,16 @@ class Service:
         clock: Clock | None = None,
         sandbox_url: str | None = None,
         wire_fn: WireFn = wire,
+        command: str = "oneonone run",
+        lock_wait: float = 0.0,
     ) -> None:
         self.config_path = Path(config_path)
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.sandbox_url = sandbox_url
         self.metrics = Metrics()
-        self.lock = StateLock(Path(config.state))
+        self.lock = StateLock(Path(config.state), command=command)
+        self.lock_wait = lock_wait
         self.server: ObservabilityServer | None = None
         self.metrics_port: int | None = None
         self.scheduler = BackgroundScheduler(
@@ -100,8 +103,12 @@ class Service:
 
     # -- life cycle --------------------------------------------------------------------------
     def start(self) -> None:
-        """Take the state lock, serve metrics, start waking; the first pass runs right away."""
-        self.lock.acquire()
+        """Take the state lock, serve metrics, start waking; the first pass runs right away.
+
+        A command that holds the lock (a ``run --once`` from cron) is waited for up to
+        ``lock_wait`` seconds; past that, ``StateBusy`` (exit 75) names it.
+        """
+        self.lock.acquire(wait=self.lock_wait)
         try:
             self._start_server()
             self.scheduler.add_job(
@@ -368,12 +375,21 @@ def serve(
     clock: Clock | None = None,
     sandbox_url: str | None = None,
     json_logs: bool = False,
+    command: str = "oneonone run",
+    lock_wait: float = 0.0,
 ) -> int:
     """Run the service until SIGTERM/SIGINT; returns the exit code (0 on a clean stop)."""
     _log_to_stderr_once(json_logs)
     for warning in config.warnings:
         log.warning("config: %s", warning)
-    service = Service(config_path, config, clock=clock, sandbox_url=sandbox_url)
+    service = Service(
+        config_path,
+        config,
+        clock=clock,
+        sandbox_url=sandbox_url,
+        command=command,
+        lock_wait=lock_wait,
+    )
     service.start()
     return service.run_forever()
 

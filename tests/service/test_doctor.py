@@ -101,18 +101,18 @@ def test_parked_managers_are_listed(sandboxed):
     assert code == 0
 
 
-def test_a_running_service_is_named_by_its_pid(sandboxed):
+def test_a_running_service_is_named_by_its_pid_and_command(sandboxed):
     path = sandboxed.write({DANA: [SAM]})
     state = sandboxed.tmp / "var" / "state.db"
     Store(state).close()
-    lock = StateLock(state)
+    lock = StateLock(state, command=f"oneonone run -c {path}")
     lock.acquire()
     try:
         _, lines = run_doctor(path, sandbox_url=sandboxed.url)
     finally:
         lock.release()
     assert lines_about(lines, "service") == [
-        f"ok    service — a service is running on it (pid {os.getpid()})"
+        f"ok    service — in use by pid {os.getpid()} (oneonone run -c {path})"
     ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 import time
 import urllib.request
@@ -19,8 +20,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from daemon import load_config
 from integrations.clock import SystemClock
 from integrations.service import JOB_DEFAULTS, Service, jitter_for
-from integrations.statelock import StateLock
-from scheduler.errors import UserError
+from integrations.statelock import Holder, StateLock
+from scheduler.errors import StateBusy
 from scheduler.series import TAG
 from tests.service.conftest import NOOR, PRIYA, SAM, Setup, free_port
 
@@ -185,12 +186,12 @@ def test_a_reload_that_moves_the_state_file_is_refused(sandboxed, make_service, 
 def test_a_second_service_on_the_same_state_refuses_to_start(make_service):
     first = make_service()
     second = make_service(start=False)
-    with pytest.raises(UserError, match=r"already serving the state") as caught:
+    with pytest.raises(StateBusy, match=r"is in use by pid \d+ \(oneonone run\)") as caught:
         second.start()
-    assert "pid" in str(caught.value)
-    assert StateLock(first.lock.path.with_suffix("")).holder() is not None
+    assert caught.value.exit_code == 75
+    assert StateLock(first.lock.state).holder() == Holder(os.getpid(), "oneonone run")
     first.stop(timeout=5)
-    assert StateLock(first.lock.path.with_suffix("")).holder() is None
+    assert StateLock(first.lock.state).holder() is None
     second.start()  # the lock is free again once the first stopped
     second.stop(timeout=5)
 

@@ -258,11 +258,15 @@ def test_a_second_service_on_the_same_state_exits_with_a_clear_error(world):
     daemon.start()
     daemon.wait_passes(0, timeout=20)
     second = subprocess.run(
-        [sys.executable, "daemon.py", "run", "-c", str(setup.path)],
+        [sys.executable, "daemon.py", "run", "-c", str(setup.path), "--lock-wait", "0.5"],
         cwd=ROOT, capture_output=True, text=True, timeout=30,
         env={**os.environ},
     )  # fmt: skip
-    assert second.returncode != 0
-    assert "already serving the state" in second.stderr
+    assert second.returncode == 75
+    assert daemon.process is not None
+    assert f"is in use by pid {daemon.process.pid} (oneonone run -c {setup.path})" in (
+        second.stderr
+    )
+    assert "waited 0.5s" in second.stderr
     assert daemon.alive()
     assert daemon.stop() == 0
