@@ -174,6 +174,43 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def cmd_reload(args: argparse.Namespace) -> int:
+    """Ask the running service to re-read its config, and wait for its answer.
+
+    For ``ExecReload=``: ``systemctl reload`` then fails when the service keeps its last good
+    config, and the problems land in the journal.
+    """
+    import signal
+
+    from integrations.reload import ask_to_reload
+
+    try:
+        config = load_config(args.config)
+    except ConfigError:
+        if args.pid:  # let the service refuse it too: its status then says why
+            os.kill(args.pid, signal.SIGHUP)
+        raise
+    pid = args.pid or _service_pid(config)
+    outcome = ask_to_reload(Path(config.state), pid, timeout=args.timeout)
+    if outcome is None:
+        print(f"oneonone: pid {pid} did not answer within {args.timeout:g}s", file=sys.stderr)
+        return 75
+    print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
+    return 0 if outcome.ok else 78
+
+
+def _service_pid(config: Config) -> int:
+    """The pid of the service holding ``config``'s state (never a ``--once`` or ``plan``)."""
+    from integrations.statelock import StateLock
+
+    holder = StateLock(Path(config.state)).holder()
+    words = holder.command.split() if holder is not None else []
+    if holder is None or holder.pid <= 0 or words[:2] != ["oneonone", "run"] or "--once" in words:
+        who = f"; {holder} holds it" if holder is not None else ""
+        raise UserError(f"no oneonone service is running on the state in {config.state}{who}")
+    return holder.pid
+
+
 def cmd_log(args: argparse.Namespace) -> int:
     from integrations.store import Store
 
@@ -287,6 +324,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--json-logs", action="store_true", help="log one JSON object per line (for journald)"
     )
     run.set_defaults(func=cmd_run)
+    reload = add("reload", "make the running service re-read its config; wait for its answer")
+    reload.add_argument("--pid", type=int, help="the service's pid (systemd: $MAINPID)")
+    reload.add_argument(
+        "--timeout", type=float, default=60.0, metavar="SECONDS", help="default: %(default)ss"
+    )
+    reload.set_defaults(func=cmd_reload)
     log_p = add("log", "the audit trail: what the service did and why")
     log_p.add_argument("--pair", help="only pairs whose key contains this text")
     log_p.add_argument("--limit", type=int, default=200)

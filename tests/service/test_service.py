@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import signal
 import threading
 import time
 import urllib.request
@@ -19,6 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from daemon import load_config
 from integrations.clock import SystemClock
+from integrations.sdnotify import SystemdNotifier
 from integrations.service import JOB_DEFAULTS, Service, jitter_for
 from integrations.statelock import Holder, StateLock
 from scheduler.errors import StateBusy
@@ -316,3 +318,34 @@ def test_an_email_due_before_the_next_poll_gets_its_own_wake_up_once(make_servic
     service._wake_for_email(due, now)  # the next pass reports the same time: no second job
     [job] = one_offs()
     assert job.next_run_time == due
+
+
+def test_a_reload_that_hangs_does_not_hold_up_sigterm(make_service) -> None:
+    """Whatever a reload meets (a file on a dead network mount, a parser bug), the main thread
+    goes on handling signals: SIGTERM stops the service while the reload still hangs."""
+    service = make_service()
+    entered, release = threading.Event(), threading.Event()
+
+    def hanging_reload() -> tuple[bool, str]:
+        entered.set()
+        release.wait(30)
+        return False, "never"
+
+    service.reload_config = hanging_reload  # type: ignore[method-assign]
+
+    def signals() -> None:
+        os.kill(os.getpid(), signal.SIGHUP)
+        assert entered.wait(10)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    sender = threading.Timer(0.3, signals)
+    sender.start()
+    began = time.monotonic()
+    try:
+        assert service.run_forever(SystemdNotifier({})) == 0
+    finally:
+        release.set()
+        sender.join()
+    assert entered.is_set()
+    assert time.monotonic() - began < 5
+    assert not service.lock.held
