@@ -364,16 +364,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.command_line = shlex.join(["oneonone", *argv])  # named to whoever waits for the lock
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from integrations.observe import setup_logging
+    from integrations.redaction import redact_known
+
+    # Every command logs through one redacting path: no token or password in any line.
+    setup_logging(json=False, level=logging.INFO if args.verbose else logging.WARNING)
     try:
         code: int = args.func(args)
         return code
     except UserError as exc:
-        print(f"oneonone: {exc}", file=sys.stderr)
+        print(redact_known(f"oneonone: {exc}"), file=sys.stderr)  # no secret we know of
         return exc.exit_code
+    except Exception:
+        logging.getLogger("oneonone").exception("unexpected error (a bug; please report it)")
+        return 70  # EX_SOFTWARE
 
 
 if __name__ == "__main__":

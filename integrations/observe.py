@@ -2,8 +2,9 @@
 
 ``Metrics`` owns a private Prometheus registry (so tests and several instances never collide);
 ``ObservabilityServer`` serves ``/metrics``, ``/healthz`` and pages added by others on
-127.0.0.1 only; ``setup_logging`` emits text or JSON lines with tokens and secrets masked,
-because googleapiclient and OAuth errors like to echo them.
+127.0.0.1 only, to the configured Host names and callers (``integrations.access``), with a bounded
+number of connection threads; ``setup_logging`` emits text or JSON lines with tokens and secrets
+masked (``integrations.redaction``), because googleapiclient and OAuth errors like to echo them.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ import datetime as dt
 import ipaddress
 import json
 import logging
-import re
 import socket
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,6 +28,9 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+
+from integrations.redaction import RedactingFilter, redact_record
+from integrations.redaction import install as install_redaction
 
 log = logging.getLogger(__name__)
 
@@ -222,45 +224,6 @@ def _make_handler(owner: ObservabilityServer) -> type[BaseHTTPRequestHandler]:
 
 # --- logging -------------------------------------------------------------------------------
 
-_MASK = "***"
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?bearer\s+)[^\s'\",}]+"), r"\1" + _MASK),
-    (re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1" + _MASK),
-    (
-        re.compile(
-            r"(?i)([\"']?\b(?:access_token|refresh_token|client_secret|id_token|password)"
-            r"[\"']?\s*[:=]\s*[\"']?)[^\"'&\s,}]+"
-        ),
-        r"\1" + _MASK,
-    ),
-    (re.compile(r"((?<![\w-])code=)[^&\s\"']+"), r"\1" + _MASK),
-    (re.compile(r"\bya29\.[A-Za-z0-9._-]+"), _MASK),
-    (re.compile(r"\b1//[A-Za-z0-9._-]{10,}"), _MASK),
-)
-
-
-def redact(text: str) -> str:
-    """Mask bearer tokens, OAuth tokens, client secrets and authorization codes in ``text``."""
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-class RedactingFilter(logging.Filter):
-    """Masks secrets in a record's message and traceback before any handler formats it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message or record.args:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip()
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        return True
-
-
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
     "asctime",
@@ -271,6 +234,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line, for journald or a log shipper; extras become fields."""
 
     def format(self, record: logging.LogRecord) -> str:
+        redact_record(record)  # extras were set after the record was made, and redacted
         entry: dict[str, Any] = {
             "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
             "level": record.levelname.lower(),
@@ -290,12 +254,32 @@ class JsonFormatter(logging.Formatter):
 _HANDLER_NAME = "oneonone"
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a line is written, not when it was made."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def setup_logging(json: bool, level: int | str = logging.INFO) -> logging.Handler:
-    """Route all logging to stderr (journald picks it up), redacted; safe to call again."""
+    """Route all logging to stderr (journald picks it up), redacted; safe to call again.
+
+    Every command calls it first: every record of the process is redacted when it is made
+    (``integrations.redaction``), and this handler filters once more on its way out.
+    """
+    install_redaction()
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
         root.removeHandler(old)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _Stderr()
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(

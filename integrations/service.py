@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -347,17 +346,9 @@ def _serving(config: Config) -> str:
 
 
 def _log_to_stderr_once(json_logs: bool) -> None:
-    """Our redacting handler only: the CLI's plain handler would print every line twice."""
-    ours = setup_logging(json=json_logs)
+    """The service logs at INFO, as JSON lines with --json-logs, through the redacting handler."""
+    setup_logging(json=json_logs)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per wake-up is noise
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if (
-            handler is not ours
-            and type(handler) is logging.StreamHandler
-            and getattr(handler, "stream", None) is sys.stderr
-        ):
-            root.removeHandler(handler)
 
 
 def serve(

@@ -26,6 +26,7 @@ from integrations.gcal import GoogleCalendar
 from integrations.google_client import SCOPES, ServicePool
 from integrations.mail.deliveries import Deliveries
 from integrations.notify import Notifier
+from integrations.redaction import remember_secret
 from integrations.render import Renderer
 from integrations.retry import Pacer
 from integrations.runner import PassReport, Runner
@@ -70,6 +71,7 @@ def sandbox_credentials(url: str) -> Callable[[str], Credentials]:
 
     def for_user(email: str) -> Credentials:
         grant = admin.issue_token(email)
+        remember_secret(grant["refresh_token"])
         return Credentials(  # type: ignore[no-untyped-call]
             None,
             refresh_token=grant["refresh_token"],
@@ -162,6 +164,7 @@ def build_mailer(
                 raise CredentialsError(
                     "set ONEONONE_SMTP_PASSWORD or store the SMTP password in the token store"
                 )
+            remember_secret(secret)  # masked in every log line, even passed positionally
             return secret
 
         return SmtpMailer(
