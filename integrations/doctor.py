@@ -144,6 +144,22 @@ def check_token_key(config: Config, environ: Mapping[str, str]) -> Iterator[Chec
     yield Check("ok", "token key", f"{what}, from {key.source}")
 
 
+def check_metrics_access(config: Config, environ: Mapping[str, str]) -> Iterator[Check]:
+    """The metrics server's Host names and, with auth, that its secret is there and long."""
+    if config.metrics_port is None:
+        return
+    from integrations.access import Gate
+
+    try:
+        gate = Gate.from_config(config.metrics_access, environ)
+    except UserError as exc:
+        yield Check("FAIL", "metrics access", str(exc))
+        return
+    who = "anyone on this machine" if gate.auth == "none" else f"{gate.auth} auth"
+    names = ", ".join(sorted(gate.hosts))
+    yield Check("ok", "metrics access", f"port {config.metrics_port}, Host {names}, {who}")
+
+
 @contextlib.contextmanager
 def _credentials_source(
     config: Config, sandbox_url: str | None
@@ -238,6 +254,7 @@ def run_checks(
     yield from check_state(config)
     yield from check_token_store(config)
     yield from check_token_key(config, os.environ)
+    yield from check_metrics_access(config, os.environ)
     try:
         with _credentials_source(config, sandbox_url) as (credentials_for, root_url):
             for manager in config.managers:

@@ -9,6 +9,7 @@ masked (``integrations.redaction``), because googleapiclient and OAuth errors li
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import json
@@ -29,8 +30,10 @@ from prometheus_client import (
     generate_latest,
 )
 
+from integrations.access import Gate
 from integrations.redaction import RedactingFilter, redact_record
 from integrations.redaction import install as install_redaction
+from scheduler.model import MetricsAccess
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +128,37 @@ def _secs(delta: dt.timedelta) -> str:
     return f"{int(delta.total_seconds())}s"
 
 
+BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+
 class _LoopbackServer(ThreadingHTTPServer):
+    """A thread per connection, but at most ``max_connections`` of them: past that a caller
+    gets 503 at once, so a flood of (or a few idle) connections cannot pile up threads."""
+
     daemon_threads = True
+    max_connections = 16
+
+    def server_activate(self) -> None:
+        self._slots = threading.BoundedSemaphore(self.max_connections)
+        super().server_activate()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 class ObservabilityServer:
@@ -141,6 +173,9 @@ class ObservabilityServer:
         poll_interval: dt.timedelta,
         now: Callable[[], dt.datetime],
         pages: Mapping[str, Page] | None = None,
+        gate: Gate | None = None,
+        max_connections: int = 16,
+        request_timeout: float = 10.0,
     ) -> None:
         address = ipaddress.ip_address("127.0.0.1" if host == "localhost" else host)
         if not address.is_loopback:
@@ -155,6 +190,9 @@ class ObservabilityServer:
         self.poll_interval = poll_interval
         self.now = now
         self.pages: dict[str, Page] = dict(pages or {})
+        self.gate = gate or Gate(frozenset(MetricsAccess.hosts))
+        self.max_connections = max_connections
+        self.request_timeout = request_timeout  # a connection idle this long is closed
         self._server: _LoopbackServer | None = None
         self._thread: threading.Thread | None = None
         self.started: dt.datetime | None = None
@@ -162,7 +200,11 @@ class ObservabilityServer:
     def start(self) -> int:
         """Bind and serve; returns the port (useful with ``port=0``)."""
         handler = _make_handler(self)
-        server_class = type("Server", (_LoopbackServer,), {"address_family": self.family})
+        server_class = type(
+            "Server",
+            (_LoopbackServer,),
+            {"address_family": self.family, "max_connections": self.max_connections},
+        )
         self._server = server_class((self.host, self.port), handler)
         self.started = self.now()
         self._thread = threading.Thread(
@@ -206,10 +248,22 @@ class ObservabilityServer:
 def _make_handler(owner: ObservabilityServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "oneonone"
+        timeout = owner.request_timeout
 
         def do_GET(self) -> None:
+            refusal = owner.gate.refuse(self.path, self.headers)
+            if refusal is not None:
+                status, headers, text = refusal
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self._send(text, "text/plain; charset=utf-8")
+                return
             status, content_type, body = owner.respond(self.path)
             self.send_response(status)
+            self._send(body, content_type)
+
+        def _send(self, body: bytes, content_type: str) -> None:
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from integrations.access import Gate
 from integrations.clock import SystemClock
 from integrations.observe import Metrics, ObservabilityServer, setup_logging
 from integrations.reload import Reloader, handle_signals
@@ -287,8 +289,11 @@ class Service:
             )
             log.error("%s", message)
             return False, message
-        if new.metrics_port != self.config.metrics_port:
-            log.warning("metrics_port changes take effect on restart")
+        if (new.metrics_port, new.metrics_access) != (
+            self.config.metrics_port,
+            self.config.metrics_access,
+        ):
+            log.warning("metrics_port and metrics_access changes take effect on restart")
         for warning in new.warnings:
             log.warning("config: %s", warning)
         if new.calendar.poll_interval != self.config.calendar.poll_interval:
@@ -310,6 +315,7 @@ class Service:
             poll_interval=self.config.calendar.poll_interval,
             now=self.clock.now,
             pages={"/status": lambda: status_page(self.config, now=self.clock.now())},
+            gate=Gate.from_config(self.config.metrics_access, os.environ),
         )
         self.metrics_port = self.server.start()
         log.info("metrics and health on http://127.0.0.1:%d/", self.metrics_port)

@@ -114,10 +114,17 @@ def google_credentials(config: Config) -> Callable[[str], Credentials]:
         if not key_file:
             raise CredentialsError("calendar.google.service_account_file is not set")
         allowed = {m.person.email for m in config.managers}
+        domains = frozenset(settings.domains)
 
         def impersonate(email: str) -> Credentials:
-            if email not in allowed:  # delegation is limited in code to the listed managers
+            # Delegation can act as anyone in the organisation; in code it acts only for the
+            # listed managers, and with calendar.google.domains only inside those domains.
+            if email not in allowed:
                 raise CredentialsError(f"{email} is not a manager in the config")
+            if domains and email.rpartition("@")[2] not in domains:
+                raise CredentialsError(
+                    f"{email} is outside calendar.google.domains ({', '.join(sorted(domains))})"
+                )
             creds = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
                 key_file, scopes=list(SCOPES)
             )

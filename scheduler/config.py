@@ -20,7 +20,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from scheduler.config_resolve import Finding, resolve_config
+from scheduler.config_checks import Finding
+from scheduler.config_resolve import resolve_config
 from scheduler.config_schema import ROTATION_KINDS, RawConfig
 from scheduler.encoding import decode_config
 from scheduler.errors import ConfigError, Problem

@@ -16,6 +16,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from scheduler.config_checks import (
+    Finding,
+    disk_problems,
+    domain_problems,
+    metrics_access,
+    recap_problems,
+    step_problems,
+)
 from scheduler.config_schema import (
     RawCalendar,
     RawConfig,
@@ -43,10 +51,6 @@ from scheduler.model import (
 )
 from scheduler.parse import format_duration, parse_cadence, parse_working_hours
 from scheduler.ports import Paths
-from scheduler.recap import PARTIAL_LEAD
-
-Finding = tuple[str, str]
-"""``(dotted path, message)``."""
 
 T = TypeVar("T")
 Levels = list[tuple[str, RawSchedule | None]]
@@ -56,8 +60,6 @@ BUILTIN_CADENCE = parse_cadence("weekly")
 BUILTIN_DURATION = dt.timedelta(minutes=45)
 NULLABLE = frozenset({"allow_shorter"})
 """Nested keys where an explicit ``null`` means something (never shorter), not "inherit"."""
-MINUTE = dt.timedelta(minutes=1)
-HOUR = dt.timedelta(hours=1)
 SAMPLE_DATES = (dt.date(2026, 1, 5), dt.date(2026, 7, 6))
 """Mondays in winter and summer: a time that only drifts out of hours under DST shows too."""
 
@@ -99,7 +101,7 @@ def resolve_config(
     """
     out = Resolution()
     if paths is not None:
-        out.errors += _disk_problems(raw, base_dir, paths)
+        out.errors += disk_problems(raw, base_dir, paths)
     calendar = _calendar(raw.calendar, base_dir, out)
     email = _email(raw.email, base_dir, out)
     managers: list[Manager] = []
@@ -112,6 +114,8 @@ def resolve_config(
             pair = _pair(raw, raw_manager, raw_rep, manager, f"{mpath}.reps[{j}]", out)
             if pair is not None:
                 pairs.append(replace(pair, line=line_of(f"{mpath}.reps[{j}]")))
+    out.errors += domain_problems(calendar.google, managers)
+    access = metrics_access(raw.metrics_access, out.errors)
     if out.errors:
         return out
     out.config = Config(
@@ -124,28 +128,11 @@ def resolve_config(
         holidays=tuple(sorted(set(raw.holidays or ()))),
         ops_email=raw.ops_email,
         metrics_port=raw.metrics_port,
+        metrics_access=access,
         templates_dir=_path(base_dir, raw.templates_dir),
         notes_dir=_path(base_dir, raw.notes_dir),
     )
     return out
-
-
-def _disk_problems(raw: RawConfig, base_dir: Path, paths: Paths) -> Iterator[Finding]:
-    """The state file must be creatable; files and folders named to be read must be there."""
-    state = _path(base_dir, raw.state, "./var/state.db") or base_dir
-    checks: list[tuple[str, str | None]] = [("state", paths.state_problem(state))]
-    if raw.templates_dir is not None:
-        folder = _path(base_dir, raw.templates_dir) or base_dir
-        checks.append(("templates_dir", paths.folder_problem(folder)))
-    for i, manager in enumerate(raw.managers):
-        if manager.kpis is not None:
-            kpis = _path(base_dir, manager.kpis) or base_dir
-            checks.append((f"managers[{i}].kpis", paths.file_problem(kpis)))
-    google = raw.calendar.google if raw.calendar else None
-    if google is not None and google.auth == "service_account" and google.service_account_file:
-        key = _path(base_dir, google.service_account_file) or base_dir
-        checks.append(("calendar.google.service_account_file", paths.file_problem(key)))
-    return ((where, problem) for where, problem in checks if problem is not None)
 
 
 def _calendar(raw: RawCalendar | None, base_dir: Path, out: Resolution) -> CalendarSettings:
@@ -156,6 +143,7 @@ def _calendar(raw: RawCalendar | None, base_dir: Path, out: Resolution) -> Calen
         authorized_user_file=_path_text(base_dir, g.authorized_user_file) if g else None,
         service_account_file=_path_text(base_dir, g.service_account_file) if g else None,
         api_endpoint=g.api_endpoint if g else None,
+        domains=tuple(g.domains or ()) if g else (),
     )
     poll = _or(cal.poll_interval, dt.timedelta(seconds=60))
     if poll < dt.timedelta(seconds=1):
@@ -287,8 +275,8 @@ def _pair(
         pauses=pauses,
     )
     out.errors += _length_problems(pair, duration[1], rebook_origin.get("allow_shorter"))
-    out.errors += _recap_problems(recap, recap_origin, f"{rpath}.recap")
-    out.errors += _step_problems(rebook, rebook_origin.get("step"))
+    out.errors += recap_problems(recap, recap_origin, f"{rpath}.recap")
+    out.errors += step_problems(rebook, rebook_origin.get("step"))
     out.warnings += _hours_warnings(pair, f"{rpath}.time")
     return pair
 
@@ -320,45 +308,6 @@ def _length_problems(pair: Pair, duration_at: str, shorter_at: str | None) -> It
             (
                 f"{format_duration(shorter)} is longer than the 1:1 itself "
                 f"({format_duration(pair.duration)}); use at most that, or null for never shorter"
-            ),
-        )
-
-
-def _step_problems(rebook: RebookPolicy, where: str | None) -> Iterator[Finding]:
-    """Start times fall on the clock at multiples of the step, so it must divide an hour."""
-    step = rebook.step
-    if where is not None and (step < MINUTE or step > HOUR or HOUR % step):
-        yield (
-            where,
-            (
-                f"{format_duration(step)} does not divide an hour into whole minutes; "
-                "use one of 1m, 5m, 10m, 15m, 20m, 30m, 1h (starts fall on the clock at "
-                "multiples of it)"
-            ),
-        )
-
-
-def _recap_problems(recap: RecapPolicy, origin: dict[str, str], rpath: str) -> Iterator[Finding]:
-    """A deadline that leaves no time to settle the notes or to remind the manager first."""
-    where = origin.get("deadline")
-    deadline = format_duration(recap.deadline)
-    if recap.deadline <= recap.settle:
-        yield (
-            where or origin.get("settle", f"{rpath}.settle"),
-            (
-                f"the recap deadline ({deadline}) must be longer than recap.settle "
-                f"({format_duration(recap.settle)}), the wait for notes to settle"
-            ),
-        )
-    needed = recap.remind_manager_after + PARTIAL_LEAD
-    if recap.deadline < needed:
-        yield (
-            where or origin.get("remind_manager_after", f"{rpath}.remind_manager_after"),
-            (
-                f"the recap deadline ({deadline}) leaves no time for the reminder after "
-                f"{format_duration(recap.remind_manager_after)}: without notes the recap goes "
-                f"out {format_duration(PARTIAL_LEAD)} before the deadline; make the deadline "
-                f"at least {format_duration(needed)}"
             ),
         )
 

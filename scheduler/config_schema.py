@@ -77,6 +77,8 @@ Zone = Annotated[str, PlainValidator(parse.parse_timezone), _text()]
 Email = Annotated[str, PlainValidator(parse.parse_email), _text(fmt="email")]
 Sender = Annotated[str, PlainValidator(_sender), _text()]
 Date = Annotated[dt.date, PlainValidator(_date), _text(fmt="date")]
+HostName = Annotated[str, PlainValidator(parse.parse_host), _text()]
+DomainName = Annotated[str, PlainValidator(parse.parse_domain), _text()]
 RotationKind = Annotated[
     str, PlainValidator(_rotation_kind), WithJsonSchema({"enum": list(ROTATION_KINDS)})
 ]
@@ -111,6 +113,28 @@ class RawGoogle(_Strict):
         "Replaces https://www.googleapis.com/ for Calendar and Gmail (an emulator or proxy).",
         "http://127.0.0.1:8085/",
     )
+    domains: list[DomainName] | None = _opt(
+        "With auth: service_account, the organisation's e-mail domains: only managers in them "
+        "are impersonated, and a manager outside them is a config error.",
+        ["example.com"],
+        min_length=1,
+    )
+
+
+class RawMetricsAccess(_Strict):
+    hosts: list[HostName] | None = _opt(
+        "Host names (and addresses) the server answers to; any other Host header gets 421. "
+        "Add the name a reverse proxy uses. Default: [localhost, 127.0.0.1].",
+        ["localhost", "127.0.0.1", "metrics.example.com"],
+        min_length=1,
+    )
+    auth: Literal["none", "token", "basic"] | None = _opt(
+        "none, token (Authorization: Bearer SECRET) or basic (username and SECRET); SECRET "
+        "comes from the systemd credential oneonone-metrics-secret or $ONEONONE_METRICS_SECRET. "
+        "/healthz stays open. Default: none.",
+        "token",
+    )
+    username: str | None = _opt("The user name for auth: basic.", "prometheus")
 
 
 class RawCalendar(_Strict):
@@ -273,6 +297,10 @@ class RawConfig(_Strict):
         9464,
         ge=1,
         le=65535,
+    )
+    metrics_access: RawMetricsAccess | None = _opt(
+        "Who may read the metrics server: Host names and optional authentication.",
+        {"hosts": ["localhost", "127.0.0.1"], "auth": "none"},
     )
     templates_dir: str | None = _opt("Overrides built-in templates by file name.", "./templates")
     notes_dir: str | None = _opt("One Markdown notes file per occurrence.", "./notes")

@@ -34,8 +34,9 @@ def decode_config(data: bytes, *, filename: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         offset = exc.start
-    line = data[:offset].count(b"\n") + 1
-    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    before = data[:offset]  # YAML breaks lines at \n, \r\n and a lone \r alike
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    column = offset - max(before.rfind(b"\n"), before.rfind(b"\r"))
     bad = f"byte 0x{data[offset]:02X} at offset {offset} (column {column}) is not UTF-8"
     raise _error(filename, line, f"{bad}; {_guess(data)}; {_HOW}")
 

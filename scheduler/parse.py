@@ -8,9 +8,11 @@ for the person editing the YAML: it says what was wrong and what is allowed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import functools
+import ipaddress
 import itertools
 import re
 import zoneinfo
@@ -28,6 +30,9 @@ MAX_DURATION = dt.timedelta(days=3650)
 """The longest duration anyone means in this file (ten years); past it, a typo."""
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _EVERY_N_WEEKS = re.compile(r"every\s+(\d+)\s+weeks?")
+_HOST = re.compile(
+    r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+)
 _EMAIL = re.compile(r"[^@\s<>(),;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 DURATION_PATTERN = r"^\s*(\d+[dhms])+\s*$"
@@ -239,6 +244,30 @@ def parse_email(value: object) -> str:
     if isinstance(value, str) and _EMAIL.fullmatch(value.strip()):
         return value.strip().lower()
     return _raise(f"{describe(value)} is not an e-mail address (name@example.com)")
+
+
+def parse_host(value: object) -> str:
+    """A host name or IP address as a Host header carries it, without port: ``localhost``,
+    ``metrics.example.com``, ``127.0.0.1``, ``::1`` (or ``[::1]``); lower case."""
+    if isinstance(value, str):
+        text = value.strip().lower().removeprefix("[").removesuffix("]")
+        with contextlib.suppress(ValueError):
+            return str(ipaddress.ip_address(text))
+        if _HOST.fullmatch(text):
+            return text
+    return _raise(
+        f"{describe(value)} is not a host name or address (e.g. localhost, 127.0.0.1, "
+        "metrics.example.com; no scheme or port)"
+    )
+
+
+def parse_domain(value: object) -> str:
+    """An e-mail domain such as ``example.com`` (lower case; no ``@``)."""
+    if isinstance(value, str):
+        text = value.strip().lower().removeprefix("@")
+        if "." in text and _HOST.fullmatch(text):
+            return text
+    return _raise(f"{describe(value)} is not an e-mail domain (e.g. example.com)")
 
 
 def _raise(message: str) -> str:

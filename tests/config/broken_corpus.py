@@ -673,3 +673,92 @@ MORE_CASES += [
         id="missing-service-account-key",
     ),
 ]
+
+SA = (
+    "calendar:\n  provider: google\n  google:\n    auth: service_account\n"
+    "    service_account_file: ./team.yaml\n"  # any file that exists: only its presence counts
+)
+MORE_CASES += [
+    # --- who may read the metrics server -----------------------------------------------------
+    pytest.param(
+        NO_TZ + "metrics_access: {hosts: ['http://metrics.example.com']}\nmanagers: []\n",
+        [
+            (
+                2,
+                "metrics_access.hosts[0]",
+                "'http://metrics.example.com' is not a host name or address (e.g. localhost, "
+                "127.0.0.1, metrics.example.com; no scheme or port)",
+            )
+        ],
+        id="metrics-host-with-a-scheme",
+    ),
+    pytest.param(
+        NO_TZ + "metrics_access: {hosts: ['localhost:9464']}\nmanagers: []\n",
+        [
+            (
+                2,
+                "metrics_access.hosts[0]",
+                "'localhost:9464' is not a host name or address (e.g. localhost, 127.0.0.1, "
+                "metrics.example.com; no scheme or port)",
+            )
+        ],
+        id="metrics-host-with-a-port",
+    ),
+    pytest.param(
+        NO_TZ + "metrics_access: {hosts: []}\nmanagers: []\n",
+        [(2, "metrics_access.hosts", "must not be empty")],
+        id="no-metrics-hosts",
+    ),
+    pytest.param(
+        NO_TZ + "metrics_access: {auth: password}\nmanagers: []\n",
+        [(2, "metrics_access.auth", "'password' is not one of none, token, basic")],
+        id="unknown-metrics-auth",
+    ),
+    pytest.param(
+        NO_TZ + "metrics_access:\n  auth: basic\nmanagers: []\n",
+        [(2, "metrics_access.username", "missing (auth: basic needs a user name)")],
+        id="basic-auth-without-a-user",
+    ),
+    pytest.param(
+        NO_TZ + "metrics_access: {auth: basic, username: 'prom:etheus'}\nmanagers: []\n",
+        [(2, "metrics_access.username", "a user name cannot hold ':' (basic auth)")],
+        id="basic-auth-user-with-a-colon",
+    ),
+    pytest.param(
+        NO_TZ + "metrics_access: {secret: hunter22}\nmanagers: []\n",
+        [
+            (
+                2,
+                "metrics_access.secret",
+                "unknown key (allowed: hosts, auth, username)",
+            )
+        ],
+        id="metrics-secret-in-the-config",
+    ),
+    # --- which managers a service account may act for ----------------------------------------
+    pytest.param(
+        NO_TZ
+        + SA
+        + "    domains: [example.com]\n"
+        + TEAM.replace("dana@example.com", "dana@example.org"),
+        [
+            (
+                10,
+                "managers[0].email",
+                "dana@example.org is outside calendar.google.domains (example.com); the service "
+                "account only acts for managers in those domains",
+            )
+        ],
+        id="manager-outside-the-domains",
+    ),
+    pytest.param(
+        NO_TZ + SA + "    domains: [example]\nmanagers: []\n",
+        [(7, "calendar.google.domains[0]", "'example' is not an e-mail domain (e.g. example.com)")],
+        id="domain-without-a-dot",
+    ),
+    pytest.param(
+        NO_TZ + SA + "    domains: []\nmanagers: []\n",
+        [(7, "calendar.google.domains", "must not be empty")],
+        id="empty-domains",
+    ),
+]

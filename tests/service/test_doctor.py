@@ -198,3 +198,21 @@ def test_the_doctor_subcommand_prints_the_checks_and_sets_the_exit_code(sandboxe
 def test_multi_line_details_are_indented_under_their_check():
     text = Check("warn", "token store", "first\nsecond").line()
     assert text == "warn  token store — first\n      second"
+
+
+def test_metrics_auth_without_its_secret_fails_and_with_it_is_described(setup, monkeypatch):
+    setup.extra = "metrics_port: 9464\nmetrics_access: {auth: token}\n"
+    setup.login(DANA)
+    path = setup.write({DANA: [SAM]})
+    monkeypatch.delenv("ONEONONE_METRICS_SECRET", raising=False)
+    monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
+    _, lines = run_doctor(path)
+    [line] = lines_about(lines, "metrics access")
+    assert line.startswith(
+        "FAIL  metrics access — metrics_access.auth is token but no secret is set"
+    )
+    monkeypatch.setenv("ONEONONE_METRICS_SECRET", "a-long-enough-metrics-secret")
+    _, lines = run_doctor(path)
+    assert lines_about(lines, "metrics access") == [
+        "ok    metrics access — port 9464, Host 127.0.0.1, localhost, token auth"
+    ]
