@@ -127,3 +127,18 @@ def test_two_run_once_on_one_state_never_both_reconcile(setup: Setup, wait: str)
         assert "waited 0.3s" in err
         assert out == ""
     assert series_on_the_calendar(admin) == {"sam@example.com": 1}
+
+
+def test_plan_also_waits_for_the_state_and_names_who_holds_it(setup: Setup, capsys) -> None:
+    from daemon import main
+
+    path = setup.write({DANA: [SAM]})
+    holder = StateLock(setup.tmp / "var" / "state.db", command=f"oneonone run -c {path}")
+    holder.acquire()
+    try:
+        code = main(["plan", "-c", str(path), "--lock-wait", "0.2"])
+    finally:
+        holder.release()
+    err = capsys.readouterr().err
+    assert code == 75
+    assert f"is in use by pid {os.getpid()} (oneonone run -c {path}); waited 0.2s" in err
