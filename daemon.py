@@ -7,14 +7,14 @@ to the core and prints what happened; the deciding happens in ``scheduler``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import logging
 import os
 import shlex
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -103,17 +103,11 @@ def _print_counts(counts: dict[str, object] | None) -> None:
     print(f"sandbox requests: {counts.get('total')} (writes: {counts.get('writes')}) {methods}")
 
 
-@contextlib.contextmanager
-def holding_state(config: Config, args: argparse.Namespace) -> Iterator[None]:
+def holding_state(config: Config, args: argparse.Namespace) -> AbstractContextManager[object]:
     """The state's lock for a command that changes the state (waiting up to ``--lock-wait``)."""
-    from integrations.statelock import StateLock
+    from integrations.statelock import holding
 
-    lock = StateLock(Path(config.state), command=args.command_line)
-    lock.acquire(wait=args.lock_wait)
-    try:
-        yield
-    finally:
-        lock.release()
+    return holding(Path(config.state), command=args.command_line, wait=args.lock_wait)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -175,40 +169,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_reload(args: argparse.Namespace) -> int:
-    """Ask the running service to re-read its config, and wait for its answer.
+    """Ask the running service to re-read its config, and wait for its answer."""
+    from integrations.reload import reload_command
 
-    For ``ExecReload=``: ``systemctl reload`` then fails when the service keeps its last good
-    config, and the problems land in the journal.
-    """
-    import signal
-
-    from integrations.reload import ask_to_reload
-
-    try:
-        config = load_config(args.config)
-    except ConfigError:
-        if args.pid:  # let the service refuse it too: its status then says why
-            os.kill(args.pid, signal.SIGHUP)
-        raise
-    pid = args.pid or _service_pid(config)
-    outcome = ask_to_reload(Path(config.state), pid, timeout=args.timeout)
-    if outcome is None:
-        print(f"oneonone: pid {pid} did not answer within {args.timeout:g}s", file=sys.stderr)
-        return 75
-    print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
-    return 0 if outcome.ok else 78
-
-
-def _service_pid(config: Config) -> int:
-    """The pid of the service holding ``config``'s state (never a ``--once`` or ``plan``)."""
-    from integrations.statelock import StateLock
-
-    holder = StateLock(Path(config.state)).holder()
-    words = holder.command.split() if holder is not None else []
-    if holder is None or holder.pid <= 0 or words[:2] != ["oneonone", "run"] or "--once" in words:
-        who = f"; {holder} holds it" if holder is not None else ""
-        raise UserError(f"no oneonone service is running on the state in {config.state}{who}")
-    return holder.pid
+    return reload_command(args.config, load_config, pid=args.pid, timeout=args.timeout)
 
 
 def cmd_log(args: argparse.Namespace) -> int:

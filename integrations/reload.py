@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -26,6 +27,9 @@ from pathlib import Path
 from types import FrameType
 
 from integrations.sdnotify import SystemdNotifier
+from integrations.statelock import StateLock
+from scheduler.errors import ConfigError, UserError
+from scheduler.model import Config
 
 log = logging.getLogger("oneonone.service")
 
@@ -162,3 +166,41 @@ def handle_signals(stop: threading.Event, hup: threading.Event) -> Iterator[None
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def reload_command(
+    config_path: str | Path,
+    load: Callable[[str | Path], Config],
+    *,
+    pid: int | None,
+    timeout: float,
+) -> int:
+    """``oneonone reload``: 0 when the service took the file, 78 when it kept the last good one.
+
+    For ``ExecReload=``: ``systemctl reload`` then fails when the file is refused, and the
+    problems land in the journal. A file too broken to read is refused here, without waiting
+    (with ``pid`` the service is still told, so its status says why too).
+    """
+    try:
+        config = load(config_path)
+    except ConfigError:
+        if pid:
+            os.kill(pid, signal.SIGHUP)
+        raise
+    pid = pid or _service_pid(config)
+    outcome = ask_to_reload(Path(config.state), pid, timeout=timeout)
+    if outcome is None:
+        print(f"oneonone: pid {pid} did not answer within {timeout:g}s", file=sys.stderr)
+        return 75
+    print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
+    return 0 if outcome.ok else 78
+
+
+def _service_pid(config: Config) -> int:
+    """The pid of the service holding ``config``'s state (never a ``--once`` or ``plan``)."""
+    holder = StateLock(Path(config.state)).holder()
+    words = holder.command.split() if holder is not None else []
+    if holder is None or holder.pid <= 0 or words[:2] != ["oneonone", "run"] or "--once" in words:
+        who = f"; {holder} holds it" if holder is not None else ""
+        raise UserError(f"no oneonone service is running on the state in {config.state}{who}")
+    return holder.pid

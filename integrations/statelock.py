@@ -10,10 +10,11 @@ takes this lock first. A second one waits a bounded time for it, then gives up w
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +110,14 @@ def _read_holder(fd: int) -> Holder:
     pid_text, _, rest = text.partition("\n")
     pid = int(pid_text) if pid_text.strip().isdigit() else -1
     return Holder(pid, rest.strip().splitlines()[0] if rest.strip() else "")
+
+
+@contextlib.contextmanager
+def holding(state: Path, *, command: str, wait: float) -> Iterator[StateLock]:
+    """The state's lock for the length of a ``with`` block, waited for up to ``wait`` seconds."""
+    lock = StateLock(state, command=command)
+    lock.acquire(wait=wait)
+    try:
+        yield lock
+    finally:
+        lock.release()

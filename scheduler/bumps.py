@@ -298,13 +298,9 @@ def decide(
             bump, find_next_business_day(request, now=now, busy_for_day=busy_for_day), same_day=None
         )
     same_day = find_slot(request, now=now)
-    if same_day.slot is not None and same_day.shorter and _full_day_first(pair.rebook):
-        # same_day_only: false — a full-length 1:1 on the next business day beats a short one.
-        later = find_next_business_day(
-            replace(request, allow_shorter=None), now=now, busy_for_day=busy_for_day
-        )
-        if later.slot is not None:
-            return _move(bump, later, same_day=same_day)
+    full_later = _full_later(request, same_day, pair.rebook, now, busy_for_day)
+    if full_later is not None:
+        return _move(bump, full_later, same_day=same_day)
     if same_day.slot is not None:
         return _move(bump, same_day, same_day=same_day)
     if pair.rebook.if_no_slot == "notify_only":
@@ -315,9 +311,21 @@ def decide(
     return _move(bump, later, same_day=same_day)
 
 
-def _full_day_first(policy: RebookPolicy) -> bool:
-    """Whether a shortened slot today yields to a full one on the next business day."""
-    return not policy.same_day_only and policy.if_no_slot == "next_business_day"
+def _full_later(
+    request: SlotRequest,
+    same_day: SlotDecision,
+    policy: RebookPolicy,
+    now: dt.datetime,
+    busy_for_day: BusyForDay | None,
+) -> SlotDecision | None:
+    """With ``same_day_only: false``, a full-length slot on the next business day when the day
+    itself only offers a shortened one (the one policy that allows another day must be set)."""
+    if not same_day.shorter or policy.same_day_only or policy.if_no_slot != "next_business_day":
+        return None
+    later = find_next_business_day(
+        replace(request, allow_shorter=None), now=now, busy_for_day=busy_for_day
+    )
+    return later if later.slot is not None else None
 
 
 def _move(
