@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -111,8 +112,15 @@ def test_two_run_once_on_one_state_never_both_reconcile(setup: Setup, wait: str)
     setup.write({DANA: [SAM]})
     setup.login(DANA)
     admin = SandboxAdmin(setup.url)
-    admin.add_fault(method="calendar.events.insert", status=0, latency=2.0, times=1)  # slow
-    first, second = run_once(setup, "--lock-wait", wait), run_once(setup, "--lock-wait", wait)
+    admin.add_fault(method="calendar.events.insert", status=0, latency=3.0, times=1)  # slow
+    first = run_once(setup, "--lock-wait", wait)
+    if wait == "0.3":  # the second must meet the first mid-pass, however slow the machine
+        lock = StateLock(setup.tmp / "var" / "state.db")
+        deadline = time.monotonic() + 30
+        while (holder := lock.holder()) is None or holder.pid != first.pid:
+            assert time.monotonic() < deadline, "the first never took the state"
+            time.sleep(0.02)
+    second = run_once(setup, "--lock-wait", wait)  # with 30 s: both start at once
     outputs = {p.pid: (p.wait(timeout=60), *p.communicate()) for p in (first, second)}
     created = [pid for pid, (_, out, _) in outputs.items() if "create-series" in out]
     assert len(created) == 1, outputs  # exactly one process created Sam's series
