@@ -11,8 +11,10 @@ import datetime as dt
 import json
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,21 +22,26 @@ from scheduler.errors import ConfigError, UserError
 from scheduler.model import Config, Pair
 
 DEFAULT_CONFIG = "config.yaml"
+LOCK_WAIT = 30.0
+"""Seconds a command waits for another one using the same state before exiting 75."""
 
 
 def load_config(path: str | Path) -> Config:
     """Read and validate a config file; every problem is reported at once (``ConfigError``)."""
-    from scheduler.config import parse_config
+    from integrations.paths import LocalPaths
+    from scheduler.config import parse_config_bytes
     from scheduler.errors import Problem
 
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(
             str(path), [Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]
         ) from exc
-    config = parse_config(text, filename=str(path), base_dir=path.resolve().parent)
+    config = parse_config_bytes(
+        data, filename=str(path), base_dir=path.resolve().parent, paths=LocalPaths()
+    )
     import dataclasses
 
     return dataclasses.replace(config, source=path)
@@ -102,12 +109,19 @@ def _print_counts(counts: dict[str, object] | None) -> None:
     print(f"sandbox requests: {counts.get('total')} (writes: {counts.get('writes')}) {methods}")
 
 
+def holding_state(config: Config, args: argparse.Namespace) -> AbstractContextManager[object]:
+    """The state's lock for a command that changes the state (waiting up to ``--lock-wait``)."""
+    from integrations.statelock import holding
+
+    return holding(Path(config.state), command=args.command_line, wait=args.lock_wait)
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     from integrations.wiring import wire
     from scheduler.actions import describe
 
     config = load_config(args.config)
-    with wire(config) as wired:
+    with holding_state(config, args), wire(config) as wired:
         report = wired.run_pass(now=_now(), apply=False)
         if not report.outcomes:
             print("nothing to do: every pair has its series as configured")
@@ -130,10 +144,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.once:
         from integrations.service import serve
 
-        return serve(args.config, config, json_logs=args.json_logs)
+        return serve(
+            args.config,
+            config,
+            json_logs=args.json_logs,
+            command=args.command_line,
+            lock_wait=args.lock_wait,
+        )
     from integrations.run_report import exit_code, print_actions, print_emails
 
-    with wire(config) as wired:
+    with holding_state(config, args), wire(config) as wired:
         report = wired.run_pass(now=_now())
         done = [o for o in report.outcomes if o.result == "done"]
         print_actions(report, print)
@@ -148,6 +168,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             print_emails(report.emails, wired.runner.notifier.deliveries, print)
         _print_counts(wired.sandbox_counts())
     return exit_code(report)
+
+
+def cmd_reload(args: argparse.Namespace) -> int:
+    """Ask the running service to re-read its config, and wait for its answer."""
+    from integrations.reload import reload_command
+
+    return reload_command(args.config, load_config, pid=args.pid, timeout=args.timeout)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -276,14 +303,30 @@ def build_parser() -> argparse.ArgumentParser:
         )
         return p
 
+    def lock_wait(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument(
+            "--lock-wait",
+            type=float,
+            default=LOCK_WAIT,
+            metavar="SECONDS",
+            help="wait this long for another command using the state (default: %(default)ss)",
+        )
+        return p
+
     add("check", "validate the config and print what it means").set_defaults(func=cmd_check)
-    add("plan", "what a pass would do now, changing nothing").set_defaults(func=cmd_plan)
-    run = add("run", "run the service (or one pass with --once)")
+    lock_wait(add("plan", "what a pass would do now, changing nothing")).set_defaults(func=cmd_plan)
+    run = lock_wait(add("run", "run the service (or one pass with --once)"))
     run.add_argument("--once", action="store_true", help="one full pass, then exit")
     run.add_argument(
         "--json-logs", action="store_true", help="log one JSON object per line (for journald)"
     )
     run.set_defaults(func=cmd_run)
+    reload = add("reload", "make the running service re-read its config; wait for its answer")
+    reload.add_argument("--pid", type=int, help="the service's pid (systemd: $MAINPID)")
+    reload.add_argument(
+        "--timeout", type=float, default=60.0, metavar="SECONDS", help="default: %(default)ss"
+    )
+    reload.set_defaults(func=cmd_reload)
     log_p = add("log", "the audit trail: what the service did and why")
     log_p.add_argument("--pair", help="only pairs whose key contains this text")
     log_p.add_argument("--limit", type=int, default=200)
@@ -332,17 +375,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    args.command_line = shlex.join(["oneonone", *argv])  # named to whoever waits for the lock
+    from integrations.observe import setup_logging
+    from integrations.redaction import redact_known
+
+    # Every command logs through one redacting path: no token or password in any line.
+    setup_logging(json=False, level=logging.INFO if args.verbose else logging.WARNING)
     try:
         code: int = args.func(args)
         return code
     except UserError as exc:
-        print(f"oneonone: {exc}", file=sys.stderr)
+        print(redact_known(f"oneonone: {exc}"), file=sys.stderr)  # no secret we know of
         return exc.exit_code
+    except Exception:
+        logging.getLogger("oneonone").exception("unexpected error (a bug; please report it)")
+        return 70  # EX_SOFTWARE
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
 
 from integrations.google_client import READER_SCOPES, SCOPES
+from integrations.redaction import remember_secret
 from integrations.secrets import describe, select_store
 from scheduler.errors import CredentialsError
 from scheduler.model import Config
@@ -44,6 +45,8 @@ def authorized_user_credentials(
         raise CredentialsError(
             f"{source} is not an authorized-user credentials file: missing {', '.join(missing)}"
         )
+    remember_secret(str(info["refresh_token"]))
+    remember_secret(str(info["client_secret"]))
     return Credentials(  # type: ignore[no-untyped-call]
         None,
         refresh_token=str(info["refresh_token"]),

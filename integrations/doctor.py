@@ -9,9 +9,10 @@ service uses (``integrations.wiring``), so a pass here means a pass there.
 from __future__ import annotations
 
 import contextlib
+import os
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -23,7 +24,7 @@ from google.auth.transport.requests import Request
 
 from integrations.clock import SystemClock
 from integrations.google_client import SCOPES, build_service
-from integrations.observe import redact
+from integrations.redaction import redact, redact_known
 from integrations.statelock import StateLock
 from scheduler.errors import ConfigError, UserError
 from scheduler.model import Config
@@ -40,7 +41,7 @@ class Check:
 
     def line(self) -> str:
         head = f"{self.status:4}  {self.what} — "
-        lines = redact(self.detail).splitlines() or [""]
+        lines = redact_known(self.detail).splitlines() or [""]  # our sentences show NAME=…
         return head + "\n".join([lines[0], *("      " + rest for rest in lines[1:])])
 
 
@@ -87,7 +88,7 @@ def check_state(config: Config) -> Iterator[Check]:
         return
     yield Check("ok", "state", f"{state} opens, schema version {version}")
     holder = StateLock(state).holder()
-    running = f"a service is running on it (pid {holder})" if holder else "no service running"
+    running = f"in use by {holder}" if holder else "no oneonone command is using it"
     yield Check("ok", "service", running)
 
 
@@ -114,6 +115,49 @@ def check_token_store(config: Config) -> Iterator[Check]:
         return
     text = describe(store)
     yield Check("FAIL" if "PROBLEM" in text else "ok", "token store", text)
+
+
+def check_token_key(config: Config, environ: Mapping[str, str]) -> Iterator[Check]:
+    """A token key that is not random, or a guessable passphrase, protects nothing."""
+    if config.calendar.provider != "google" or config.calendar.google.auth != "keyring":
+        return
+    from integrations.secrets import find_key
+    from integrations.token_key import MAKE_ONE, weakness
+
+    try:
+        key = find_key(environ)
+    except UserError as exc:
+        yield Check("FAIL", "token key", str(exc))
+        return
+    if key is None:
+        return
+    why = weakness(key)
+    if why is not None:
+        yield Check(
+            "FAIL",
+            "token key",
+            f"{why} (in {key.source}). Make a random key ({MAKE_ONE}), put it in its place, "
+            "and log each manager in again",
+        )
+        return
+    what = "a random 32-byte key" if key.kind == "raw" else "a passphrase, stretched by scrypt"
+    yield Check("ok", "token key", f"{what}, from {key.source}")
+
+
+def check_metrics_access(config: Config, environ: Mapping[str, str]) -> Iterator[Check]:
+    """The metrics server's Host names and, with auth, that its secret is there and long."""
+    if config.metrics_port is None:
+        return
+    from integrations.access import Gate
+
+    try:
+        gate = Gate.from_config(config.metrics_access, environ)
+    except UserError as exc:
+        yield Check("FAIL", "metrics access", str(exc))
+        return
+    who = "anyone on this machine" if gate.auth == "none" else f"{gate.auth} auth"
+    names = ", ".join(sorted(gate.hosts))
+    yield Check("ok", "metrics access", f"port {config.metrics_port}, Host {names}, {who}")
 
 
 @contextlib.contextmanager
@@ -157,7 +201,7 @@ def check_manager(
     try:
         service.events().list(calendarId="primary", maxResults=1).execute()
     except Exception as exc:
-        yield Check("FAIL", f"calendar {email}", f"{type(exc).__name__}: {exc}")
+        yield Check("FAIL", f"calendar {email}", redact(f"{type(exc).__name__}: {exc}"))
         return
     finally:
         service.close()
@@ -170,7 +214,7 @@ def _login_problem(email: str, exc: Exception) -> str:
     again = f"run 'oneonone auth login {email}'"
     if "invalid_scope" in str(exc):
         return f"the login lacks scopes oneonone needs ({', '.join(SCOPES)}); {again}"
-    return f"{exc}; {again}"
+    return f"{redact(str(exc))}; {again}"
 
 
 def _scopes_check(email: str, granted: Iterable[str] | None) -> Check:
@@ -209,6 +253,8 @@ def run_checks(
         return
     yield from check_state(config)
     yield from check_token_store(config)
+    yield from check_token_key(config, os.environ)
+    yield from check_metrics_access(config, os.environ)
     try:
         with _credentials_source(config, sandbox_url) as (credentials_for, root_url):
             for manager in config.managers:

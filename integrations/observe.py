@@ -2,21 +2,21 @@
 
 ``Metrics`` owns a private Prometheus registry (so tests and several instances never collide);
 ``ObservabilityServer`` serves ``/metrics``, ``/healthz`` and pages added by others on
-127.0.0.1 only; ``setup_logging`` emits text or JSON lines with tokens and secrets masked,
-because googleapiclient and OAuth errors like to echo them.
+127.0.0.1 only, to the configured Host names and callers (``integrations.access``), with a bounded
+number of connection threads; ``setup_logging`` emits text or JSON lines with tokens and secrets
+masked (``integrations.redaction``), because googleapiclient and OAuth errors like to echo them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import json
 import logging
-import re
 import socket
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,6 +29,11 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+
+from integrations.access import Gate
+from integrations.redaction import RedactingFilter, redact_record
+from integrations.redaction import install as install_redaction
+from scheduler.model import MetricsAccess
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +128,37 @@ def _secs(delta: dt.timedelta) -> str:
     return f"{int(delta.total_seconds())}s"
 
 
+BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+
 class _LoopbackServer(ThreadingHTTPServer):
+    """A thread per connection, but at most ``max_connections`` of them: past that a caller
+    gets 503 at once, so a flood of (or a few idle) connections cannot pile up threads."""
+
     daemon_threads = True
+    max_connections = 16
+
+    def server_activate(self) -> None:
+        self._slots = threading.BoundedSemaphore(self.max_connections)
+        super().server_activate()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 class ObservabilityServer:
@@ -139,6 +173,9 @@ class ObservabilityServer:
         poll_interval: dt.timedelta,
         now: Callable[[], dt.datetime],
         pages: Mapping[str, Page] | None = None,
+        gate: Gate | None = None,
+        max_connections: int = 16,
+        request_timeout: float = 10.0,
     ) -> None:
         address = ipaddress.ip_address("127.0.0.1" if host == "localhost" else host)
         if not address.is_loopback:
@@ -153,6 +190,9 @@ class ObservabilityServer:
         self.poll_interval = poll_interval
         self.now = now
         self.pages: dict[str, Page] = dict(pages or {})
+        self.gate = gate or Gate(frozenset(MetricsAccess.hosts))
+        self.max_connections = max_connections
+        self.request_timeout = request_timeout  # a connection idle this long is closed
         self._server: _LoopbackServer | None = None
         self._thread: threading.Thread | None = None
         self.started: dt.datetime | None = None
@@ -160,7 +200,11 @@ class ObservabilityServer:
     def start(self) -> int:
         """Bind and serve; returns the port (useful with ``port=0``)."""
         handler = _make_handler(self)
-        server_class = type("Server", (_LoopbackServer,), {"address_family": self.family})
+        server_class = type(
+            "Server",
+            (_LoopbackServer,),
+            {"address_family": self.family, "max_connections": self.max_connections},
+        )
         self._server = server_class((self.host, self.port), handler)
         self.started = self.now()
         self._thread = threading.Thread(
@@ -204,10 +248,22 @@ class ObservabilityServer:
 def _make_handler(owner: ObservabilityServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "oneonone"
+        timeout = owner.request_timeout
 
         def do_GET(self) -> None:
+            refusal = owner.gate.refuse(self.path, self.headers)
+            if refusal is not None:
+                status, headers, text = refusal
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self._send(text, "text/plain; charset=utf-8")
+                return
             status, content_type, body = owner.respond(self.path)
             self.send_response(status)
+            self._send(body, content_type)
+
+        def _send(self, body: bytes, content_type: str) -> None:
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
@@ -222,45 +278,6 @@ def _make_handler(owner: ObservabilityServer) -> type[BaseHTTPRequestHandler]:
 
 # --- logging -------------------------------------------------------------------------------
 
-_MASK = "***"
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?bearer\s+)[^\s'\",}]+"), r"\1" + _MASK),
-    (re.compile(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1" + _MASK),
-    (
-        re.compile(
-            r"(?i)([\"']?\b(?:access_token|refresh_token|client_secret|id_token|password)"
-            r"[\"']?\s*[:=]\s*[\"']?)[^\"'&\s,}]+"
-        ),
-        r"\1" + _MASK,
-    ),
-    (re.compile(r"((?<![\w-])code=)[^&\s\"']+"), r"\1" + _MASK),
-    (re.compile(r"\bya29\.[A-Za-z0-9._-]+"), _MASK),
-    (re.compile(r"\b1//[A-Za-z0-9._-]{10,}"), _MASK),
-)
-
-
-def redact(text: str) -> str:
-    """Mask bearer tokens, OAuth tokens, client secrets and authorization codes in ``text``."""
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-class RedactingFilter(logging.Filter):
-    """Masks secrets in a record's message and traceback before any handler formats it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message or record.args:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip()
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        return True
-
-
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
     "asctime",
@@ -271,6 +288,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line, for journald or a log shipper; extras become fields."""
 
     def format(self, record: logging.LogRecord) -> str:
+        redact_record(record)  # extras were set after the record was made, and redacted
         entry: dict[str, Any] = {
             "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
             "level": record.levelname.lower(),
@@ -290,12 +308,32 @@ class JsonFormatter(logging.Formatter):
 _HANDLER_NAME = "oneonone"
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a line is written, not when it was made."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def setup_logging(json: bool, level: int | str = logging.INFO) -> logging.Handler:
-    """Route all logging to stderr (journald picks it up), redacted; safe to call again."""
+    """Route all logging to stderr (journald picks it up), redacted; safe to call again.
+
+    Every command calls it first: every record of the process is redacted when it is made
+    (``integrations.redaction``), and this handler filters once more on its way out.
+    """
+    install_redaction()
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
         root.removeHandler(old)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _Stderr()
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(

@@ -42,7 +42,15 @@ Verdict = Literal["retry", "park", "revoked", "fail"]
 RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 PARK_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 # OAuth errors that no retry can cure: the stored login is unusable until a person acts.
-DEAD_LOGIN_ERRORS = ("invalid_grant", "unauthorized_client", "invalid_client", "access_denied")
+# invalid_scope: the login was granted fewer scopes than the service asks for (RFC 6749 §6);
+# only a new consent ('oneonone auth login') widens it.
+DEAD_LOGIN_ERRORS = (
+    "invalid_grant",
+    "invalid_scope",
+    "unauthorized_client",
+    "invalid_client",
+    "access_denied",
+)
 RETRY_ERRNOS = frozenset(
     {
         errno.ETIMEDOUT,

@@ -11,8 +11,6 @@ Names look like ``oauth-token:dana@example.com``; values are the authorized-user
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import hashlib
 import logging
@@ -29,6 +27,7 @@ import keyring.errors
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from integrations.token_key import MAKE_ONE, TokenKey, parse_key
 from scheduler.errors import CredentialsError
 from scheduler.ports import SecretStore
 
@@ -167,14 +166,22 @@ class EncryptedFileStore(_FileStore):
 
     The name is associated data, so a file renamed to another manager's slot does not decrypt.
     The key id (a hash of the key, not the key) tells "wrong key" apart from "file altered".
+    A file written with the old reading of a passphrase (see ``token_key``) is read with that
+    and written again with the new key.
     """
 
-    def __init__(self, folder: Path, key: bytes) -> None:
-        if len(key) != 32:
-            raise CredentialsError(f"the token key must be 32 bytes, got {len(key)}")
+    def __init__(self, folder: Path, key: bytes | TokenKey) -> None:
+        self.token_key = key if isinstance(key, TokenKey) else TokenKey(key, "raw")
+        if self.token_key.kind == "raw" and len(self.token_key.material) != 32:
+            raise CredentialsError(
+                f"the token key must be 32 bytes, got {len(self.token_key.material)}"
+            )
         super().__init__(folder)
-        self._aead = AESGCM(key)
-        self.key_id = hashlib.sha256(b"oneonone token key id\0" + key).digest()[:_KEY_ID_LEN]
+        derived = self.token_key.derive(folder)
+        self._aead = AESGCM(derived)
+        self.key_id = _key_id(derived)
+        legacy = self.token_key.legacy
+        self._legacy = (_key_id(legacy), AESGCM(legacy)) if legacy is not None else None
 
     def get(self, name: str) -> str | None:
         blob = self._read(name)
@@ -187,7 +194,8 @@ class EncryptedFileStore(_FileStore):
                 f"token file {path} (for {name}) is not a oneonone token file or is truncated; "
                 f"delete it and run 'oneonone auth login {_email(name)}' again"
             )
-        if blob[len(_MAGIC) : head] != self.key_id:
+        aead = self._aead_for(blob[len(_MAGIC) : head])
+        if aead is None:
             raise CredentialsError(
                 f"token file {path} (for {name}) was written with a different token key "
                 f"(key id {blob[len(_MAGIC) : head].hex()}, the current key is "
@@ -196,13 +204,32 @@ class EncryptedFileStore(_FileStore):
             )
         nonce = blob[head : head + _NONCE_LEN]
         try:
-            plain = self._aead.decrypt(nonce, blob[head + _NONCE_LEN :], blob[:head] + _ad(name))
+            plain = aead.decrypt(nonce, blob[head + _NONCE_LEN :], blob[:head] + _ad(name))
         except InvalidTag:
             raise CredentialsError(
                 f"token file {path} (for {name}) was altered or corrupted and fails its "
                 f"integrity check; delete it and run 'oneonone auth login {_email(name)}' again"
             ) from None
-        return plain.decode("utf-8")
+        value = plain.decode("utf-8")
+        if aead is not self._aead:
+            self.set(name, value)
+            log.warning(
+                "token file %s (for %s) was written when the token key's 32 characters were "
+                "used as the key itself; it is now encrypted with the key scrypt derives from "
+                "them. Better still, switch to a random key (%s) and log in again",
+                path,
+                name,
+                MAKE_ONE,
+            )
+        return value
+
+    def _aead_for(self, key_id: bytes) -> AESGCM | None:
+        """The cipher for files written with ``key_id``: the key, its legacy reading, or none."""
+        if key_id == self.key_id:
+            return self._aead
+        if self._legacy is not None and key_id == self._legacy[0]:
+            return self._legacy[1]
+        return None
 
     def set(self, name: str, value: str) -> None:
         header = _MAGIC + self.key_id
@@ -231,6 +258,10 @@ class PlaintextFileStore(_FileStore):
         self._write(name, value.encode("utf-8"))
 
 
+def _key_id(key: bytes) -> bytes:
+    return hashlib.sha256(b"oneonone token key id\0" + key).digest()[:_KEY_ID_LEN]
+
+
 def _ad(name: str) -> bytes:
     return b"oneonone-token:" + name.encode("utf-8")
 
@@ -239,24 +270,7 @@ def _email(name: str) -> str:
     return name.partition(":")[2] or name
 
 
-def parse_key(raw: bytes, *, source: str) -> bytes:
-    """A 32-byte key from base64 text (as ``head -c 32 /dev/urandom | base64`` makes)."""
-    text = raw.strip()
-    try:
-        key = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        key = b""
-    if len(key) == 32:
-        return key
-    if len(raw) == 32:  # a raw binary key file
-        return raw
-    raise CredentialsError(
-        f"the token key from {source} is not base64 of 32 bytes; make one with: "
-        "head -c 32 /dev/urandom | base64"
-    )
-
-
-def find_key(environ: Mapping[str, str]) -> bytes | None:
+def find_key(environ: Mapping[str, str]) -> TokenKey | None:
     """The token key from systemd credentials, then from the environment; None if neither."""
     cred_dir = environ.get("CREDENTIALS_DIRECTORY")
     if cred_dir:
@@ -265,7 +279,7 @@ def find_key(environ: Mapping[str, str]) -> bytes | None:
             return parse_key(path.read_bytes(), source=str(path))
     value = environ.get(KEY_ENV)
     if value:
-        return parse_key(value.encode("ascii", "replace"), source=f"${KEY_ENV}")
+        return parse_key(value.encode("utf-8", "surrogateescape"), source=f"${KEY_ENV}")
     return None
 
 
@@ -293,7 +307,7 @@ def describe(store: SecretStore) -> str:
     if not isinstance(store, _FileStore):
         return f"{type(store).__qualname__} (unknown store)"
     kind = (
-        f"AES-GCM encrypted files (key id {store.key_id.hex()})"
+        f"AES-GCM encrypted files (key id {store.key_id.hex()}, {_key_kind(store.token_key)})"
         if isinstance(store, EncryptedFileStore)
         else "PLAINTEXT files (development only)"
     )
@@ -306,3 +320,9 @@ def describe(store: SecretStore) -> str:
         lines.append(f"  PROBLEM: folder should be 0700: chmod 700 {store.folder}")
     lines += [f"  PROBLEM: readable by others: chmod 600 {p}" for p in wide]
     return "\n".join(lines)
+
+
+def _key_kind(key: TokenKey) -> str:
+    if key.kind == "raw":
+        return "a random key"
+    return "a passphrase through scrypt"

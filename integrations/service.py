@@ -2,9 +2,10 @@
 
 The pass is level-triggered (see ``integrations.runner``), so the service's only jobs are to
 wake it often enough, never run two at once, survive whatever a pass throws, and be safe to
-operate: SIGHUP reloads the config (a bad file keeps the last good one), SIGTERM stops cleanly,
-a lock file keeps a second process off the same state, and ``/metrics`` + ``/healthz`` say how
-it is doing.
+operate: SIGHUP reloads the config in a thread of its own (a bad file keeps the last good one;
+a slow one never holds up SIGTERM), SIGTERM stops cleanly, a lock file keeps a second process
+off the same state, systemd hears READY/RELOADING/STOPPING and a status line, and ``/metrics`` +
+``/healthz`` say how it is doing.
 
 APScheduler 3 only *wakes* the service: an interval job (with jitter) and one-off ``date`` jobs
 set a flag that one worker thread acts on. A late, missed or doubled wake-up therefore costs at
@@ -16,14 +17,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import signal
-import sys
+import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -31,9 +30,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from integrations.access import Gate
 from integrations.clock import SystemClock
 from integrations.observe import Metrics, ObservabilityServer, setup_logging
+from integrations.reload import Reloader, handle_signals
 from integrations.runner import PassReport
+from integrations.sdnotify import SystemdNotifier
 from integrations.service_metrics import count_api_requests, count_outbox, feed_metrics
 from integrations.statelock import StateLock
 from integrations.status import status_page
@@ -68,13 +70,16 @@ class Service:
         clock: Clock | None = None,
         sandbox_url: str | None = None,
         wire_fn: WireFn = wire,
+        command: str = "oneonone run",
+        lock_wait: float = 0.0,
     ) -> None:
         self.config_path = Path(config_path)
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.sandbox_url = sandbox_url
         self.metrics = Metrics()
-        self.lock = StateLock(Path(config.state))
+        self.lock = StateLock(Path(config.state), command=command)
+        self.lock_wait = lock_wait
         self.server: ObservabilityServer | None = None
         self.metrics_port: int | None = None
         self.scheduler = BackgroundScheduler(
@@ -100,8 +105,12 @@ class Service:
 
     # -- life cycle --------------------------------------------------------------------------
     def start(self) -> None:
-        """Take the state lock, serve metrics, start waking; the first pass runs right away."""
-        self.lock.acquire()
+        """Take the state lock, serve metrics, start waking; the first pass runs right away.
+
+        A command that holds the lock (a ``run --once`` from cron) is waited for up to
+        ``lock_wait`` seconds; past that, ``StateBusy`` (exit 75) names it.
+        """
+        self.lock.acquire(wait=self.lock_wait)
         try:
             self._start_server()
             self.scheduler.add_job(
@@ -115,9 +124,8 @@ class Service:
             self.lock.release()
             raise
         log.info(
-            "serving %d managers, %d pairs; a pass every %ss",
-            len(self.config.managers),
-            len(self.config.pairs),
+            "serving %s; a pass every %ss",
+            _serving(self.config),
             int(self.config.calendar.poll_interval.total_seconds()),
         )
         self.wake()
@@ -260,40 +268,43 @@ class Service:
     def reload(self) -> bool:
         """Re-read the config; a bad one is logged (file:line per problem) and the last good
         config stays in force; a good one is used from the next pass, which starts now."""
+        ok, _ = self.reload_config()
+        return ok
+
+    def reload_config(self) -> tuple[bool, str]:
+        """``reload`` with a sentence saying how it went (for systemd and ``oneonone reload``)."""
         from daemon import load_config
 
         try:
             new = load_config(self.config_path)
         except ConfigError as exc:
             log.error("reload refused, keeping the last good config: %s", exc)
-            return False
-        except Exception:
+            return False, f"reload refused, keeping the last good config: {exc}"
+        except Exception as exc:
             log.exception("reload failed, keeping the last good config")
-            return False
+            return False, f"reload failed, keeping the last good config: {exc}"
         if Path(new.state).resolve() != Path(self.config.state).resolve():
-            log.error(
-                "reload refused, keeping the last good config: state moved from %s to %s; "
-                "restart the service to change it",
-                self.config.state,
-                new.state,
+            message = (
+                "reload refused, keeping the last good config: state moved from "
+                f"{self.config.state} to {new.state}; restart the service to change it"
             )
-            return False
-        if new.metrics_port != self.config.metrics_port:
-            log.warning("metrics_port changes take effect on restart")
+            log.error("%s", message)
+            return False, message
+        if (new.metrics_port, new.metrics_access) != (
+            self.config.metrics_port,
+            self.config.metrics_access,
+        ):
+            log.warning("metrics_port and metrics_access changes take effect on restart")
         for warning in new.warnings:
             log.warning("config: %s", warning)
         if new.calendar.poll_interval != self.config.calendar.poll_interval:
             self.scheduler.reschedule_job(POLL_JOB, trigger=self._interval(new))
         with self._pending_lock:
             self._pending = new
-        log.info(
-            "reloaded %s: %d managers, %d pairs",
-            self.config_path,
-            len(new.managers),
-            len(new.pairs),
-        )
+        message = f"reloaded {self.config_path}: {_serving(new)}"
+        log.info("%s", message)
         self.wake()
-        return True
+        return True, message
 
     # -- metrics server ----------------------------------------------------------------------
     def _start_server(self) -> None:
@@ -305,6 +316,7 @@ class Service:
             poll_interval=self.config.calendar.poll_interval,
             now=self.clock.now,
             pages={"/status": lambda: status_page(self.config, now=self.clock.now())},
+            gate=Gate.from_config(self.config.metrics_access, os.environ),
         )
         self.metrics_port = self.server.start()
         log.info("metrics and health on http://127.0.0.1:%d/", self.metrics_port)
@@ -315,51 +327,35 @@ class Service:
             self.server = None
 
     # -- main thread -------------------------------------------------------------------------
-    def run_forever(self) -> int:
-        """Block in the main thread, handling SIGHUP (reload) and SIGTERM/SIGINT (stop)."""
+    def run_forever(self, notifier: SystemdNotifier | None = None) -> int:
+        """Block in the main thread, handling SIGHUP (reload) and SIGTERM/SIGINT (stop).
+
+        The main thread only waits and hands work on: a reload runs in its own thread, so a
+        slow or hostile config file can never hold up SIGTERM.
+        """
+        notifier = notifier or SystemdNotifier()
+        reloader = Reloader(self.reload_config, state=Path(self.config.state), notifier=notifier)
         stop, hup = threading.Event(), threading.Event()
-        with _signals(stop, hup):
+        with handle_signals(stop, hup):
+            notifier.ready(f"serving {_serving(self.config)}")
             while not stop.wait(0.2):
                 if hup.is_set():
                     hup.clear()
-                    self.reload()
+                    reloader.request()
+            notifier.stopping("stopping: letting the pass in flight finish")
             log.info("stopping: letting the pass in flight finish")
             self.stop()
         return 0
 
 
-@contextlib.contextmanager
-def _signals(stop: threading.Event, hup: threading.Event) -> Iterator[None]:
-    def on_stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    def on_hup(signum: int, frame: FrameType | None) -> None:
-        hup.set()
-
-    previous = {
-        signal.SIGTERM: signal.signal(signal.SIGTERM, on_stop),
-        signal.SIGINT: signal.signal(signal.SIGINT, on_stop),
-        signal.SIGHUP: signal.signal(signal.SIGHUP, on_hup),
-    }
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+def _serving(config: Config) -> str:
+    return f"{len(config.managers)} managers, {len(config.pairs)} pairs"
 
 
 def _log_to_stderr_once(json_logs: bool) -> None:
-    """Our redacting handler only: the CLI's plain handler would print every line twice."""
-    ours = setup_logging(json=json_logs)
+    """The service logs at INFO, as JSON lines with --json-logs, through the redacting handler."""
+    setup_logging(json=json_logs)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per wake-up is noise
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if (
-            handler is not ours
-            and type(handler) is logging.StreamHandler
-            and getattr(handler, "stream", None) is sys.stderr
-        ):
-            root.removeHandler(handler)
 
 
 def serve(
@@ -369,12 +365,21 @@ def serve(
     clock: Clock | None = None,
     sandbox_url: str | None = None,
     json_logs: bool = False,
+    command: str = "oneonone run",
+    lock_wait: float = 0.0,
 ) -> int:
     """Run the service until SIGTERM/SIGINT; returns the exit code (0 on a clean stop)."""
     _log_to_stderr_once(json_logs)
     for warning in config.warnings:
         log.warning("config: %s", warning)
-    service = Service(config_path, config, clock=clock, sandbox_url=sandbox_url)
+    service = Service(
+        config_path,
+        config,
+        clock=clock,
+        sandbox_url=sandbox_url,
+        command=command,
+        lock_wait=lock_wait,
+    )
     service.start()
     return service.run_forever()
 

@@ -29,6 +29,7 @@ from integrations.google_client import SCOPES, ServicePool
 from integrations.mail.deliveries import Deliveries, logger_log
 from integrations.mail.smtp import SmtpMailer
 from integrations.notify import Notifier
+from integrations.redaction import remember_secret
 from integrations.render import Renderer
 from integrations.rep_calendars import RepCalendars
 from integrations.rep_logins import rep_access
@@ -75,6 +76,7 @@ def sandbox_credentials(url: str) -> Callable[[str], Credentials]:
 
     def for_user(email: str) -> Credentials:
         grant = admin.issue_token(email)
+        remember_secret(grant["refresh_token"])
         return Credentials(  # type: ignore[no-untyped-call]
             None,
             refresh_token=grant["refresh_token"],
@@ -111,25 +113,38 @@ def google_credentials(config: Config) -> Callable[[str], Credentials]:
 
         return from_file
     if settings.auth == "service_account":
-        from google.oauth2 import service_account
-
-        key_file = settings.service_account_file
-        if not key_file:
-            raise CredentialsError("calendar.google.service_account_file is not set")
-        allowed = {m.person.email for m in config.managers}
-
-        def impersonate(email: str) -> Credentials:
-            if email not in allowed:  # delegation is limited in code to the listed managers
-                raise CredentialsError(f"{email} is not a manager in the config")
-            creds = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
-                key_file, scopes=list(SCOPES)
-            )
-            return creds.with_subject(email)  # type: ignore[no-any-return]
-
-        return impersonate
+        return _impersonation(config)
     from integrations.auth import keyring_credentials
 
     return keyring_credentials(config)
+
+
+def _impersonation(config: Config) -> Callable[[str], Credentials]:
+    """Service-account credentials acting as each manager (domain-wide delegation)."""
+    from google.oauth2 import service_account
+
+    settings = config.calendar.google
+    key_file = settings.service_account_file
+    if not key_file:
+        raise CredentialsError("calendar.google.service_account_file is not set")
+    allowed = {m.person.email for m in config.managers}
+    domains = frozenset(settings.domains)
+
+    def impersonate(email: str) -> Credentials:
+        # Delegation can act as anyone in the organisation; in code it acts only for the
+        # listed managers, and with calendar.google.domains only inside those domains.
+        if email not in allowed:
+            raise CredentialsError(f"{email} is not a manager in the config")
+        if domains and email.rpartition("@")[2] not in domains:
+            raise CredentialsError(
+                f"{email} is outside calendar.google.domains ({', '.join(sorted(domains))})"
+            )
+        creds = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
+            key_file, scopes=list(SCOPES)
+        )
+        return creds.with_subject(email)  # type: ignore[no-any-return]
+
+    return impersonate
 
 
 def open_outbox_db(path: Path) -> sqlite3.Connection:
@@ -186,6 +201,7 @@ def smtp_mailer(config: Config, clock: Clock | None = None) -> SmtpMailer:
             raise CredentialsError(
                 "set ONEONONE_SMTP_PASSWORD or store the SMTP password in the token store"
             )
+        remember_secret(secret)  # masked in every log line, even passed positionally
         return secret
 
     return SmtpMailer(

@@ -20,24 +20,51 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from scheduler.config_resolve import Finding, resolve_config
+from scheduler.config_checks import Finding
+from scheduler.config_resolve import resolve_config
 from scheduler.config_schema import ROTATION_KINDS, RawConfig
+from scheduler.encoding import decode_config
 from scheduler.errors import ConfigError, Problem
 from scheduler.model import Config
 from scheduler.parse import describe
-from scheduler.yamlpos import EmptyDocument, LoadedYaml, join_path, load_yaml, syntax_error_line
+from scheduler.ports import Paths
+from scheduler.yamlpos import (
+    EmptyDocument,
+    FatalYamlIssue,
+    LoadedYaml,
+    join_path,
+    load_yaml,
+    syntax_error_line,
+)
 
-__all__ = ["ROTATION_KINDS", "config_json_schema", "parse_config"]
+__all__ = ["ROTATION_KINDS", "config_json_schema", "parse_config", "parse_config_bytes"]
 
 
-def parse_config(text: str, *, filename: str, base_dir: Path) -> Config:
-    """Validate and resolve a config; raise ``ConfigError`` listing every problem, by line."""
+def parse_config_bytes(
+    data: bytes, *, filename: str, base_dir: Path, paths: Paths | None = None
+) -> Config:
+    """``parse_config`` for the file's bytes: anything but UTF-8 is a problem with its offset."""
+    text = decode_config(data, filename=filename)
+    return parse_config(text, filename=filename, base_dir=base_dir, paths=paths)
+
+
+def parse_config(text: str, *, filename: str, base_dir: Path, paths: Paths | None = None) -> Config:
+    """Validate and resolve a config; raise ``ConfigError`` listing every problem, by line.
+
+    ``paths`` answers questions about the disk (the state file, KPI files…); without it,
+    nothing on disk is checked.
+    """
     try:
         loaded = load_yaml(text)
     except EmptyDocument:
         raise ConfigError(filename, [Problem(filename, 0, "", "the file is empty")]) from None
+    except FatalYamlIssue as exc:
+        issue = exc.issue
+        raise ConfigError(
+            filename, [Problem(filename, issue.line, issue.path, issue.message)]
+        ) from None
     except yaml.YAMLError as exc:
-        line, message = syntax_error_line(exc)
+        line, message = syntax_error_line(exc, text)
         raise ConfigError(filename, [Problem(filename, line, "", message)]) from None
     findings: list[Finding] = [(i.path, i.message) for i in loaded.issues]
     lines = {i.path: i.line for i in loaded.issues}
@@ -52,7 +79,7 @@ def parse_config(text: str, *, filename: str, base_dir: Path) -> Config:
     config = None
     warnings: list[Finding] = []
     if raw is not None:
-        resolution = resolve_config(raw, base_dir=base_dir, line_of=loaded.line_of)
+        resolution = resolve_config(raw, base_dir=base_dir, line_of=loaded.line_of, paths=paths)
         findings += [f for f in resolution.errors if not _under_any(f[0], stand_ins)]
         warnings = resolution.warnings
         config = None if stand_ins else resolution.config
@@ -146,6 +173,7 @@ def _translate(error: ErrorDetails) -> Finding:
         "int_type": lambda: f"expected a whole number, got {describe(value)}",
         "int_parsing": lambda: f"expected a whole number, got {describe(value)}",
         "int_from_float": lambda: f"expected a whole number, got {describe(value)}",
+        "int_parsing_size": lambda: f"{describe(value)} is far too large a number",
         "bool_type": lambda: f"expected true or false, got {describe(value)}",
         "bool_parsing": lambda: f"expected true or false, got {describe(value)}",
         "model_type": lambda: f"expected a mapping (key: value), got {describe(value)}",

@@ -16,6 +16,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from scheduler.config_checks import (
+    Finding,
+    disk_problems,
+    domain_problems,
+    metrics_access,
+    recap_problems,
+    step_problems,
+)
 from scheduler.config_schema import (
     RawCalendar,
     RawConfig,
@@ -42,9 +50,7 @@ from scheduler.model import (
     WorkingHours,
 )
 from scheduler.parse import format_duration, parse_cadence, parse_working_hours
-
-Finding = tuple[str, str]
-"""``(dotted path, message)``."""
+from scheduler.ports import Paths
 
 T = TypeVar("T")
 Levels = list[tuple[str, RawSchedule | None]]
@@ -82,9 +88,20 @@ def _path_text(base_dir: Path, text: str | None) -> str | None:
     return None if path is None else str(path)
 
 
-def resolve_config(raw: RawConfig, *, base_dir: Path, line_of: Callable[[str], int]) -> Resolution:
-    """Build the resolved ``Config``; ``config`` stays None when any error was found."""
+def resolve_config(
+    raw: RawConfig,
+    *,
+    base_dir: Path,
+    line_of: Callable[[str], int],
+    paths: Paths | None = None,
+) -> Resolution:
+    """Build the resolved ``Config``; ``config`` stays None when any error was found.
+
+    With ``paths``, the files and folders named in the config are checked on disk too.
+    """
     out = Resolution()
+    if paths is not None:
+        out.errors += disk_problems(raw, base_dir, paths)
     calendar = _calendar(raw.calendar, base_dir, out)
     email = _email(raw.email, base_dir, out)
     managers: list[Manager] = []
@@ -97,6 +114,8 @@ def resolve_config(raw: RawConfig, *, base_dir: Path, line_of: Callable[[str], i
             pair = _pair(raw, raw_manager, raw_rep, manager, f"{mpath}.reps[{j}]", out)
             if pair is not None:
                 pairs.append(replace(pair, line=line_of(f"{mpath}.reps[{j}]")))
+    out.errors += domain_problems(calendar.google, managers)
+    access = metrics_access(raw.metrics_access, out.errors)
     if out.errors:
         return out
     out.config = Config(
@@ -109,6 +128,7 @@ def resolve_config(raw: RawConfig, *, base_dir: Path, line_of: Callable[[str], i
         holidays=tuple(sorted(set(raw.holidays or ()))),
         ops_email=raw.ops_email,
         metrics_port=raw.metrics_port,
+        metrics_access=access,
         templates_dir=_path(base_dir, raw.templates_dir),
         notes_dir=_path(base_dir, raw.notes_dir),
     )
@@ -123,6 +143,7 @@ def _calendar(raw: RawCalendar | None, base_dir: Path, out: Resolution) -> Calen
         authorized_user_file=_path_text(base_dir, g.authorized_user_file) if g else None,
         service_account_file=_path_text(base_dir, g.service_account_file) if g else None,
         api_endpoint=g.api_endpoint if g else None,
+        domains=tuple(g.domains or ()) if g else (),
     )
     poll = _or(cal.poll_interval, dt.timedelta(seconds=60))
     if poll < dt.timedelta(seconds=1):
@@ -241,7 +262,7 @@ def _pair(
     duration = _pick(levels, "duration") or (BUILTIN_DURATION, f"{rpath}.duration")
     rebook, rebook_origin = _merge(levels, "rebook", RebookPolicy())
     agenda, _ = _merge(levels, "agenda", AgendaPolicy())
-    recap, _ = _merge(levels, "recap", RecapPolicy())
+    recap, recap_origin = _merge(levels, "recap", RecapPolicy())
     defaults_hours = raw.defaults.working_hours if raw.defaults else None
     rep = Person(
         name=r.name.strip(),
@@ -267,6 +288,8 @@ def _pair(
         pauses=pauses,
     )
     out.errors += _length_problems(pair, duration[1], rebook_origin.get("allow_shorter"))
+    out.errors += recap_problems(recap, recap_origin, f"{rpath}.recap")
+    out.errors += step_problems(rebook, rebook_origin.get("step"))
     out.warnings += _hours_warnings(pair, f"{rpath}.time")
     return pair
 

@@ -8,6 +8,7 @@ defaults → manager → rep is resolved afterwards by ``scheduler.config_resolv
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Annotated, Any, Literal
 
@@ -20,14 +21,19 @@ ROTATION_KINDS = ("pipeline", "career", "performance", "forecast", "coaching")
 """Meeting types an agenda rotation may name."""
 
 
+FIRST_DATE = dt.date(1970, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+"""Dates outside these are typos, and would overflow date arithmetic near year 1 or 9999."""
+
+
 def _date(value: object) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value.strip())
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if FIRST_DATE <= value <= LAST_DATE:
+            return value
+        raise ValueError(f"{value.isoformat()} is not between {FIRST_DATE} and {LAST_DATE}")
     raise ValueError(f"{parse.describe(value)} is not a date (YYYY-MM-DD)")
 
 
@@ -69,6 +75,8 @@ Zone = Annotated[str, PlainValidator(parse.parse_timezone), _text()]
 Email = Annotated[str, PlainValidator(parse.parse_email), _text(fmt="email")]
 Sender = Annotated[str, PlainValidator(_sender), _text()]
 Date = Annotated[dt.date, PlainValidator(_date), _text(fmt="date")]
+HostName = Annotated[str, PlainValidator(parse.parse_host), _text()]
+DomainName = Annotated[str, PlainValidator(parse.parse_domain), _text()]
 RotationKind = Annotated[
     str, PlainValidator(_rotation_kind), WithJsonSchema({"enum": list(ROTATION_KINDS)})
 ]
@@ -103,6 +111,28 @@ class RawGoogle(_Strict):
         "Replaces https://www.googleapis.com/ for Calendar and Gmail (an emulator or proxy).",
         "http://127.0.0.1:8085/",
     )
+    domains: list[DomainName] | None = _opt(
+        "With auth: service_account, the organisation's e-mail domains: only managers in them "
+        "are impersonated, and a manager outside them is a config error.",
+        ["example.com"],
+        min_length=1,
+    )
+
+
+class RawMetricsAccess(_Strict):
+    hosts: list[HostName] | None = _opt(
+        "Host names (and addresses) the server answers to; any other Host header gets 421. "
+        "Add the name a reverse proxy uses. Default: [localhost, 127.0.0.1].",
+        ["localhost", "127.0.0.1", "metrics.example.com"],
+        min_length=1,
+    )
+    auth: Literal["none", "token", "basic"] | None = _opt(
+        "none, token (Authorization: Bearer SECRET) or basic (username and SECRET); SECRET "
+        "comes from the systemd credential oneonone-metrics-secret or $ONEONONE_METRICS_SECRET. "
+        "/healthz stays open. Default: none.",
+        "token",
+    )
+    username: str | None = _opt("The user name for auth: basic.", "prometheus")
 
 
 class RawCalendar(_Strict):
@@ -151,7 +181,12 @@ class RawEmail(_Strict):
 
 
 class RawRebook(_Strict):
-    same_day_only: bool | None = _opt("Move a bumped 1:1 only within its own day.", True)
+    same_day_only: bool | None = _opt(
+        "true: a shorter slot the same day beats a full one on another day. false: a "
+        "full-length slot on the next business day beats a shorter one the same day (with "
+        "if_no_slot: next_business_day). Default: true.",
+        True,
+    )
     min_notice: Duration | None = _opt("Never move a 1:1 to sooner than this from now.", "30m")
     allow_shorter: Duration | None = _opt(
         "Shortest acceptable meeting when no full slot is free; null = never shorter.", "30m"
@@ -164,7 +199,11 @@ class RawRebook(_Strict):
     )
     buffer: Duration | None = _opt("Free time kept around a moved 1:1.", "0m")
     look_ahead: Duration | None = _opt("How far ahead bumps are watched.", "14d")
-    step: Duration | None = _opt("Granularity of candidate start times.", "15m")
+    step: Duration | None = _opt(
+        "A moved 1:1 starts on the manager's clock at a multiple of this (one of 1m, 5m, "
+        "10m, 15m, 20m, 30m, 1h). Default: 15m.",
+        "15m",
+    )
     unknown_rep_busy: Literal["move", "notify_only"] | None = _opt(
         "When Google cannot show the rep's calendar (a rep outside your organisation): move "
         "within your free time and the rep's working hours and tell the rep, or notify_only "
@@ -269,6 +308,10 @@ class RawConfig(_Strict):
         9464,
         ge=1,
         le=65535,
+    )
+    metrics_access: RawMetricsAccess | None = _opt(
+        "Who may read the metrics server: Host names and optional authentication.",
+        {"hosts": ["localhost", "127.0.0.1"], "auth": "none"},
     )
     templates_dir: str | None = _opt("Overrides built-in templates by file name.", "./templates")
     notes_dir: str | None = _opt("One Markdown notes file per occurrence.", "./notes")

@@ -4,6 +4,7 @@
     ├── UserError                 a sentence for a person; no traceback
     │   ├── ConfigError           every problem of a config file at once (exit 78)
     │   ├── CredentialsError      missing/unusable credentials or token store
+    │   ├── StateBusy             another command holds the state's lock (exit 75)
     │   └── TemplateError         an email template fails to render (file and line)
     ├── CalendarError             a calendar call failed in a way the core must know
     │   ├── AlreadyExists         409: the client-chosen id is taken (maybe by us, earlier)
@@ -59,6 +60,12 @@ class ConfigError(UserError):
 
 class CredentialsError(UserError):
     exit_code = 77  # EX_NOPERM
+
+
+class StateBusy(UserError):
+    """Another oneonone command is changing the same state; waiting longer did not help."""
+
+    exit_code = 75  # EX_TEMPFAIL
 
 
 class TemplateError(UserError):

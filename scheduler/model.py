@@ -126,6 +126,7 @@ class GoogleSettings:
     authorized_user_file: str | None = None
     service_account_file: str | None = None
     api_endpoint: str | None = None
+    domains: tuple[str, ...] = ()  # service-account impersonation stays inside these
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,16 @@ class EmailSettings:
 
 
 @dataclass(frozen=True)
+class MetricsAccess:
+    """Who the metrics server answers: the Host names it serves (a DNS-rebinding page sends its
+    own), and how a caller proves who it is (the secret itself is never in the config)."""
+
+    hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
+    auth: Literal["none", "token", "basic"] = "none"
+    username: str | None = None
+
+
+@dataclass(frozen=True)
 class Manager:
     person: Person
     kpis: Path | None = None
@@ -184,6 +195,7 @@ class Config:
     holidays: tuple[dt.date, ...] = ()
     ops_email: str | None = None
     metrics_port: int | None = None
+    metrics_access: MetricsAccess = field(default_factory=MetricsAccess)
     templates_dir: Path | None = None
     notes_dir: Path | None = None
     warnings: tuple[str, ...] = ()

@@ -8,9 +8,11 @@ for the person editing the YAML: it says what was wrong and what is allowed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import functools
+import ipaddress
 import itertools
 import re
 import zoneinfo
@@ -20,8 +22,17 @@ from scheduler.model import WEEKDAYS, Cadence, Minutes, WorkingHours
 _DURATION_PART = re.compile(r"(\d+)([dhms])")
 _DURATION_WHOLE = re.compile(r"(?:\d+[dhms])+")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_UNIT_NAMES = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+_UNIT_ABOVE = {"h": "d", "m": "h", "s": "m"}
+_MAX_DIGITS = 9
+_LONGEST_SHOWN = 80
+MAX_DURATION = dt.timedelta(days=3650)
+"""The longest duration anyone means in this file (ten years); past it, a typo."""
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _EVERY_N_WEEKS = re.compile(r"every\s+(\d+)\s+weeks?")
+_HOST = re.compile(
+    r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+)
 _EMAIL = re.compile(r"[^@\s<>(),;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 DURATION_PATTERN = r"^\s*(\d+[dhms])+\s*$"
@@ -36,6 +47,8 @@ def describe(value: object) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int) and value.bit_length() > 64:  # str() refuses past 4,300 digits
+        return "a very large number"
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, list):
@@ -44,11 +57,18 @@ def describe(value: object) -> str:
         return "a mapping"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
-    return repr(str(value))
+    text = str(value)
+    if len(text) > _LONGEST_SHOWN:  # a pasted page would drown the message it sits in
+        return repr(text[: _LONGEST_SHOWN - 10]).rstrip("'") + f"…' ({len(text)} characters)"
+    return repr(text)
 
 
 def parse_duration(value: object) -> dt.timedelta:
-    """``45m``, ``1h30m``, ``90s``, ``2d``, ``0m`` → ``timedelta``; a bare number is an error."""
+    """``45m``, ``1h30m``, ``90s``, ``2d``, ``0m`` → ``timedelta``; a bare number is an error.
+
+    Units go from the largest down, each once, and a part after a larger one stays below it
+    (``1h70m`` and ``1h1h`` are typos more often than meant): any one unit alone may be large.
+    """
     if isinstance(value, dt.timedelta):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -60,8 +80,28 @@ def parse_duration(value: object) -> dt.timedelta:
         raise ValueError(f"{describe(value)} has no unit; use a unit, e.g. 45m")
     if not _DURATION_WHOLE.fullmatch(text):
         raise ValueError(f"{describe(value)} is not a duration (e.g. 45m, 1h30m, 90s, 2d)")
-    seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
-    return dt.timedelta(seconds=seconds)
+    parts = [(int(n), u) for n, u in _DURATION_PART.findall(text) if len(n) <= _MAX_DIGITS]
+    if len(parts) < len(_DURATION_PART.findall(text)):
+        raise ValueError(f"{describe(value)} is too long (at most {MAX_DURATION.days}d)")
+    total = dt.timedelta(seconds=sum(n * _UNIT_SECONDS[u] for n, u in parts))
+    if total > MAX_DURATION:
+        raise ValueError(f"{describe(value)} is too long (at most {MAX_DURATION.days}d)")
+    problem = _mixed_units_problem(parts)
+    if problem:
+        raise ValueError(f"{describe(value)} {problem}; write {format_duration(total)}")
+    return total
+
+
+def _mixed_units_problem(parts: list[tuple[int, str]]) -> str | None:
+    for (_, bigger), (n, unit) in itertools.pairwise(parts):
+        if unit == bigger:
+            return f"names {_UNIT_NAMES[unit]} twice"
+        if _UNIT_SECONDS[unit] > _UNIT_SECONDS[bigger]:
+            return f"puts {_UNIT_NAMES[unit]} after {_UNIT_NAMES[bigger]}"
+        limit = _UNIT_SECONDS[_UNIT_ABOVE[unit]] // _UNIT_SECONDS[unit]
+        if n >= limit:
+            return f"has {n}{unit}, a whole {_UNIT_NAMES[_UNIT_ABOVE[unit]][:-1]} or more"
+    return None
 
 
 def format_duration(value: dt.timedelta) -> str:
@@ -204,6 +244,30 @@ def parse_email(value: object) -> str:
     if isinstance(value, str) and _EMAIL.fullmatch(value.strip()):
         return value.strip().lower()
     return _raise(f"{describe(value)} is not an e-mail address (name@example.com)")
+
+
+def parse_host(value: object) -> str:
+    """A host name or IP address as a Host header carries it, without port: ``localhost``,
+    ``metrics.example.com``, ``127.0.0.1``, ``::1`` (or ``[::1]``); lower case."""
+    if isinstance(value, str):
+        text = value.strip().lower().removeprefix("[").removesuffix("]")
+        with contextlib.suppress(ValueError):
+            return str(ipaddress.ip_address(text))
+        if _HOST.fullmatch(text):
+            return text
+    return _raise(
+        f"{describe(value)} is not a host name or address (e.g. localhost, 127.0.0.1, "
+        "metrics.example.com; no scheme or port)"
+    )
+
+
+def parse_domain(value: object) -> str:
+    """An e-mail domain such as ``example.com`` (lower case; no ``@``)."""
+    if isinstance(value, str):
+        text = value.strip().lower().removeprefix("@")
+        if "." in text and _HOST.fullmatch(text):
+            return text
+    return _raise(f"{describe(value)} is not an e-mail domain (e.g. example.com)")
 
 
 def _raise(message: str) -> str:

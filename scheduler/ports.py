@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Protocol
 
 Interval = tuple[dt.datetime, dt.datetime]
@@ -226,4 +227,24 @@ class SecretStore(Protocol):
 class Clock(Protocol):
     def now(self) -> dt.datetime:
         """Aware UTC."""
+        ...
+
+
+class Paths(Protocol):
+    """What the config check may ask about the disk: each answer is a problem sentence or None.
+
+    Resolving a config is pure; a path that is a folder where a file belongs, or a file that
+    is missing, is still a config problem with a line, so the check asks through this port.
+    """
+
+    def state_problem(self, path: Path) -> str | None:
+        """Why ``path`` cannot be the SQLite state file (created if missing), if it cannot."""
+        ...
+
+    def file_problem(self, path: Path) -> str | None:
+        """Why ``path`` is not a readable file, if it is not."""
+        ...
+
+    def folder_problem(self, path: Path) -> str | None:
+        """Why ``path`` is not a readable folder, if it is not."""
         ...

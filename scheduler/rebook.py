@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from scheduler import intervals as iv
 from scheduler.actions import MoveOccurrence, Notice
 from scheduler.bumps import Bump, why_bumped
 from scheduler.busy import BusyEvent, spans_of
+from scheduler.model import RebookPolicy
 from scheduler.moves import History, declined_times, stale_declines
 from scheduler.ports import Attendee, BusyAnswer, Interval
 from scheduler.recurrence import to_local
@@ -127,6 +129,7 @@ def decide(
         buffer=pair.rebook.buffer,
         holidays=tuple(holidays),
         day=to_local(occ.original_start, pair.manager.timezone).date(),
+        step=pair.rebook.step,
     )
     return _place(bump, request, now=now, caveat=caveat)
 
@@ -167,6 +170,9 @@ def _place(
         later = find_next_business_day(request, now=now)
         return _move(bump, later, same_day=None, caveat=caveat)
     same_day = find_slot(request, now=now)
+    full_later = _full_later(request, same_day, pair.rebook, now)
+    if full_later is not None:
+        return _move(bump, full_later, same_day=same_day, caveat=caveat)
     if same_day.slot is not None:
         return _move(bump, same_day, same_day=same_day, caveat=caveat)
     if pair.rebook.if_no_slot == "notify_only":
@@ -175,6 +181,17 @@ def _place(
     if later.slot is None:
         return _notice(bump, f"{bump.detail}; {same_day.reason} {later.reason}")
     return _move(bump, later, same_day=same_day, caveat=caveat)
+
+
+def _full_later(
+    request: SlotRequest, same_day: SlotDecision, policy: RebookPolicy, now: dt.datetime
+) -> SlotDecision | None:
+    """With ``same_day_only: false``, a full-length slot on the next business day when the day
+    itself only offers a shortened one (the one policy that allows another day must be set)."""
+    if not same_day.shorter or policy.same_day_only or policy.if_no_slot != "next_business_day":
+        return None
+    later = find_next_business_day(replace(request, allow_shorter=None), now=now)
+    return later if later.slot is not None else None
 
 
 def _move(

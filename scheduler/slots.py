@@ -25,6 +25,37 @@ BusyForDay = Callable[[dt.date], tuple[tuple[Interval, ...], tuple[Interval, ...
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _KEEP = 5
+_MINUTE = dt.timedelta(minutes=1)
+_HOUR = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Allowed start times: the manager's wall clock at whole multiples of ``step`` (:00, :15…).
+
+    Steps divide an hour, so the grid is the same in every zone offset by whole or half hours
+    and across DST changes; a one-minute grid is the whole-minute rule of old.
+    """
+
+    step: dt.timedelta
+    zone: ZoneInfo
+
+    def floor(self, t: dt.datetime) -> dt.datetime:
+        local = t.astimezone(self.zone)
+        into = dt.timedelta(
+            minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+        )
+        return t - into % self.step
+
+    def ceil(self, t: dt.datetime) -> dt.datetime:
+        down = self.floor(t)
+        return down if down == t else down + self.step
+
+    def nearest(self, target: dt.datetime, lo: dt.datetime, hi: dt.datetime) -> dt.datetime | None:
+        """The grid time in ``[lo, hi]`` nearest ``target`` (the earlier on a tie), if any."""
+        t = min(max(target, lo), hi)
+        fits = [g for g in (self.floor(t), self.ceil(t)) if lo <= g <= hi]
+        return min(fits, key=lambda g: (abs(g - target), g), default=None)
 
 
 @dataclass(frozen=True)
@@ -40,12 +71,15 @@ class SlotRequest:
     buffer: dt.timedelta = dt.timedelta(0)
     holidays: tuple[dt.date, ...] = ()
     day: dt.date | None = None
+    step: dt.timedelta = _MINUTE  # starts fall on the manager's clock at multiples of this
 
     def __post_init__(self) -> None:
         if self.original_start.tzinfo is None:
             raise ValueError("original_start must be an aware datetime")
         if self.duration <= dt.timedelta(0):
             raise ValueError("duration must be positive")
+        if self.step < _MINUTE or _HOUR % self.step:
+            raise ValueError("step must be whole minutes that divide an hour")
 
     @property
     def local_day(self) -> dt.date:
@@ -102,10 +136,11 @@ def find_slot(req: SlotRequest, *, now: dt.datetime) -> SlotDecision:
     busy = iv.widen((*req.busy_manager, *req.busy_rep), req.buffer)
     free = iv.subtract(bookable, busy)
     target = _target(req, day)
-    full = _rank_full(free, req.duration, target)
+    grid = Grid(req.step, req.manager.zone)
+    full = _rank_full(free, req.duration, target, grid)
     if full:
         return _decide(req, day, full, _full_reason(req, full[0], target))
-    short = _rank_shorter(free, req, target)
+    short = _rank_shorter(free, req, target, grid)
     if short:
         return _decide(req, day, short, _short_reason(req, day, short[0]))
     return _none(day, _nothing_reason(req, day, bookable, free))
@@ -186,41 +221,44 @@ def _place(
     hi: dt.datetime,
     length: dt.timedelta,
     target: dt.datetime,
+    grid: Grid,
 ) -> dt.datetime | None:
-    """The start nearest ``target`` for ``length`` in ``[lo, hi)``, whole-minute if one fits."""
-    a, b = iv.ceil_minute(lo), iv.floor_minute(hi - length)
-    if a > b:
-        a, b = lo, hi - length
-    if a > b:
-        return None
-    return min(max(target, a), b)
+    """The grid start nearest ``target`` for ``length`` in ``[lo, hi)``.
+
+    On the one-minute grid a window too narrow for any whole-minute start still takes its
+    exact start (free time between seconds-precise events); a coarser grid is a rule.
+    """
+    start = grid.nearest(target, grid.ceil(lo), hi - length)
+    if start is None and grid.step == _MINUTE and lo <= hi - length:
+        return min(max(target, lo), hi - length)
+    return start
 
 
 def _rank_full(
-    free: list[Interval],
-    duration: dt.timedelta,
-    target: dt.datetime,
+    free: list[Interval], duration: dt.timedelta, target: dt.datetime, grid: Grid
 ) -> list[Candidate]:
     found = []
     for lo, hi in free:
-        start = _place(lo, hi, duration, target)
+        start = _place(lo, hi, duration, target, grid)
         if start is not None:
             found.append(Candidate(start, start + duration, abs(start - target), False))
     found.sort(key=lambda c: (c.distance, c.start))
     return found[:_KEEP]
 
 
-def _rank_shorter(free: list[Interval], req: SlotRequest, target: dt.datetime) -> list[Candidate]:
+def _rank_shorter(
+    free: list[Interval], req: SlotRequest, target: dt.datetime, grid: Grid
+) -> list[Candidate]:
     """Per window, the longest whole-minute length (capped at the duration) it holds."""
     if req.allow_shorter is None:
         return []
     floor = max(req.allow_shorter, dt.timedelta(microseconds=1))
     found = []
     for lo, hi in free:
-        length = min(req.duration, iv.floor_minute(hi) - iv.ceil_minute(lo))
-        if length < floor:
+        length = min(req.duration, iv.floor_minute(hi) - grid.ceil(lo))
+        if length < floor and grid.step == _MINUTE:
             length = min(req.duration, hi - lo)
-        start = _place(lo, hi, length, target) if length >= floor else None
+        start = _place(lo, hi, length, target, grid) if length >= floor else None
         if start is not None:
             found.append(Candidate(start, start + length, abs(start - target), True))
     found.sort(key=lambda c: (-(c.end - c.start), c.distance, c.start))

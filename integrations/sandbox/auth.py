@@ -123,6 +123,12 @@ class Auth:
             raise TokenError(400, "invalid_grant", "Token has been expired or revoked.")
         record = found[1]
         wanted = form.get("scope", "").split()
+        # RFC 6749 §6 (refreshing an access token), which Google's token endpoint follows: "The
+        # requested scope MUST NOT include any scope not originally granted by the resource
+        # owner, and if omitted is treated as equal to the scope originally granted"; §5.2:
+        # invalid_scope is "The requested scope is invalid, unknown, malformed, or exceeds the
+        # scope granted by the resource owner", with HTTP 400. Google words it "Some requested
+        # scopes were invalid." Only a new consent (auth login) can widen the grant.
         if wanted and not set(wanted) <= set(record.scopes):
             raise TokenError(400, "invalid_scope", "Some requested scopes were invalid.")
         return record.email, wanted or list(record.scopes)

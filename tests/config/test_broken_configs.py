@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import textwrap
 from pathlib import Path
 
@@ -9,9 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.config import parse_config
-from scheduler.errors import ConfigError
+from daemon import main
+from scheduler.config import parse_config, parse_config_bytes
+from scheduler.errors import ConfigError, Problem
 from scheduler.model import Config
+from tests.config.broken_corpus import MORE_CASES
 
 HEAD = """\
 timezone: America/Chicago
@@ -23,6 +27,10 @@ managers:
 """
 # HEAD is 6 lines; a rep written right after it starts on line 7.
 
+STEP_MESSAGE = (
+    "{} does not divide an hour into whole minutes; use one of 1m, 5m, 10m, 15m, 20m, 30m, 1h "
+    "(starts fall on the clock at multiples of it)"
+)
 SAM = '      - {name: Sam Ortiz, email: sam@example.com, day: tuesday, time: "10:00"}\n'
 
 
@@ -61,7 +69,8 @@ CASES = [
                 2,
                 "frobnicate",
                 "unknown key (allowed: timezone, calendar, email, state, ops_email, "
-                "metrics_port, templates_dir, notes_dir, holidays, defaults, managers)",
+                "metrics_port, metrics_access, templates_dir, notes_dir, holidays, defaults, "
+                "managers)",
             )
         ],
         id="unknown-key-without-suggestion-lists-allowed-keys",
@@ -336,6 +345,26 @@ CASES = [
         id="missing-top-level-timezone",
     ),
     pytest.param(
+        "timezone: America/Chicago\ndefaults:\n  rebook: {step: 0m}\n"
+        + HEAD.split("\n", 1)[1]
+        + SAM,
+        [(3, "defaults.rebook.step", STEP_MESSAGE.format("0m"))],
+        id="rebook-step-zero",
+    ),
+    pytest.param(
+        "timezone: America/Chicago\ndefaults:\n  rebook: {step: 7m}\n"
+        + HEAD.split("\n", 1)[1]
+        + SAM,
+        [(3, "defaults.rebook.step", STEP_MESSAGE.format("7m"))],
+        id="rebook-step-that-does-not-divide-an-hour",
+    ),
+    pytest.param(
+        HEAD + '      - {name: Sam, email: sam@example.com, day: tue, time: "10:00", '
+        "rebook: {step: 2h}}\n",
+        [(7, "managers[0].reps[0].rebook.step", STEP_MESSAGE.format("2h"))],
+        id="rebook-step-longer-than-an-hour",
+    ),
+    pytest.param(
         # several problems at once, reported together in line order
         "timezone: Mars/Olympus\n"
         "defaults:\n"
@@ -361,11 +390,38 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), CASES)
-def test_broken_config_is_reported_with_exact_line_path_and_message(
-    text: str, expected: list[tuple[int, str, str]]
+def check(tmp_path: Path, data: str | bytes) -> tuple[int, str]:
+    """``oneonone check -c team.yaml`` in the file's own folder: exit code and what it printed."""
+    (tmp_path / "team.yaml").write_bytes(data.encode() if isinstance(data, str) else data)
+    err = io.StringIO()
+    with (
+        contextlib.chdir(tmp_path),
+        contextlib.redirect_stderr(err),
+        contextlib.redirect_stdout(io.StringIO()),
+    ):
+        code = main(["check", "-c", "team.yaml"])
+    return code, err.getvalue()
+
+
+def report(problems: list[tuple[int, str, str]]) -> str:
+    n = len(problems)
+    lines = [f"oneonone: team.yaml has {n} problem{'s' if n != 1 else ''}:"]
+    lines += [f"  {Problem('team.yaml', line, path, message)}" for line, path, message in problems]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("data", "expected"), CASES + MORE_CASES)
+def test_check_answers_a_broken_config_with_exit_78_and_each_exact_problem(
+    tmp_path: Path, data: str | bytes, expected: list[tuple[int, str, str]]
 ) -> None:
-    assert problems_of(text) == expected
+    code, err = check(tmp_path, data)
+    folder = str(tmp_path)
+    wanted = [(line, path, text.replace("{dir}", folder)) for line, path, text in expected]
+    assert (code, err) == (78, report(wanted))
+
+
+def test_the_corpus_holds_at_least_a_hundred_broken_configs() -> None:
+    assert len(CASES) + len(MORE_CASES) >= 100
 
 
 def test_no_message_mentions_pydantic_or_a_url() -> None:
@@ -438,13 +494,26 @@ FUZZ_PIECES = [
     *"ab:- \n\t{}[],'\"!&*#%@|>?~é",
     *("timezone", "managers", "reps", ": ", "\n  - ", "<<", "2026-01-01", "10:00"),
     *("!!binary", "!!set", "!!omap", "!!int", "!!timestamp", "!!python/name:os.system"),
+    *("&a ", "*a", "<<: *a", "[" * 60, "1h70m", "99999999999999999999d", "\x00", "\ufeff"),
 ]
 YAMLISH = st.lists(st.sampled_from(FUZZ_PIECES), max_size=40).map("".join)
+ENCODINGS = ("utf-8", "utf-8-sig", "latin-1", "utf-16", "utf-16-le", "utf-32", "cp1252")
+BYTES = st.one_of(
+    st.binary(max_size=300),
+    st.tuples(YAMLISH, st.sampled_from(ENCODINGS)).map(
+        lambda t: t[0].encode(t[1], errors="replace")
+    ),
+    st.tuples(YAMLISH, st.binary(max_size=8), st.integers(0, 400)).map(
+        lambda t: t[0].encode()[: t[2]] + t[1] + t[0].encode()[t[2] :]
+    ),
+)
 
 
-def outcome_of(text: str) -> Config | ConfigError:
+def outcome_of(data: str | bytes) -> Config | ConfigError:
     try:
-        return parse_config(text, filename="fuzz.yaml", base_dir=Path("/srv"))
+        if isinstance(data, bytes):
+            return parse_config_bytes(data, filename="fuzz.yaml", base_dir=Path("/srv"))
+        return parse_config(data, filename="fuzz.yaml", base_dir=Path("/srv"))
     except ConfigError as exc:
         return exc
 
@@ -458,6 +527,43 @@ def test_any_text_gives_a_config_or_a_config_error_never_a_crash(text: str) -> N
         assert all(p.file == "fuzz.yaml" for p in outcome.problems)
 
 
+@settings(max_examples=400, deadline=None)
+@given(BYTES)
+def test_any_bytes_give_a_config_or_a_config_error_that_names_a_line(data: bytes) -> None:
+    outcome = outcome_of(data)
+    if isinstance(outcome, ConfigError):
+        assert outcome.problems
+        assert outcome.exit_code == 78
+        try:  # YAML breaks lines at \r too, and at U+0085, U+2028 and U+2029 in text
+            lines = len(data.decode("utf-8-sig").splitlines())
+        except UnicodeDecodeError:
+            lines = len(data.splitlines())
+        for problem in outcome.problems:
+            assert problem.file == "fuzz.yaml"
+            assert 0 <= problem.line <= max(lines, len(data.splitlines())) + 1
+
+
 def test_explicit_tag_that_cannot_convert_is_judged_as_text() -> None:
     text = "timezone: America/Chicago\nholidays: [!!timestamp soon]\nmanagers: []\n"
     assert problems_of(text) == [(2, "holidays[0]", "'soon' is not a date (YYYY-MM-DD)")]
+
+
+def test_a_utf8_file_with_a_byte_order_mark_is_read_as_if_it_had_none(tmp_path: Path) -> None:
+    text = "timezone: America/Chicago\nmanagers: []\n"
+    config = parse_config_bytes(
+        b"\xef\xbb\xbf" + text.encode(), filename="t.yaml", base_dir=tmp_path
+    )
+    assert config.timezone == "America/Chicago"
+
+
+def test_the_path_checks_accept_what_the_service_can_use(tmp_path: Path) -> None:
+    (tmp_path / "kpis").mkdir()
+    (tmp_path / "kpis" / "dana.csv").write_text("kpi,goal\n")
+    (tmp_path / "templates").mkdir()
+    text = (
+        HEAD.replace("    reps:", "    kpis: ./kpis/dana.csv\n    reps:")
+        + SAM
+        + "state: ./not/yet/made/state.db\ntemplates_dir: ./templates\n"
+    )
+    code, err = check(tmp_path, text)
+    assert (code, err) == (0, "")

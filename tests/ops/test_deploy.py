@@ -15,9 +15,10 @@ GUIDE = ROOT / "docs" / "deploy.md"
 EXEC = "/opt/oneonone/.venv/bin/oneonone"
 
 REQUIRED = {
-    "Type": "simple",
+    "Type": "notify",
+    "NotifyAccess": "main",
     "ExecStart": f"{EXEC} run -c /etc/oneonone/config.yaml",
-    "ExecReload": "/bin/kill -HUP $MAINPID",
+    "ExecReload": f"{EXEC} reload -c /etc/oneonone/config.yaml --pid $MAINPID",
     "Restart": "on-failure",
     "RestartSec": "10",
     "User": "oneonone",
@@ -99,6 +100,24 @@ def test_verify_would_catch_a_misspelt_key(tmp_path: Path) -> None:
         [tool, "verify", "--man=no", str(unit)], capture_output=True, text=True, check=False
     )
     assert "UMsk" in result.stderr
+
+
+def test_the_unit_is_no_more_exposed_than_before_in_systemd_analyze_security(
+    tmp_path: Path,
+) -> None:
+    """1.7 ("OK") is the score of the hardening lines as they were before Type=notify."""
+    tool = shutil.which("systemd-analyze")
+    if tool is None:  # no systemd here: the hardening lines above are the whole check
+        assert REQUIRED.items() <= service_section(UNIT.read_text()).items()
+        return
+    unit = tmp_path / "oneonone.service"
+    unit.write_text(UNIT.read_text())
+    result = subprocess.run(
+        [tool, "security", "--offline=yes", "--threshold=17", str(unit)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert "Overall exposure level for oneonone.service: 1.7" in result.stdout
+    assert result.returncode == 0
 
 
 def test_deployment_guide_covers_every_step() -> None:

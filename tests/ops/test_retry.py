@@ -221,10 +221,15 @@ def test_connection_refused_is_retried_then_transient() -> None:
     assert len(sleeps.calls) == 2
 
 
-def test_invalid_grant_means_the_manager_must_log_in_again() -> None:
-    exc = auth_exceptions.RefreshError(
-        "invalid_grant: Token has been expired or revoked.", {"error": "invalid_grant"}
-    )
+@pytest.mark.parametrize(
+    ("reason", "text"),
+    [
+        ("invalid_grant", "Token has been expired or revoked."),
+        ("invalid_scope", "Some requested scopes were invalid."),  # a grant narrower than asked
+    ],
+)
+def test_a_dead_login_means_the_manager_must_log_in_again(reason: str, text: str) -> None:
+    exc = auth_exceptions.RefreshError(f"{reason}: {text}", {"error": reason})
     assert classify(exc) == "revoked"
     calls = []
 
@@ -234,7 +239,7 @@ def test_invalid_grant_means_the_manager_must_log_in_again() -> None:
 
     with pytest.raises(AuthRevoked, match="auth login") as info:
         call_with_retries(refresh, sleep=lambda s: None, rand=lambda: 0.0)
-    assert info.value.reason == "invalid_grant"
+    assert info.value.reason == reason
     assert calls == [1]
 
 

@@ -115,11 +115,15 @@ def test_systemd_credential_key_is_used_before_the_environment(tmp_path: Path) -
 
 
 @pytest.mark.usefixtures("use_keyring")
-def test_a_key_that_is_not_32_bytes_of_base64_is_refused(tmp_path: Path) -> None:
-    short = base64.b64encode(b"x" * 16).decode()
-    for bad in ("not base64 at all!", short):
-        with pytest.raises(CredentialsError, match="not base64 of 32 bytes"):
+def test_a_key_that_can_only_be_a_mistake_is_refused_with_how_to_make_one(tmp_path: Path) -> None:
+    cases = {
+        base64.b64encode(b"x" * 16).decode(): "is base64 of 16 bytes; a key is 32 random bytes",
+        "hunter2 hunter2": "is a passphrase of 15 characters; use at least 16",
+    }
+    for bad, why in cases.items():
+        with pytest.raises(CredentialsError, match=why) as caught:
             select_store(state_dir=tmp_path, environ={"ONEONONE_TOKEN_KEY": bad})
+        assert "head -c 32 /dev/urandom | base64" in str(caught.value)
 
 
 def test_token_folder_is_0700_and_files_are_0600_even_with_a_loose_umask(tmp_path: Path) -> None:

@@ -1,13 +1,18 @@
-"""Fixtures for the service tests: an in-process sandbox on 127.0.0.1 and config files on disk."""
+"""Fixtures for the service tests: an in-process sandbox on 127.0.0.1 and config files on disk,
+or the sandbox as a process of its own for tests that run the service as one."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import socket
+import subprocess
+import sys
 import tempfile
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +20,11 @@ from daemon import load_config
 from integrations.sandbox import SandboxAdmin
 from integrations.wiring import google_credentials
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server, for email checks)
+
+if TYPE_CHECKING:
+    from tests.service.processes import Daemon
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CONFIG = """\
 timezone: America/New_York
@@ -130,3 +140,42 @@ needs_token_uri = pytest.mark.xfail(
     run=False,
     strict=True,
 )
+
+
+@pytest.fixture
+def sandbox_process(tmp_path: Path) -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "integrations.sandbox", "--port", "0", "--state",
+         str(tmp_path / "sandbox.db")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().decode().strip()
+        assert url.startswith("http://127.0.0.1:"), url
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+@pytest.fixture
+def world(tmp_path: Path, sandbox_process: str) -> Iterator[tuple[Setup, Daemon, SandboxAdmin]]:
+    """The sandbox as a process, two managers logged in, and a service process not started."""
+    from tests.service.processes import Daemon
+
+    setup = Setup(tmp_path, sandbox_process, poll="2s")
+    port = free_port()
+    setup.extra = f"metrics_port: {port}\n"
+    for manager in ("dana@example.com", "lee@example.com"):
+        setup.login(manager)
+    daemon = Daemon(setup, port)
+    try:
+        yield setup, daemon, SandboxAdmin(sandbox_process)
+    finally:
+        if daemon.alive():
+            assert daemon.process is not None
+            daemon.process.kill()
+            daemon.process.wait(timeout=10)

@@ -20,6 +20,9 @@ LEE = "lee@example.com"
 LINE = re.compile(r"^(ok  |FAIL|warn)  .+ — .*$")
 
 
+RANDOM_KEY = "XR8fDJp0lQ2c3Yk9bW5uZ1Jt6sVx4aHq7eNm0oLd8Ck="
+
+
 def run_doctor(path: Path, **kwargs: object) -> tuple[int, list[str]]:
     out = io.StringIO()
     code = doctor(path, out=out, **kwargs)  # type: ignore[arg-type]
@@ -101,32 +104,62 @@ def test_parked_managers_are_listed(sandboxed):
     assert code == 0
 
 
-def test_a_running_service_is_named_by_its_pid(sandboxed):
+def test_a_running_service_is_named_by_its_pid_and_command(sandboxed):
     path = sandboxed.write({DANA: [SAM]})
     state = sandboxed.tmp / "var" / "state.db"
     Store(state).close()
-    lock = StateLock(state)
+    lock = StateLock(state, command=f"oneonone run -c {path}")
     lock.acquire()
     try:
         _, lines = run_doctor(path, sandbox_url=sandboxed.url)
     finally:
         lock.release()
     assert lines_about(lines, "service") == [
-        f"ok    service — a service is running on it (pid {os.getpid()})"
+        f"ok    service — in use by pid {os.getpid()} (oneonone run -c {path})"
     ]
 
 
 def test_the_token_store_is_described_and_a_missing_login_fails(setup, monkeypatch):
-    monkeypatch.setenv("ONEONONE_TOKEN_KEY", "A" * 43 + "=")
+    monkeypatch.setenv("ONEONONE_TOKEN_KEY", RANDOM_KEY)
     text = setup.write({DANA: [SAM]}).read_text()
     setup.path.write_text(text.replace("auth: authorized_user_file", "auth: keyring"))
     code, lines = run_doctor(setup.path)
     assert code == 1
     store_line = lines_about(lines, "token store")[0]
     assert store_line.startswith("ok    token store — AES-GCM encrypted files")
+    assert "a random key" in store_line
+    assert lines_about(lines, "token key") == [
+        "ok    token key — a random 32-byte key, from $ONEONONE_TOKEN_KEY"
+    ]
     login = lines_about(lines, f"login {DANA}")[0]
     assert login.startswith("FAIL")
     assert f"oneonone auth login {DANA}" in login
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        pytest.param(
+            "password1234password1234password", "the passphrase repeats itself", id="issue"
+        ),
+        pytest.param(
+            "A" * 43 + "=",
+            "the raw key repeats a few byte values: it was not made at random",
+            id="zero-bytes",
+        ),
+    ],
+)
+def test_a_weak_token_key_fails_with_how_to_make_a_random_one(setup, monkeypatch, key, why):
+    monkeypatch.setenv("ONEONONE_TOKEN_KEY", key)
+    text = setup.write({DANA: [SAM]}).read_text()
+    setup.path.write_text(text.replace("auth: authorized_user_file", "auth: keyring"))
+    code, lines = run_doctor(setup.path)
+    assert code == 1
+    assert lines_about(lines, "token key") == [
+        f"FAIL  token key — {why} (in $ONEONONE_TOKEN_KEY). Make a random key (head -c 32 "
+        "/dev/urandom | base64), put it in its place, and log each manager in again"
+    ]
+    assert key not in "\n".join(lines)
 
 
 def test_a_credentials_file_readable_by_others_fails(setup):
@@ -165,3 +198,21 @@ def test_the_doctor_subcommand_prints_the_checks_and_sets_the_exit_code(sandboxe
 def test_multi_line_details_are_indented_under_their_check():
     text = Check("warn", "token store", "first\nsecond").line()
     assert text == "warn  token store — first\n      second"
+
+
+def test_metrics_auth_without_its_secret_fails_and_with_it_is_described(setup, monkeypatch):
+    setup.extra = "metrics_port: 9464\nmetrics_access: {auth: token}\n"
+    setup.login(DANA)
+    path = setup.write({DANA: [SAM]})
+    monkeypatch.delenv("ONEONONE_METRICS_SECRET", raising=False)
+    monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
+    _, lines = run_doctor(path)
+    [line] = lines_about(lines, "metrics access")
+    assert line.startswith(
+        "FAIL  metrics access — metrics_access.auth is token but no secret is set"
+    )
+    monkeypatch.setenv("ONEONONE_METRICS_SECRET", "a-long-enough-metrics-secret")
+    _, lines = run_doctor(path)
+    assert lines_about(lines, "metrics access") == [
+        "ok    metrics access — port 9464, Host 127.0.0.1, localhost, token auth"
+    ]

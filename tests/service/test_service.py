@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import signal
 import threading
 import time
 import urllib.request
@@ -18,9 +20,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from daemon import load_config
 from integrations.clock import SystemClock
+from integrations.sdnotify import SystemdNotifier
 from integrations.service import JOB_DEFAULTS, Service, jitter_for
-from integrations.statelock import StateLock
-from scheduler.errors import UserError
+from integrations.statelock import Holder, StateLock
+from scheduler.errors import StateBusy
 from scheduler.series import TAG
 from tests.service.conftest import NOOR, PRIYA, SAM, Setup, free_port
 
@@ -185,12 +188,12 @@ def test_a_reload_that_moves_the_state_file_is_refused(sandboxed, make_service, 
 def test_a_second_service_on_the_same_state_refuses_to_start(make_service):
     first = make_service()
     second = make_service(start=False)
-    with pytest.raises(UserError, match=r"already serving the state") as caught:
+    with pytest.raises(StateBusy, match=r"is in use by pid \d+ \(oneonone run\)") as caught:
         second.start()
-    assert "pid" in str(caught.value)
-    assert StateLock(first.lock.path.with_suffix("")).holder() is not None
+    assert caught.value.exit_code == 75
+    assert StateLock(first.lock.state).holder() == Holder(os.getpid(), "oneonone run")
     first.stop(timeout=5)
-    assert StateLock(first.lock.path.with_suffix("")).holder() is None
+    assert StateLock(first.lock.state).holder() is None
     second.start()  # the lock is free again once the first stopped
     second.stop(timeout=5)
 
@@ -199,16 +202,20 @@ def test_an_exception_in_a_pass_is_logged_counted_and_scheduling_goes_on(
     sandboxed, make_service, caplog
 ):
     sandboxed.poll = "1s"
+    service = make_service(start=False)  # the config was good when it was checked…
     state = sandboxed.tmp / "var" / "state.db"
-    state.mkdir(parents=True)  # a folder where the database should be: SQLite cannot open it
-    with caplog.at_level(logging.ERROR, logger="oneonone.service"):
-        service = make_service()
-        wait_for(lambda: sample(service, "oneonone_passes_total", result="failed") >= 2)
-    failures = [r for r in caplog.records if "the pass failed" in r.getMessage()]
-    assert failures
-    assert failures[0].exc_info is not None
-    state.rmdir()  # fixed by an operator: the next pass works without a restart
-    wait_for(lambda: sample(service, "oneonone_passes_total", result="ok") >= 1, timeout=5)
+    state.mkdir(parents=True)  # …then a folder took the database's place: SQLite cannot open it
+    try:
+        with caplog.at_level(logging.ERROR, logger="oneonone.service"):
+            service.start()
+            wait_for(lambda: sample(service, "oneonone_passes_total", result="failed") >= 2)
+        failures = [r for r in caplog.records if "the pass failed" in r.getMessage()]
+        assert failures
+        assert failures[0].exc_info is not None
+        state.rmdir()  # fixed by an operator: the next pass works without a restart
+        wait_for(lambda: sample(service, "oneonone_passes_total", result="ok") >= 1, timeout=5)
+    finally:
+        service.stop(timeout=5)
 
 
 def test_a_revoked_manager_is_logged_as_parked_once_and_the_other_is_still_served(
@@ -311,3 +318,34 @@ def test_an_email_due_before_the_next_poll_gets_its_own_wake_up_once(make_servic
     service._wake_for_email(due, now)  # the next pass reports the same time: no second job
     [job] = one_offs()
     assert job.next_run_time == due
+
+
+def test_a_reload_that_hangs_does_not_hold_up_sigterm(make_service) -> None:
+    """Whatever a reload meets (a file on a dead network mount, a parser bug), the main thread
+    goes on handling signals: SIGTERM stops the service while the reload still hangs."""
+    service = make_service()
+    entered, release = threading.Event(), threading.Event()
+
+    def hanging_reload() -> tuple[bool, str]:
+        entered.set()
+        release.wait(30)
+        return False, "never"
+
+    service.reload_config = hanging_reload  # type: ignore[method-assign]
+
+    def signals() -> None:
+        os.kill(os.getpid(), signal.SIGHUP)
+        assert entered.wait(10)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    sender = threading.Timer(0.3, signals)
+    sender.start()
+    began = time.monotonic()
+    try:
+        assert service.run_forever(SystemdNotifier({})) == 0
+    finally:
+        release.set()
+        sender.join()
+    assert entered.is_set()
+    assert time.monotonic() - began < 5
+    assert not service.lock.held

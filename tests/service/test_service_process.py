@@ -13,142 +13,17 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from integrations.sandbox import SandboxAdmin
 from scheduler.series import TAG
-from tests.service.conftest import NOOR, OMAR, PRIYA, SAM, Setup, free_port, needs_token_uri
+from tests.service.conftest import NOOR, OMAR, PRIYA, SAM, needs_token_uri
+from tests.service.processes import ROOT, series, wait_for
 
 pytestmark = [pytest.mark.slow, needs_token_uri]
-
-ROOT = Path(__file__).resolve().parents[2]
 DANA = "dana@example.com"
 LEE = "lee@example.com"
-
-
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
-@dataclass
-class Daemon:
-    """One ``oneonone run`` process; its stderr goes to a file the test can read any time."""
-
-    setup: Setup
-    port: int
-    process: subprocess.Popen[bytes] | None = None
-    logs: list[Path] = field(default_factory=list)
-
-    def start(self, *flags: str) -> None:
-        log = self.setup.tmp / f"daemon-{len(self.logs)}.log"
-        self.logs.append(log)
-        with log.open("wb") as err:
-            self.process = subprocess.Popen(
-                [sys.executable, "daemon.py", "run", "-c", str(self.setup.path), *flags],
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=err,
-            )
-
-    @property
-    def stderr(self) -> str:
-        return self.logs[-1].read_text("utf-8", "replace")
-
-    def signal(self, signum: int) -> None:
-        assert self.process is not None
-        self.process.send_signal(signum)
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def get(self, path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-        except OSError:
-            return 0, ""
-
-    def passes(self, result: str | None = None) -> float:
-        status, text = self.get("/metrics")
-        if status != 200:
-            return 0.0
-        return sum(
-            s.value
-            for family in text_string_to_metric_families(text)
-            for s in family.samples
-            if s.name == "oneonone_passes_total" and result in (None, s.labels.get("result"))
-        )
-
-    def wait_passes(self, more_than: float, timeout: float = 15) -> float:
-        wait_for(lambda: self.passes() > more_than, timeout, f"more than {more_than} passes")
-        return self.passes()
-
-    def stop(self) -> int:
-        assert self.process is not None
-        self.signal(signal.SIGTERM)
-        return self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def sandbox_process(tmp_path: Path) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "integrations.sandbox", "--port", "0", "--state",
-         str(tmp_path / "sandbox.db")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().decode().strip()
-        assert url.startswith("http://127.0.0.1:"), url
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
-
-
-@pytest.fixture
-def world(tmp_path: Path, sandbox_process: str) -> Iterator[tuple[Setup, Daemon, SandboxAdmin]]:
-    setup = Setup(tmp_path, sandbox_process, poll="2s")
-    port = free_port()
-    setup.extra = f"metrics_port: {port}\n"
-    for manager in (DANA, LEE):
-        setup.login(manager)
-    daemon = Daemon(setup, port)
-    try:
-        yield setup, daemon, SandboxAdmin(sandbox_process)
-    finally:
-        if daemon.alive():
-            assert daemon.process is not None
-            daemon.process.kill()
-            daemon.process.wait(timeout=10)
-
-
-def series(admin: SandboxAdmin, manager: str) -> Counter[str]:
-    """Live series per rep on the manager's calendar (masters only)."""
-    items = admin.list_events(manager, privateExtendedProperty=f"{TAG}=series")
-    return Counter(
-        a["email"]
-        for ev in items
-        if "recurringEventId" not in ev and ev.get("status") != "cancelled"
-        for a in ev.get("attendees", [])
-        if a["email"] != manager
-    )
 
 
 def nothing_cancelled(admin: SandboxAdmin, manager: str) -> bool:
@@ -258,11 +133,15 @@ def test_a_second_service_on_the_same_state_exits_with_a_clear_error(world):
     daemon.start()
     daemon.wait_passes(0, timeout=20)
     second = subprocess.run(
-        [sys.executable, "daemon.py", "run", "-c", str(setup.path)],
+        [sys.executable, "daemon.py", "run", "-c", str(setup.path), "--lock-wait", "0.5"],
         cwd=ROOT, capture_output=True, text=True, timeout=30,
         env={**os.environ},
     )  # fmt: skip
-    assert second.returncode != 0
-    assert "already serving the state" in second.stderr
+    assert second.returncode == 75
+    assert daemon.process is not None
+    assert f"is in use by pid {daemon.process.pid} (oneonone run -c {setup.path})" in (
+        second.stderr
+    )
+    assert "waited 0.5s" in second.stderr
     assert daemon.alive()
     assert daemon.stop() == 0

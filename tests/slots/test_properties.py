@@ -125,8 +125,11 @@ class Reference:
     longest: int  # longest run of free minutes from a valid start, capped at the duration
 
 
-def reference(case: Case) -> Reference:
-    """Minute by minute: which minutes of the manager's day are free, working time for both."""
+def reference(case: Case, step: int = 1) -> Reference:
+    """Minute by minute: which minutes of the manager's day are free, working time for both.
+
+    Only starts whose minute on the manager's clock is a multiple of ``step`` count.
+    """
     req = case.req
     day = req.day or req.original_start.astimezone(req.manager.zone).date()
     lo, hi = _day_bounds(day, req.manager.timezone)
@@ -149,7 +152,7 @@ def reference(case: Case) -> Reference:
     best: dt.timedelta | None = None
     longest = 0
     for k, t in enumerate(minutes):
-        if t < earliest:
+        if t < earliest or t.astimezone(req.manager.zone).minute % step:
             continue
         longest = max(longest, min(run[k], need))
         if run[k] >= need and (best is None or abs(t - target) < best):
@@ -242,3 +245,27 @@ def test_next_business_day_answers_are_valid_on_a_later_day(case: Case, max_days
     if decision.slot is not None:
         assert decision.day not in case.req.holidays
         assert_valid(Case(replace(case.req, day=decision.day), case.now), decision)
+
+
+@settings(deadline=None, max_examples=200)
+@given(cases(), st.sampled_from((5, 15, 30, 60)))
+def test_with_a_step_every_start_is_on_the_managers_clock_grid_and_none_is_missed(
+    case: Case, step: int
+) -> None:
+    req = replace(case.req, step=step * MIN)
+    decision = find_slot(req, now=case.now)
+    assert_valid(Case(req, case.now), decision)
+    for candidate in decision.candidates:
+        wall = candidate.start.astimezone(req.manager.zone)
+        assert (wall.minute % step, wall.second, wall.microsecond) == (0, 0, 0)
+    ref = reference(Case(req, case.now), step)
+    if ref.best_distance is not None:
+        assert decision.slot is not None
+        assert not decision.shorter
+        assert decision.candidates[0].distance <= ref.best_distance
+    elif req.allow_shorter is not None and ref.longest >= req.allow_shorter / MIN:
+        assert decision.slot is not None
+        assert decision.shorter
+        assert decision.slot[1] - decision.slot[0] >= ref.longest * MIN
+    else:
+        assert decision.slot is None
