@@ -19,7 +19,14 @@ from integrations.render import (
     owned_by,
     sample_context,
 )
-from scheduler.agenda import ACTIONS_MARKER, END_MARKER, NOTES_MARKER, meeting_type
+from scheduler.agenda import (
+    ACTIONS_MARKER,
+    AGENDA_MARKER,
+    END_MARKER,
+    NOTES_MARKER,
+    TOPICS_MARKER,
+    plan_meeting,
+)
 from scheduler.errors import TemplateError, UserError
 from tests.agenda.builders import pair, person
 
@@ -139,23 +146,26 @@ def test_the_rep_sees_their_own_open_items_and_the_manager_sees_all(renderer, co
     assert "Send Acme the revised quote" in rep.text
     assert "Intro Sam to the solutions engineer" not in rep.text
     assert "Intro Sam to the solutions engineer" in manager.text
-    assert "Reply to this email" in rep.text
+    assert "reply to this email" in rep.text
     assert "updated pipeline" in rep.text
 
 
 def test_the_manager_prep_lists_outputs_before_inputs_with_attainment(renderer, context) -> None:
     text = renderer.render("prep_manager", **context).text
-    assert "Revenue (output, Nov 2026): $41,500 of $50,000 = 83%  BELOW GOAL" in text
+    assert (
+        "- Revenue: $41,500 of $50,000 = 83% of the month's goal with 77% of the month gone: "
+        "on pace\n  Sep 2026 92% → Oct 2026 88% → Nov 2026 83% so far (flat)\n"
+    ) in text
+    assert "! Revenue missed its goal two periods running (Sep 2026, Oct 2026)." in text
     assert text.index("Revenue") < text.index("New opportunities")
     assert "Acme renewal slipped to December" in text
-    assert context["plan"].coaching_prompt in text
     assert all(q in text for q in context["plan"].questions)
 
 
 def test_the_better_manager_question_appears_only_when_due(renderer, context) -> None:
     question = "What could I be doing better as your manager?"
     assert question in renderer.render("prep_manager", **context).html
-    context["plan"] = meeting_type(pair(), 0)
+    context["plan"] = plan_meeting(pair(), [dt.date(2026, 11, 24)])
     for name in ("prep_manager", "prep_rep"):
         email = renderer.render(name, **context)
         assert question not in email.text
@@ -197,7 +207,8 @@ def test_the_event_description_has_the_markers_in_order_and_ends_with_end(render
     text = renderer.event_description(**context)
     assert text.index(NOTES_MARKER) < text.index(ACTIONS_MARKER) < text.index(END_MARKER)
     assert text.rstrip().endswith(END_MARKER)
-    assert "Deals and pipeline against goals (15 min)" in text
+    assert text.index(TOPICS_MARKER) < text.index(AGENDA_MARKER) < text.index(NOTES_MARKER)
+    assert "2. Your topics (10 min)" in text
     assert "<" not in text
 
 
