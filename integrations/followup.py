@@ -16,9 +16,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from integrations.items import ActionItems
-from integrations.pair_lines import PairLines
 from integrations.notes_files import create_notes_file, read_notes_file
 from integrations.notify import Notifier, OccurrenceRef
+from integrations.pair_lines import PairLines
 from integrations.recap_render import recap_context, reminder_context
 from integrations.store import Store
 from scheduler.actions import Action, SendRecap, SendReminder

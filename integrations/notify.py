@@ -27,9 +27,9 @@ from scheduler.actions import SendPrep
 from scheduler.agenda import plan_meeting
 from scheduler.deals import DealTable, deals_to_discuss, parse_deals
 from scheduler.kpis import KpiTable, parse_kpis
+from scheduler.model import Config, Pair, Person
 from scheduler.note_lines import Carried
 from scheduler.numbers import judge
-from scheduler.model import Config, Pair, Person
 from scheduler.parse import split_sender
 from scheduler.ports import Address, CalendarPart, OutgoingEmail
 from scheduler.prep import prep_key

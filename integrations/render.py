@@ -61,9 +61,9 @@ from scheduler.agenda import (
 from scheduler.deals import DealToDiscuss, deal_in_depth, deals_to_discuss, parse_deals
 from scheduler.errors import TemplateError
 from scheduler.kpis import Kpi, parse_kpis
+from scheduler.model import Cadence, Pair, Pause, Person, WorkingHours
 from scheduler.note_lines import Carried
 from scheduler.numbers import Numbers, format_value, judge, percent
-from scheduler.model import Cadence, Pair, Pause, Person, WorkingHours
 from scheduler.pauses import pause_context
 
 DESCRIPTION_LIMIT = 8 * 1024

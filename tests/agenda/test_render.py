@@ -295,3 +295,48 @@ def test_an_action_item_owner_may_be_named_by_first_name_full_name_or_email(owne
 @pytest.mark.parametrize("owner", ["", "Dana", "Samantha"])
 def test_other_owners_do_not_count_as_the_rep(owner: str) -> None:
     assert not owned_by(owner, person("Sam Ortiz", "America/New_York"))
+
+
+def test_the_reps_prep_and_the_event_never_read_the_managers_script(renderer, context) -> None:
+    rep = renderer.render("prep_rep", **context)
+    description = renderer.event_description(**context)
+    script = [p for s in context["plan"].sections for p in s.prompts]
+    script += [*context["plan"].questions, "Where would my help make the biggest difference?"]
+    for line in script:
+        assert line not in rep.text
+        assert line not in description
+    assert "The rep's topics" not in rep.text
+    assert "2. Your topics (10 min)" in rep.text
+
+
+def test_a_performance_review_reaches_the_rep_as_the_quarter_in_review(renderer, context) -> None:
+    days = [dt.date(2026, 1, 6) + dt.timedelta(weeks=k) for k in range(14)]
+    context["plan"] = plan_meeting(pair(), days)
+    assert context["plan"].kind == "performance"
+    rep = renderer.render("prep_rep", **context)
+    description = renderer.event_description(**context)
+    for shown in (rep.subject, rep.text, rep.html, description):
+        assert "performance review" not in shown.casefold()
+    assert "This one is a quarter in review." in rep.text
+    assert renderer.render("prep_manager", **context).text.startswith("Performance review with")
+
+
+def test_subjects_are_short_and_name_no_zone_database(renderer) -> None:
+    context = recap_sample_context()
+    for name in ("prep_rep", "prep_manager", "move_notice", "reminder", "recap"):
+        subject = renderer.render(name, **context).subject
+        assert subject == "1:1 Dana Whitfield / Sam Ortiz, Tue 24 Nov"
+        assert "America/" not in subject
+        assert len(subject) <= 60
+
+
+def test_a_kickoff_prep_has_no_empty_sections(renderer, context) -> None:
+    context["plan"] = plan_meeting(pair(), [dt.date(2026, 11, 24)])
+    context["previous_notes"], context["open_items"], context["rep_items"] = "", [], []
+    for name in ("prep_manager", "prep_rep"):
+        text = renderer.render(name, **context).text
+        assert "(none)" not in text
+        assert "NOTES FROM LAST TIME" not in text
+    rep = renderer.render("prep_rep", **context).text
+    assert "What would make these meetings worth your time?" in rep
+    assert "Your targets for the year" in rep
