@@ -18,16 +18,18 @@ from zoneinfo import ZoneInfo
 from integrations.items import ActionItems
 from integrations.notes_files import create_notes_file, read_notes_file
 from integrations.notify import Notifier, OccurrenceRef
+from integrations.pair_lines import PairLines
 from integrations.recap_render import recap_context, reminder_context
 from integrations.store import Store
 from scheduler.actions import Action, SendRecap, SendReminder
-from scheduler.agenda import meeting_type
+from scheduler.agenda import plan_meeting
 from scheduler.bumps import Occurrence, occurrences
 from scheduler.model import Config, Pair
+from scheduler.note_lines import clean_topics
 from scheduler.notes import EMPTY_NOTES, Notes, combine_notes, parse_notes
 from scheduler.pauses import paused_at
 from scheduler.ports import Address, CalendarEvent
-from scheduler.prep import meeting_number
+from scheduler.prep import meeting_days
 from scheduler.recap import recap_due
 from scheduler.series import OwnedSeries
 
@@ -62,6 +64,7 @@ class FollowUps:
 
     def __post_init__(self) -> None:
         self.items = ActionItems(self.store)
+        self.lines = PairLines(self.store)
 
     # -- planning ---------------------------------------------------------------------------
     def plan(
@@ -166,6 +169,21 @@ class FollowUps:
                 parts.append(parse_notes(text, manager=pair.manager, rep=pair.rep, meeting_day=day))
         return combine_notes(parts) if parts else EMPTY_NOTES
 
+    def topics(
+        self,
+        pair: Pair,
+        original_start: dt.datetime,
+        start: dt.datetime,
+        own: Sequence[CalendarEvent],
+    ) -> list[str]:
+        """The occurrence's topics: the rep's note on their answer to the invitation (what a
+        guest can write on Google), then the lines under the Topics mark of the event
+        description and of the notes file (what the manager adds, or pastes from a reply)."""
+        event = next((e for e in own if e.original_start == original_start), None)
+        rep = event.attendee(pair.rep.email) if event is not None else None
+        notes = self.notes(pair, original_start, start, own)
+        return list(clean_topics([rep.comment if rep else "", *notes.topics]))
+
     # -- applying ---------------------------------------------------------------------------
     def send_recap(
         self,
@@ -175,11 +193,16 @@ class FollowUps:
         history: Sequence[OwnedSeries],
         next_start: dt.datetime | None,
         *,
+        topics: Sequence[str] = (),
         now: dt.datetime,
     ) -> bool:
         day = action.start.astimezone(ZoneInfo(pair.manager.timezone)).date()
         items = self.items.merge(pair.key, notes.items, meeting_day=day)
-        plan = meeting_type(pair, meeting_number(history, action.original_start))
+        self.lines.record(pair.key, notes, meeting_day=day)
+        zone = pair.manager.zone
+        days = meeting_days(history, action.original_start, zone)
+        after = next_start.astimezone(zone).date() if next_start is not None else None
+        plan = plan_meeting(pair, days, next_day=after)
         context = recap_context(
             pair,
             notes,
@@ -190,6 +213,8 @@ class FollowUps:
             late=action.late,
             partial=action.partial,
             plan=plan,
+            topics=topics,
+            closed=[i for i in items if i.closed_on == day],
         )
         return self.notifier.send(
             "recap",

@@ -99,6 +99,7 @@ def from_google(item: Mapping[str, Any]) -> CalendarEvent:
             organizer=bool(a.get("organizer", False)),
             optional=bool(a.get("optional", False)),
             resource=bool(a.get("resource", False)),
+            comment=str(a.get("comment", "")),
         )
         for a in item.get("attendees", [])
         if a.get("email")
@@ -137,6 +138,8 @@ def _attendee_json(a: Attendee) -> dict[str, Any]:
         out["responseStatus"] = a.response
     if a.optional:
         out["optional"] = True
+    if a.comment:
+        out["comment"] = a.comment  # a guest's note: writing the list back must not erase it
     return out
 
 

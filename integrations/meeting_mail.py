@@ -35,7 +35,7 @@ from scheduler.pauses import (
     resume_date,
 )
 from scheduler.ports import Calendar, CalendarEvent, CalendarPart, Write
-from scheduler.prep import plan_preps, prep_key
+from scheduler.prep import meeting_days, plan_preps, prep_key
 from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
 
 Result = tuple[str, str]  # (done | skipped | failed, detail)
@@ -145,11 +145,26 @@ class MeetingMail:
             )
         return out
 
-    def _context(self, pair: Pair, *, start: dt.datetime, number: int) -> dict[str, object]:
+    def _context(
+        self, pair: Pair, *, start: dt.datetime, original_start: dt.datetime, now: dt.datetime
+    ) -> dict[str, object]:
         assert self.notifier is not None
         items, notes = self.history(pair, before=start)
+        events = self.store.cached_events(pair.manager.email)
+        history = owned_series(events).get(pair.rep.email.lower(), [])
+        zone = pair.manager.zone
+        days = meeting_days(history, original_start, zone)
+        ids = {s.event.id for s in history}
+        own = [e for e in events if e.recurring_event_id in ids]
         return self.notifier.context(
-            pair, start=start, number=number, open_items=items, previous_notes=notes
+            pair,
+            start=start,
+            days=days,
+            open_items=items,
+            previous_notes=notes,
+            today=now.astimezone(zone).date(),
+            topics=self.followups.topics(pair, original_start, start, own),
+            carried=self.followups.lines.carried(pair.key, before=days[-1]),
         )
 
     def history(self, pair: Pair, *, before: dt.datetime) -> tuple[list[dict[str, str]], str]:
@@ -229,8 +244,9 @@ class MeetingMail:
         notes = self.followups.notes(pair, action.original_start, action.start, own)
         live = [s for s in history if s.is_live(now)]
         upcoming = [t for s in live for t in s.starts(now, now + dt.timedelta(days=120))]
+        topics = self.followups.topics(pair, action.original_start, action.start, own)
         queued = self.followups.send_recap(
-            action, pair, notes, history, min(upcoming, default=None), now=now
+            action, pair, notes, history, min(upcoming, default=None), topics=topics, now=now
         )
         return ("done" if queued else "skipped", "late" if action.late else "")
 
@@ -244,7 +260,12 @@ class MeetingMail:
         if NOTES_MARKER in instance.description:
             return ("skipped", "the agenda is already there")
         text = self.notifier.agenda_text(
-            self._context(pair, start=instance.start or action.start, number=action.number)
+            self._context(
+                pair,
+                start=instance.start or action.start,
+                original_start=action.original_start,
+                now=now,
+            )
         )
         ev = self.calendar.patch(
             action.owner, instance.id, {"description": text}, write=Write.BOOKKEEPING
@@ -259,6 +280,8 @@ class MeetingMail:
         pair = self.pair(action.pair_key)
         if pair is None or self.notifier is None:
             return ("skipped", "pair no longer configured")
-        context = self._context(pair, start=action.start, number=action.number)
+        context = self._context(
+            pair, start=action.start, original_start=action.original_start, now=now
+        )
         queued = self.notifier.prep(action, context, now=now)
         return ("done" if queued else "skipped", "queued" if queued else "known")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,12 @@ from integrations.mail.deliveries import Deliveries
 from integrations.mail.mime import MAX_MESSAGE_BYTES, fit_message
 from integrations.render import Renderer, prep_context
 from scheduler.actions import SendPrep
-from scheduler.agenda import meeting_type
+from scheduler.agenda import plan_meeting
+from scheduler.deals import DealTable, deals_to_discuss, parse_deals
 from scheduler.kpis import KpiTable, parse_kpis
 from scheduler.model import Config, Pair, Person
+from scheduler.note_lines import Carried
+from scheduler.numbers import judge
 from scheduler.parse import split_sender
 from scheduler.ports import Address, CalendarPart, OutgoingEmail
 from scheduler.prep import prep_key
@@ -247,38 +250,63 @@ class Notifier:
     # -- prep agendas ---------------------------------------------------------------------
     def kpis(self, pair: Pair) -> KpiTable:
         """The manager's KPI sheet; a missing or unreadable file is a warning, never a stop."""
-        path: Path | None = None
+        path, text, problem = self._sheet(pair, "kpis")
+        if problem:
+            return KpiTable((), (f"{problem}; no KPIs this time",))
+        return parse_kpis(text, source=str(path)) if path else KpiTable(())
+
+    def deals(self, pair: Pair) -> DealTable:
+        """The manager's deal sheet, read like the KPIs (problems go to her prep)."""
+        path, text, problem = self._sheet(pair, "deals")
+        if problem:
+            return DealTable((), (f"{problem}; no deals this time",))
+        return parse_deals(text, source=str(path)) if path else DealTable(())
+
+    def _sheet(self, pair: Pair, which: str) -> tuple[Path | None, str, str]:
+        """``(path, text, problem)`` of one of the manager's CSV files (None: not configured)."""
         try:
-            path = self.config.manager(pair.manager.email).kpis
+            manager = self.config.manager(pair.manager.email)
         except KeyError:
-            path = None
+            return None, "", ""
+        path: Path | None = getattr(manager, which)
         if path is None:
-            return KpiTable(())
+            return None, "", ""
         try:
-            text = Path(path).read_text("utf-8-sig")
-        except OSError as exc:
-            return KpiTable((), (f"{path}: cannot be read ({exc.strerror}); no KPIs this time",))
-        return parse_kpis(text, source=str(path))
+            return path, Path(path).read_text("utf-8-sig"), ""
+        except (OSError, UnicodeDecodeError) as exc:
+            why = getattr(exc, "strerror", None) or "not UTF-8 text"
+            return path, "", f"{path}: cannot be read ({why})"
 
     def context(
         self,
         pair: Pair,
         *,
         start: dt.datetime,
-        number: int,
+        days: Sequence[dt.date],
         open_items: list[dict[str, str]],
         previous_notes: str,
+        today: dt.date,
+        topics: Sequence[str] = (),
+        carried: Carried | None = None,
     ) -> dict[str, Any]:
+        """The prep context of the meeting on ``days[-1]`` (``days``: the pair's meetings);
+        ``today`` is the manager's date now, for pace and for deals gone quiet."""
         table = self.kpis(pair)
+        deals = self.deals(pair)
+        rep, name = pair.rep.email, pair.rep.name
         return prep_context(
             pair,
-            meeting_type(pair, number),
+            plan_meeting(pair, days),
             start=start,
-            number=number + 1,
-            kpis=table.for_agenda(pair.rep.email, name=pair.rep.name),
-            kpi_warnings=table.warnings,
+            number=len(days),
+            kpis=table.for_agenda(rep, name=name),
+            kpi_warnings=[*table.warnings, *deals.warnings],
             previous_notes=previous_notes,
             open_items=open_items,
+            numbers=judge(table.rows_for(rep, name=name), today=today),
+            deals=deals_to_discuss(deals.rows_for(rep, name=name), today=today),
+            topics=topics,
+            carried=carried,
         )
 
     def agenda_text(self, context: dict[str, Any]) -> str:

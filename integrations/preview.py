@@ -20,7 +20,7 @@ from integrations.mail.mime import header_address
 from integrations.notify import Notifier, OccurrenceRef
 from integrations.recap_render import item_rows, recap_context, reminder_context
 from integrations.render import RenderedEmail, Renderer
-from scheduler.agenda import meeting_type
+from scheduler.agenda import plan_meeting
 from scheduler.errors import UserError
 from scheduler.model import Config, Pair
 from scheduler.notes import EMPTY_NOTES
@@ -70,13 +70,41 @@ def _open_items(config: Config, pair: Pair) -> list[dict[str, Any]]:
         store.close()
 
 
+def _days(config: Config, pair: Pair, start: dt.datetime) -> list[dt.date]:
+    """The pair's meeting dates up to ``start`` as the state file knows them (just ``start``'s
+    when there is none: the occurrence then previews as a first 1:1)."""
+    if not Path(config.state).exists():
+        return [start.astimezone(pair.manager.zone).date()]
+    from integrations.store import Store
+    from scheduler.prep import meeting_days
+    from scheduler.series import owned_series
+
+    store = Store(config.state)
+    try:
+        history = owned_series(store.cached_events(pair.manager.email))
+    finally:
+        store.close()
+    return meeting_days(history.get(pair.rep.email.lower(), []), start, pair.manager.zone)
+
+
 def preview_context(
-    config: Config, pair: Pair, name: str, start: dt.datetime, notifier: Notifier
+    config: Config,
+    pair: Pair,
+    name: str,
+    start: dt.datetime,
+    notifier: Notifier,
+    *,
+    now: dt.datetime,
 ) -> dict[str, Any]:
     end = start + pair.duration
     if name.startswith("prep_"):
         context = notifier.context(
-            pair, start=start, number=0, open_items=_open_items(config, pair), previous_notes=""
+            pair,
+            start=start,
+            days=_days(config, pair, start),
+            open_items=_open_items(config, pair),
+            previous_notes="",
+            today=now.astimezone(pair.manager.zone).date(),
         )
     elif name == "move_notice":
         later = start + dt.timedelta(hours=1)
@@ -92,7 +120,7 @@ def preview_context(
     elif name == "recap":
         context = recap_context(
             pair, EMPTY_NOTES, [], start=start, end=end, next_start=None, late=False,
-            partial=True, plan=meeting_type(pair, 0),
+            partial=True, plan=plan_meeting(pair, _days(config, pair, start)),
         )  # fmt: skip
     else:
         raise PreviewError(f"{name!r} is not an email to preview; one of {', '.join(EMAILS)}")
@@ -117,7 +145,7 @@ def preview(
     nowhere = Deliveries(sqlite3.connect(":memory:"), _Refuse())  # a preview queues nothing
     notifier = Notifier(config, nowhere, renderer)
     email: RenderedEmail = renderer.render(
-        name, **preview_context(config, pair, name, start, notifier)
+        name, **preview_context(config, pair, name, start, notifier, now=now)
     )
     to = pair.manager if name in ("prep_manager", "reminder") else pair.rep
     sender = notifier.sender_for(pair.manager)

@@ -26,8 +26,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from integrations.render import describe_zone, sample_context, sample_pair
-from scheduler.agenda import MeetingPlan, meeting_type
+from integrations.render import describe_zone, sample_context, sample_days, sample_pair
+from scheduler.agenda import MeetingPlan, plan_meeting
 from scheduler.model import Pair, Person
 from scheduler.notes import ActionLine, Notes, normalise, parse_notes
 from scheduler.recap import (
@@ -112,11 +112,15 @@ def recap_context(
     late: bool,
     partial: bool,
     plan: MeetingPlan | None = None,
+    topics: Sequence[str] = (),
+    closed: Sequence[Item] = (),
 ) -> dict[str, Any]:
     """The context of the ``recap`` email for the occurrence ``start``–``end``.
 
     ``items`` is the pair's ledger after this meeting's notes were merged: its open items that
-    the notes did not mention are listed as carried into the next 1:1.
+    the notes did not mention are listed as carried into the next 1:1. ``closed`` are items the
+    ledger closed at this meeting (done since last time: a place for recognition); ``topics``
+    the topics raised.
     """
     written = {(line.owner or "", normalise(line.text)) for line in notes.items}
     carried = [
@@ -147,9 +151,34 @@ def recap_context(
             "actions": [_action_row(line, pair) for line in notes.items if line.parsed],
             "unparsed": [line.raw for line in notes.items if not line.parsed],
             "carried": carried,
-            "agenda": [s.title for s in plan.sections] if plan else [],
+            "agenda": [s.rep_title or s.title for s in plan.sections] if plan else [],
             "deadline_when": when_for_rep(end + pair.recap.deadline, pair),
+            **_plan_parts(pair, notes, closed),
+            "topics": list(topics),
+            "focus": " ".join(notes.coaching),
+            "next_kind": plan.next_label if plan else "",
         },
+    }
+
+
+def _plan_parts(pair: Pair, notes: Notes, closed: Sequence[Item]) -> dict[str, Any]:
+    """The action plan as a sales leader reads it back: what the rep commits to, what the
+    manager will do, what someone else owns, and what got done since last time."""
+    rows = [(line, _action_row(line, pair)) for line in notes.items if line.parsed]
+    rep, manager = pair.rep.email.casefold(), pair.manager.email.casefold()
+    open_rows = [(line.owner or "", row) for line, row in rows if not line.done]
+    done = [row for line, row in rows if line.done]
+    written = {normalise(row["text"]) for row in done}
+    done += [
+        {"owner": owner_name(i.owner, pair), "text": i.text, "due": "", "done": True}
+        for i in closed
+        if normalise(i.text) not in written
+    ]
+    return {
+        "rep_commits": [row for who, row in open_rows if who.casefold() == rep],
+        "manager_will": [row for who, row in open_rows if who.casefold() == manager],
+        "others": [row for who, row in open_rows if who.casefold() not in (rep, manager)],
+        "done": done,
     }
 
 
@@ -210,6 +239,7 @@ def recap_sample_context() -> dict[str, Any]:
     notes = parse_notes(
         "--- Notes (write below) ---\nAcme renewal slipped to December: legal review.\n"
         "Sam wants to lead the next team demo.\nDecided: annual pricing for Acme\n"
+        "Coaching: ask for the budget owner on every first call.\n"
         "--- Action items ---\n- [ ] Sam: send the Acme proposal (by Fri)\n"
         "- [x] Dana: intro to legal\n- [ ] Legal: review the MSA\n--- end ---\n",
         manager=pair.manager,
@@ -228,7 +258,9 @@ def recap_sample_context() -> dict[str, Any]:
         next_start=start + dt.timedelta(weeks=1),
         late=False,
         partial=False,
-        plan=meeting_type(pair, 5),
+        plan=plan_meeting(pair, sample_days(), next_day=day + dt.timedelta(weeks=1)),
+        topics=["Globex wants a pilot discount: how far can I go?"],
+        closed=[i for i in ledger if i.closed_on == day],
     )
     reminder = reminder_context(
         pair,

@@ -50,15 +50,20 @@ import jinja2
 
 from scheduler.agenda import (
     ACTIONS_MARKER,
+    AGENDA_MARKER,
     BETTER_MANAGER_QUESTION,
     END_MARKER,
     NOTES_MARKER,
+    TOPICS_MARKER,
     MeetingPlan,
-    meeting_type,
+    plan_meeting,
 )
+from scheduler.deals import DealToDiscuss, deal_in_depth, deals_to_discuss, parse_deals
 from scheduler.errors import TemplateError
 from scheduler.kpis import Kpi, parse_kpis
 from scheduler.model import Cadence, Pair, Pause, Person, WorkingHours
+from scheduler.note_lines import Carried
+from scheduler.numbers import Numbers, format_value, judge, percent
 from scheduler.pauses import pause_context
 
 DESCRIPTION_LIMIT = 8 * 1024
@@ -85,17 +90,9 @@ def describe_zone(t: dt.datetime, tz: str) -> str:
     return f"{day}, {local:%H:%M} {local.tzname()} ({tz})"
 
 
-def format_kpi_value(value: float, unit: str) -> str:
-    """``41500, '$'`` → ``$41,500``; ``85, '%'`` → ``85%``; decimals only when present."""
-    number = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}".rstrip("0")
-    sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
-    if unit == "$":
-        return f"{sign}${digits}"
-    return f"{number}{unit}"
-
-
-def format_percent(fraction: float) -> str:
-    return f"{fraction * 100:.0f}%"
+format_kpi_value = format_value
+"""``41500, '$'`` → ``$41,500`` (``scheduler.numbers.format_value``)."""
+format_percent = percent
 
 
 class Renderer:
@@ -184,7 +181,13 @@ def _environment(loader: jinja2.BaseLoader, *, autoescape: bool) -> jinja2.Envir
     env.globals.update(
         describe_zone=describe_zone,
         better_manager_question=BETTER_MANAGER_QUESTION,
-        markers={"notes": NOTES_MARKER, "actions": ACTIONS_MARKER, "end": END_MARKER},
+        markers={
+            "topics": TOPICS_MARKER,
+            "agenda": AGENDA_MARKER,
+            "notes": NOTES_MARKER,
+            "actions": ACTIONS_MARKER,
+            "end": END_MARKER,
+        },
     )
     env.filters.update(kpi_value=format_kpi_value, percent=format_percent)
     return env
@@ -221,9 +224,14 @@ def prep_context(
     kpi_warnings: Sequence[str] = (),
     previous_notes: str = "",
     open_items: Sequence[Mapping[str, str]] = (),
+    numbers: Numbers | None = None,
+    deals: Sequence[DealToDiscuss] = (),
+    topics: Sequence[str] = (),
+    carried: Carried | None = None,
 ) -> dict[str, Any]:
     """The context for prep emails and the event description of one occurrence."""
     return {
+        **prep_extras(plan, numbers, deals, topics, carried or Carried()),
         "manager": pair.manager,
         "rep": pair.rep,
         "meeting": {
@@ -242,6 +250,54 @@ def prep_context(
     }
 
 
+def prep_extras(
+    plan: MeetingPlan,
+    numbers: Numbers | None,
+    deals: Sequence[DealToDiscuss],
+    topics: Sequence[str],
+    carried: Carried,
+) -> dict[str, Any]:
+    """The parts of the prep a sales leader reads first: the rep's topics, the numbers with
+    pace and trend, the deals that need a decision, the focus carried from last time."""
+    judged = numbers or Numbers((), "")
+    in_depth = deal_in_depth(deals)
+    weakest = judged.weakest_input
+    suggested = (
+        f"{weakest.name} is furthest behind ({weakest.value(weakest.latest)}): agree on one "
+        "habit that builds it, and how you will both see it working."
+        if weakest is not None and not carried.focus
+        else ""
+    )
+    return {
+        "topics": list(topics),
+        "numbers": {
+            "lines": [
+                {"kind": k.kind, "sentence": k.sentence(), "history": k.history()}
+                for k in judged.shown
+            ],
+            "rep_lines": [k.sentence() for k in judged.outputs],
+            "win": judged.win,
+            "cues": list(judged.cues),
+            "inputs_shown": judged.inputs_shown and any(k.kind == "input" for k in judged.lines),
+        },
+        "deals": [d.sentence() for d in deals],
+        "deal_in_depth": in_depth.sentence() if in_depth else "",
+        "focus": (
+            {"text": carried.focus, "since": _day(carried.focus_since)} if carried.focus else None
+        ),
+        "suggested_focus": suggested,
+        "goals": list(carried.goals),
+        "step": (
+            {"text": carried.step, "since": _day(carried.step_since)} if carried.step else None
+        ),
+        "show_goals": plan.kind in ("career", "kickoff", "performance"),
+    }
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}" if day else ""
+
+
 def owned_by(owner: str, person: Person) -> bool:
     """True when an action item's owner names ``person`` (email, full or first name)."""
     who = owner.strip().casefold()
@@ -251,11 +307,22 @@ def owned_by(owner: str, person: Person) -> bool:
 
 _SAMPLE_KPIS = """\
 rep,kpi,kind,actual,goal,period
+sam@example.com,Revenue,output,"$46,000","$50,000",Sep 2026
+sam@example.com,Revenue,output,"$44,000","$50,000",Oct 2026
 sam@example.com,Revenue,output,"$41,500","$50,000",Nov 2026
+sam@example.com,New accounts,output,5,4,Oct 2026
 sam@example.com,New accounts,output,3,4,Nov 2026
 sam@example.com,New opportunities,input,9,12,Nov 2026
 sam@example.com,Stage advances,input,14,10,Nov 2026
 """
+_SAMPLE_DEALS = """\
+rep,deal,stage,amount,close_date,last_activity,next_step,stage_since
+sam@example.com,Acme renewal,Negotiation,"$120,000",2026-11-15,2026-11-02,Send redlines,2026-10-01
+sam@example.com,Globex pilot,Discovery,"$18,000",2026-12-20,2026-11-23,,2026-11-10
+sam@example.com,Initech expansion,Proposal,"$240,000",2027-01-31,2026-11-20,Demo to CFO,2026-11-01
+"""
+SAMPLE_TODAY = dt.date(2026, 11, 23)
+"""The day the sample prep goes out: the day before the 1:1."""
 
 
 def sample_pair() -> Pair:
@@ -271,18 +338,34 @@ def sample_pair() -> Pair:
     )
 
 
+def sample_days() -> list[dt.date]:
+    """The sample pair's six weekly meetings, the last on Tue 24 Nov 2026 (a forecast week)."""
+    return [dt.date(2026, 11, 24) - dt.timedelta(weeks=k) for k in range(5, -1, -1)]
+
+
 def sample_context() -> dict[str, Any]:
     """A complete context that renders every built-in template (for ``check`` and tests)."""
     pair = sample_pair()
     start = dt.datetime(2026, 11, 24, 18, 0, tzinfo=dt.UTC)
     table = parse_kpis(_SAMPLE_KPIS, source="kpis/dana.csv")
+    deals = parse_deals(_SAMPLE_DEALS, source="kpis/dana-deals.csv")
     context = prep_context(
         pair,
-        meeting_type(pair, 5),
+        plan_meeting(pair, sample_days()),
         start=start,
         number=6,
         kpis=table.for_agenda(pair.rep.email),
-        kpi_warnings=["kpis/dana.csv:row 7: actual 'n/a' is not a number; row skipped"],
+        kpi_warnings=["kpis/dana.csv:row 9: actual 'n/a' is not a number; row skipped"],
+        numbers=judge(table.rows_for(pair.rep.email), today=SAMPLE_TODAY),
+        deals=deals_to_discuss(deals.rows_for(pair.rep.email), today=SAMPLE_TODAY),
+        topics=["Globex wants a pilot discount: how far can I go?", "Time off in December"],
+        carried=Carried(
+            focus="Ask for the budget owner on every first call.",
+            focus_since=dt.date(2026, 11, 17),
+            goals=("Lead a small team within two years",),
+            step="Shadow Maria on two enterprise renewals.",
+            step_since=dt.date(2026, 10, 27),
+        ),
         previous_notes="Acme renewal slipped to December: legal review.\n"
         "Sam wants to lead the next team demo.",
         open_items=[

@@ -75,6 +75,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE moves ADD COLUMN number INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE moves ADD COLUMN still_declined TEXT NOT NULL DEFAULT ''",
     ),
+    (
+        # Coaching focus, goals and agreed steps from a pair's notes: they open later 1:1s.
+        """CREATE TABLE pair_lines (
+            pair_key TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, day TEXT NOT NULL,
+            PRIMARY KEY (pair_key, kind, day, text))""",
+    ),
 )
 
 

@@ -206,7 +206,12 @@ def _manager(
         timezone=_or(m.timezone, raw.timezone),
         working_hours=_hours(m.working_hours, defaults_hours),
     )
-    return Manager(person=person, kpis=_path(base_dir, m.kpis), line=line_of(mpath))
+    return Manager(
+        person=person,
+        kpis=_path(base_dir, m.kpis),
+        deals=_path(base_dir, m.deals),
+        line=line_of(mpath),
+    )
 
 
 def _pick(levels: Levels, key: str) -> tuple[Any, str] | None:

@@ -215,12 +215,18 @@ class RawRebook(_Strict):
 class RawAgenda(_Strict):
     send_before: Duration | None = _opt("Prep e-mails go out this long before.", "24h")
     rotation: list[RotationKind] | None = _opt(
-        f"Meeting types in turn; each one of {', '.join(ROTATION_KINDS)}.",
-        ["pipeline", "pipeline", "pipeline", "career"],
+        "Meeting types week by week (a pattern of weeks, not of meetings: a slower cadence "
+        f"takes what fell due since the last 1:1); each one of {', '.join(ROTATION_KINDS)}.",
+        ["pipeline", "coaching", "pipeline", "career"],
         min_length=1,
     )
     performance_every: int | None = _opt(
-        "Every Nth meeting is a performance review (0 = never).", 12, ge=0
+        "A performance review every N weeks (0 = never).", 12, ge=0
+    )
+    forecast: Literal["month", "quarter", "none"] | None = _opt(
+        "A 1:1 in the last week of every month (month), of a quarter only (quarter), or never "
+        "(none) is a forecast review.",
+        "month",
     )
     better_manager_every: int | None = _opt(
         'Every Nth meeting asks "what could I do better as your manager?" (0 = never).', 2, ge=0
@@ -284,7 +290,15 @@ class RawManager(RawSchedule):
     timezone: Zone | None = _opt(
         "The manager's zone. Default: the top-level timezone.", "America/New_York"
     )
-    kpis: str | None = _opt("KPI CSV file; relative to the config file.", "./kpis/dana.csv")
+    kpis: str | None = _opt(
+        "KPI CSV file (rep,kpi,kind,actual,goal,period[,start,end]); relative to the config file.",
+        "./kpis/dana.csv",
+    )
+    deals: str | None = _opt(
+        "Deal CSV file (rep,deal,stage,amount,close_date,last_activity,next_step[,stage_since]); "
+        "relative to the config file.",
+        "./kpis/dana-deals.csv",
+    )
     pause: RawPause | None = _opt(
         "No 1:1s for any of this manager's reps in this period.",
         {"from": "2026-12-21", "until": "2027-01-04", "reason": "holidays"},

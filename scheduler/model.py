@@ -58,9 +58,10 @@ class RebookPolicy:
 @dataclass(frozen=True)
 class AgendaPolicy:
     send_before: dt.timedelta = dt.timedelta(hours=24)
-    rotation: tuple[str, ...] = ("pipeline", "pipeline", "pipeline", "career")
+    rotation: tuple[str, ...] = ("pipeline", "coaching", "pipeline", "career")
     performance_every: int = 12
     better_manager_every: int = 2
+    forecast: Literal["month", "quarter", "none"] = "month"
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ class MetricsAccess:
 class Manager:
     person: Person
     kpis: Path | None = None
+    deals: Path | None = None
     line: int = 0
 
 

@@ -18,30 +18,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from html.parser import HTMLParser
+from dataclasses import dataclass, replace
 
-from scheduler.agenda import ACTIONS_MARKER, END_MARKER, NOTES_MARKER
+from scheduler.agenda import ACTIONS_MARKER, END_MARKER, NOTES_MARKER, TOPICS_MARKER
 from scheduler.model import Person
+from scheduler.note_lines import labelled, topics_in
+from scheduler.note_text import looks_like_html as looks_like_html
+from scheduler.note_text import plain_text
+from scheduler.note_text import strip_html as strip_html
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 LATE_NOTE_WINDOW = dt.timedelta(days=14)
 """A year-less date up to this far before the meeting stays in its year (a note written late)."""
 
-_BLOCK_TAGS_TEXT = (
-    "address article blockquote br dd div dl dt figure footer form h1 h2 h3 h4 h5 h6 header hr "
-    "li main nav ol p pre section table tbody td tfoot th thead tr ul"
-)
-_BLOCK_TAGS = frozenset(_BLOCK_TAGS_TEXT.split())
-_SKIP_TAGS = frozenset(("script", "style", "head", "title", "template", "xml"))
-_HTML_HINT = re.compile(
-    r"<(?:br|p|div|span|ul|ol|li|b|i|u|strong|em|a|html|body|font|h[1-6]|table)\b[^>]{0,2000}>"
-    r"|</(?:p|div|span|ul|ol|li|b|i|u|strong|em|a|font|h[1-6]|table)>"
-    r"|&(?:nbsp|amp|lt|gt|quot|#\d{1,7}|#x[0-9a-f]{1,6});",
-    re.IGNORECASE,
-)
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u2060"), None)
 _BULLET = re.compile(r"^(?:[-*•·‣◦+]\s*|\d{1,3}[.)]\s+)+")
 _CHECKBOX = re.compile(r"^(?:\[(?P<mark>[ xX✓✔]?)\]|(?P<box>[☐☑☒✅]))\s*")
 _OWNER = re.compile(r"^(?P<who>[^:\n]{1,80}?)\s*:\s+(?P<rest>.*)$")
@@ -81,76 +71,13 @@ class Notes:
     items: tuple[ActionLine, ...]
     unparsed: tuple[str, ...]
     empty: bool
+    coaching: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
 
 
 EMPTY_NOTES = Notes(summary="", decisions=(), items=(), unparsed=(), empty=True)
-
-
-class _TextExtractor(HTMLParser):
-    """Collects the text of an HTML fragment, one line per block and ``- `` per list item."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self.skipping += 1
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag == "li":
-            self._new_line()
-            self.parts.append("- ")
-        elif tag in _BLOCK_TAGS:
-            self._new_line()
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in _BLOCK_TAGS:
-            self._new_line()
-
-    def _new_line(self) -> None:
-        """Start a new line unless already at the start of one (blocks do not stack blanks)."""
-        if self.parts and not self.parts[-1].endswith("\n"):
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def strip_html(text: str) -> str:
-    """Plain text of an HTML fragment: block tags and ``<br>`` become line breaks, list items
-    ``- `` lines, entities are decoded, scripts and styles dropped, spaces tidied per line."""
-    extractor = _TextExtractor()
-    extractor.feed(text)
-    extractor.close()
-    return _tidy("".join(extractor.parts))
-
-
-def _tidy(text: str) -> str:
-    text = text.translate(_INVISIBLE).replace("\xa0", " ").replace("\r\n", "\n").replace("\r", "\n")
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip("\n")
-
-
-def looks_like_html(text: str) -> bool:
-    return _HTML_HINT.search(text) is not None
-
-
-def plain_text(text: str) -> str:
-    """The text as plain lines, whether it came as plain text or as Google's HTML."""
-    return strip_html(text) if looks_like_html(text) else _tidy(text)
 
 
 def parse_notes(text: str, *, manager: Person, rep: Person, meeting_day: dt.date) -> Notes:
@@ -161,9 +88,15 @@ def parse_notes(text: str, *, manager: Person, rep: Person, meeting_day: dt.date
     summary: list[str] = []
     decisions: list[str] = []
     items: list[ActionLine] = []
+    kept: dict[str, list[str]] = {"coaching": [], "goal": [], "step": []}
     in_decisions = False
     for line in notes_part:
         stripped = line.strip()
+        carried = labelled(stripped)
+        if carried:
+            kept[carried[0]].append(carried[1])
+            in_decisions = False
+            continue
         decision = _DECISION.match(_BULLET.sub("", stripped))
         if decision:
             rest = (decision.group("rest") or "").strip(" *")
@@ -187,15 +120,21 @@ def parse_notes(text: str, *, manager: Person, rep: Person, meeting_day: dt.date
         decisions=tuple(decisions),
         items=tuple(items),
         unparsed=tuple(i.raw for i in items if not i.parsed),
-        empty=not (text_summary or decisions or items),
+        empty=not (text_summary or decisions or items or any(kept.values())),
+        coaching=tuple(kept["coaching"]),
+        goals=tuple(kept["goal"]),
+        steps=tuple(kept["step"]),
+        topics=topics_in(lines, TOPICS_MARKER),
     )
 
 
 def combine_notes(parts: Iterable[Notes]) -> Notes:
     """Notes from several sources (description and notes file) as one, without repeats."""
+    parts = list(parts)
+    topics = tuple(dict.fromkeys(t for n in parts for t in n.topics))
     chosen = [n for n in parts if not n.empty]
     if not chosen:
-        return EMPTY_NOTES
+        return replace(EMPTY_NOTES, topics=topics)
     summaries = list(dict.fromkeys(n.summary for n in chosen if n.summary))
     decisions = tuple(dict.fromkeys(d for n in chosen for d in n.decisions))
     seen: set[tuple[str | None, str, bool]] = set()
@@ -211,6 +150,10 @@ def combine_notes(parts: Iterable[Notes]) -> Notes:
         items=tuple(items),
         unparsed=tuple(i.raw for i in items if not i.parsed),
         empty=False,
+        coaching=tuple(dict.fromkeys(c for n in chosen for c in n.coaching)),
+        goals=tuple(dict.fromkeys(g for n in chosen for g in n.goals)),
+        steps=tuple(dict.fromkeys(s for n in chosen for s in n.steps)),
+        topics=topics,
     )
 
 

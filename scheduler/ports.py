@@ -25,6 +25,7 @@ class Attendee:
     organizer: bool = False
     optional: bool = False
     resource: bool = False
+    comment: str = ""  # the note a guest adds to their answer (the one field they can write)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,20 @@ def meeting_number(history: Sequence[OwnedSeries], original_start: dt.datetime) 
     return sum(len(s.starts(min(firsts), original_start)) for s in history if not s.event.cancelled)
 
 
+def meeting_days(
+    history: Sequence[OwnedSeries], original_start: dt.datetime, zone: dt.tzinfo
+) -> list[dt.date]:
+    """The local dates of the pair's meetings up to and including the one at ``original_start``
+    (every generation of its series): what ``agenda.plan_meeting`` counts weeks from."""
+    firsts = [s.event.start for s in history if s.event.start is not None]
+    starts: list[dt.datetime] = []
+    if firsts:
+        for s in history:
+            if not s.event.cancelled:
+                starts += s.starts(min(firsts), original_start)
+    return [t.astimezone(zone).date() for t in sorted({*starts, original_start})]
+
+
 def plan_preps(
     pair: Pair,
     history: Sequence[OwnedSeries],

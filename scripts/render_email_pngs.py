@@ -1,4 +1,5 @@
-"""Pictures of the move notice, an alert and the weekly digest, on a phone (375 px) and on a
+"""Pictures of the manager's and the rep's prep, the recap, the move notice, an alert and the
+weekly digest, on a phone (375 px) and on a
 desktop (1,200 px), for the docs: ``docs/email-<name>-<375|desktop>.png``.
 
 Usage: python scripts/render_email_pngs.py [OUT_DIR]   (default docs/)
@@ -62,6 +63,9 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs"
     renderer = Renderer()
     emails = {
+        "prep-manager": renderer.render("prep_manager", **recap_sample_context()),
+        "prep-rep": renderer.render("prep_rep", **recap_sample_context()),
+        "recap": renderer.render("recap", **recap_sample_context()),
         "move-notice": renderer.render("move_notice", **recap_sample_context()),
         "alert": renderer.render("alert", **recap_sample_context()),
         "digest": renderer.render("digest", **digest_sample()),

@@ -100,7 +100,10 @@ class AdminApi:
         status = req.json().get("responseStatus")
         if not isinstance(status, str):
             raise bad_request("responseStatus is required")
-        return self.events.respond(args[0], args[1], status)
+        comment = req.json().get("comment")
+        return self.events.respond(
+            args[0], args[1], status, comment if isinstance(comment, str) else None
+        )
 
     def _calendar(self, args: list[str], req: Request) -> Any:
         meta = self.store.calendar(args[0])

@@ -90,9 +90,15 @@ class SandboxAdmin:
                 return items
             query = [*_query(params), ("pageToken", token)]
 
-    def respond(self, email: str, event_id: str, status: str) -> dict[str, Any]:
+    def respond(
+        self, email: str, event_id: str, status: str, comment: str | None = None
+    ) -> dict[str, Any]:
+        """``email`` answers the invitation, with a note (``comment``) when given."""
         path = f"{self._user(email)}/events/{event_id}/respond"
-        return dict(self._call("POST", path, {"responseStatus": status}))
+        body: dict[str, Any] = {"responseStatus": status}
+        if comment is not None:
+            body["comment"] = comment
+        return dict(self._call("POST", path, body))
 
     def set_time_zone(self, email: str, time_zone: str) -> None:
         self._call("POST", self._user(email) + "/calendar", {"timeZone": time_zone})

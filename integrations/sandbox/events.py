@@ -162,8 +162,16 @@ class Events:
             self.notifications.record(cal, current, cancelled, send_updates)
         self._record("delete", cal, event_id, send_updates)
 
-    def respond(self, cal: str, event_id: str, status: str) -> dict[str, Any]:
-        """``cal`` answers the invitation; on an instance id this writes an exception."""
+    def respond(
+        self, cal: str, event_id: str, status: str, comment: str | None = None
+    ) -> dict[str, Any]:
+        """``cal`` answers the invitation; on an instance id this writes an exception.
+
+        ``comment`` is the note a guest may add to the answer (EventAttendee.comment, "The
+        attendee's response comment", developers.google.com/workspace/calendar/api/v3/
+        reference/events): it is part of the response, so it reaches the organizer's copy with
+        it; "" clears it, None leaves it as it was.
+        """
         if status not in validation.RESPONSE_STATUSES:
             raise bad_request("Invalid attendee response status.")
         mine = self.get(cal, event_id)
@@ -176,6 +184,10 @@ class Events:
         if not entries:
             raise bad_request(f"{cal} is not an attendee of this event.")
         entries[0]["responseStatus"] = status
+        if comment:
+            entries[0]["comment"] = comment
+        elif comment is not None:
+            entries[0].pop("comment", None)
         updated["updated"] = recurrence.format_stamp(self.now())
         self._save(organizer, updated, source)
         return self.get(cal, event_id)
@@ -246,8 +258,11 @@ class Events:
         if _shared_view(current, cal) != _shared_view(proposed, cal):
             raise forbidden_for_non_organizer()
         wanted = _own_status(proposed, cal)
-        if wanted is not None and wanted != _own_status(current, cal):
-            self.respond(cal, current["id"], wanted)
+        note = _own_comment(proposed, cal)
+        if wanted is not None and (
+            wanted != _own_status(current, cal) or note != _own_comment(current, cal)
+        ):
+            self.respond(cal, current["id"], wanted, note)
         mine = recurrence.clone(self.resolve(cal, current["id"]) or current)
         for key in _OWN_FIELDS:
             mine.pop(key, None)
@@ -394,6 +409,13 @@ def _own_status(data: dict[str, Any], viewer: str) -> str | None:
         if entry.get("email") == viewer:
             return str(entry.get("responseStatus", "needsAction"))
     return None
+
+
+def _own_comment(data: dict[str, Any], viewer: str) -> str:
+    for entry in data.get("attendees") or []:
+        if entry.get("email") == viewer:
+            return str(entry.get("comment", ""))
+    return ""
 
 
 def _new_id() -> str:

@@ -23,7 +23,7 @@ def person(name: str, tz: str, days: str = "mon-fri") -> Person:
 def pair(
     *,
     minutes: int = 45,
-    rotation: tuple[str, ...] = ("pipeline", "pipeline", "pipeline", "career"),
+    rotation: tuple[str, ...] = ("pipeline", "coaching", "pipeline", "career"),
     performance_every: int = 12,
     better_manager_every: int = 2,
 ) -> Pair:

@@ -19,7 +19,14 @@ from integrations.render import (
     owned_by,
     sample_context,
 )
-from scheduler.agenda import ACTIONS_MARKER, END_MARKER, NOTES_MARKER, meeting_type
+from scheduler.agenda import (
+    ACTIONS_MARKER,
+    AGENDA_MARKER,
+    END_MARKER,
+    NOTES_MARKER,
+    TOPICS_MARKER,
+    plan_meeting,
+)
 from scheduler.errors import TemplateError, UserError
 from tests.agenda.builders import pair, person
 
@@ -139,23 +146,26 @@ def test_the_rep_sees_their_own_open_items_and_the_manager_sees_all(renderer, co
     assert "Send Acme the revised quote" in rep.text
     assert "Intro Sam to the solutions engineer" not in rep.text
     assert "Intro Sam to the solutions engineer" in manager.text
-    assert "Reply to this email" in rep.text
+    assert "reply to this email" in rep.text
     assert "updated pipeline" in rep.text
 
 
 def test_the_manager_prep_lists_outputs_before_inputs_with_attainment(renderer, context) -> None:
     text = renderer.render("prep_manager", **context).text
-    assert "Revenue (output, Nov 2026): $41,500 of $50,000 = 83%  BELOW GOAL" in text
+    assert (
+        "- Revenue: $41,500 of $50,000 = 83% of the month's goal with 77% of the month gone: "
+        "on pace\n  Sep 2026 92% → Oct 2026 88% → Nov 2026 83% so far (flat)\n"
+    ) in text
+    assert "! Revenue missed its goal two periods running (Sep 2026, Oct 2026)." in text
     assert text.index("Revenue") < text.index("New opportunities")
     assert "Acme renewal slipped to December" in text
-    assert context["plan"].coaching_prompt in text
     assert all(q in text for q in context["plan"].questions)
 
 
 def test_the_better_manager_question_appears_only_when_due(renderer, context) -> None:
     question = "What could I be doing better as your manager?"
     assert question in renderer.render("prep_manager", **context).html
-    context["plan"] = meeting_type(pair(), 0)
+    context["plan"] = plan_meeting(pair(), [dt.date(2026, 11, 24)])
     for name in ("prep_manager", "prep_rep"):
         email = renderer.render(name, **context)
         assert question not in email.text
@@ -197,7 +207,8 @@ def test_the_event_description_has_the_markers_in_order_and_ends_with_end(render
     text = renderer.event_description(**context)
     assert text.index(NOTES_MARKER) < text.index(ACTIONS_MARKER) < text.index(END_MARKER)
     assert text.rstrip().endswith(END_MARKER)
-    assert "Deals and pipeline against goals (15 min)" in text
+    assert text.index(TOPICS_MARKER) < text.index(AGENDA_MARKER) < text.index(NOTES_MARKER)
+    assert "2. Your topics (10 min)" in text
     assert "<" not in text
 
 
@@ -284,3 +295,48 @@ def test_an_action_item_owner_may_be_named_by_first_name_full_name_or_email(owne
 @pytest.mark.parametrize("owner", ["", "Dana", "Samantha"])
 def test_other_owners_do_not_count_as_the_rep(owner: str) -> None:
     assert not owned_by(owner, person("Sam Ortiz", "America/New_York"))
+
+
+def test_the_reps_prep_and_the_event_never_read_the_managers_script(renderer, context) -> None:
+    rep = renderer.render("prep_rep", **context)
+    description = renderer.event_description(**context)
+    script = [p for s in context["plan"].sections for p in s.prompts]
+    script += [*context["plan"].questions, "Where would my help make the biggest difference?"]
+    for line in script:
+        assert line not in rep.text
+        assert line not in description
+    assert "The rep's topics" not in rep.text
+    assert "2. Your topics (10 min)" in rep.text
+
+
+def test_a_performance_review_reaches_the_rep_as_the_quarter_in_review(renderer, context) -> None:
+    days = [dt.date(2026, 1, 6) + dt.timedelta(weeks=k) for k in range(14)]
+    context["plan"] = plan_meeting(pair(), days)
+    assert context["plan"].kind == "performance"
+    rep = renderer.render("prep_rep", **context)
+    description = renderer.event_description(**context)
+    for shown in (rep.subject, rep.text, rep.html, description):
+        assert "performance review" not in shown.casefold()
+    assert "This one is a quarter in review." in rep.text
+    assert renderer.render("prep_manager", **context).text.startswith("Performance review with")
+
+
+def test_subjects_are_short_and_name_no_zone_database(renderer) -> None:
+    context = recap_sample_context()
+    for name in ("prep_rep", "prep_manager", "move_notice", "reminder", "recap"):
+        subject = renderer.render(name, **context).subject
+        assert subject == "1:1 Dana Whitfield / Sam Ortiz, Tue 24 Nov"
+        assert "America/" not in subject
+        assert len(subject) <= 60
+
+
+def test_a_kickoff_prep_has_no_empty_sections(renderer, context) -> None:
+    context["plan"] = plan_meeting(pair(), [dt.date(2026, 11, 24)])
+    context["previous_notes"], context["open_items"], context["rep_items"] = "", [], []
+    for name in ("prep_manager", "prep_rep"):
+        text = renderer.render(name, **context).text
+        assert "(none)" not in text
+        assert "NOTES FROM LAST TIME" not in text
+    rep = renderer.render("prep_rep", **context).text
+    assert "What would make these meetings worth your time?" in rep
+    assert "Your targets for the year" in rep

@@ -51,7 +51,8 @@ def test_each_recipient_gets_one_prep_with_times_in_their_own_zone(env, admin):
     for text in (rep_text, rep_html, mgr_text, mgr_html):
         assert "{{" not in text
         assert "{%" not in text
-    assert "pipeline" in rep_text.lower()
+    assert "your first 1:1 with dana whitfield" in rep_text.lower()  # a kickoff, not "(none)"
+    assert "(none)" not in mgr_text
     assert preps["sam@example.com"]["Reply-To"].addresses[0].addr_spec == "dana@example.com"
     assert preps["sam@example.com"]["In-Reply-To"] == preps["dana@example.com"]["In-Reply-To"]
     env.run(config, PREP_TIME + dt.timedelta(minutes=5))
@@ -119,7 +120,9 @@ def test_kpis_appear_in_the_manager_prep_and_a_bad_row_is_a_warning_not_a_stop(e
     assert "New opportunities" in mgr_text
     assert "row 4" in mgr_text
     rep_text, _ = parts(preps["sam@example.com"])
-    assert "Revenue" not in rep_text
+    assert "YOUR NUMBERS\r\n- Revenue: $41,500 of $50,000 = 83% of the month's goal" in rep_text
+    assert "New opportunities" not in rep_text  # inputs are the manager's lens
+    assert "row 4" not in rep_text
 
 
 def test_an_occurrence_moved_before_its_agenda_still_gets_it_and_later_passes_leave_it(env, admin):

@@ -190,3 +190,47 @@ def test_the_organizers_decline_stays_on_a_moved_occurrence_and_a_bare_guest_is_
         .execute()
     )
     assert {a["email"]: a["responseStatus"] for a in untouched["attendees"]}[DANA] == "declined"
+
+
+def test_a_guests_note_on_an_occurrence_reaches_the_organizers_copy_and_nothing_else_does(
+    service_for: Any, calendar: Any
+) -> None:
+    """EventAttendee.comment is "the attendee's response comment" (Calendar API reference,
+    events resource): a guest writes it with the answer on their own entry, and the organizer
+    reads it on her copy of that occurrence. Shared fields stay the organizer's (403)."""
+    calendar.events().insert(calendarId="primary", body=SERIES).execute()
+    sam_calendar = service_for("calendar", SAM)
+    instance = "pair000001_20261027T140000Z"
+    mine = sam_calendar.events().get(calendarId="primary", eventId=instance).execute()
+    for attendee in mine["attendees"]:
+        if attendee["email"] == SAM:
+            attendee.update(responseStatus="accepted", comment="Globex pricing; my Q1 plan")
+    sam_calendar.events().patch(
+        calendarId="primary", eventId=instance, body={"attendees": mine["attendees"]}
+    ).execute()
+    seen = calendar.events().get(calendarId="primary", eventId=instance).execute()
+    sam = next(a for a in seen["attendees"] if a["email"] == SAM)
+    assert (sam["responseStatus"], sam["comment"]) == ("accepted", "Globex pricing; my Q1 plan")
+    master = calendar.events().get(calendarId="primary", eventId="pair000001").execute()
+    assert all("comment" not in a for a in master["attendees"])
+    with pytest.raises(HttpError) as caught:
+        sam_calendar.events().patch(
+            calendarId="primary", eventId=instance, body={"description": "my topics"}
+        ).execute()
+    assert caught.value.error_details[0]["reason"] == "forbiddenForNonOrganizer"
+
+
+def test_a_guest_cannot_write_a_note_on_someone_elses_entry(
+    service_for: Any, calendar: Any
+) -> None:
+    calendar.events().insert(calendarId="primary", body=SERIES).execute()
+    sam_calendar = service_for("calendar", SAM)
+    mine = sam_calendar.events().get(calendarId="primary", eventId="pair000001").execute()
+    for attendee in mine["attendees"]:
+        if attendee["email"] == DANA:
+            attendee["comment"] = "written by Sam"
+    with pytest.raises(HttpError) as caught:
+        sam_calendar.events().patch(
+            calendarId="primary", eventId="pair000001", body={"attendees": mine["attendees"]}
+        ).execute()
+    assert caught.value.error_details[0]["reason"] == "forbiddenForNonOrganizer"
