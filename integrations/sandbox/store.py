@@ -72,6 +72,7 @@ class Store:
     def _load(self, db: sqlite3.Connection) -> None:
         for email, data in db.execute("SELECT email, data FROM calendars"):
             self.calendars[email] = CalendarMeta(**json.loads(data))
+            self.events.setdefault(email, {})  # a calendar with no event yet is still there
         for cal, event_id, seq, data in db.execute("SELECT cal, id, seq, data FROM events"):
             blob = json.loads(data)
             self.events.setdefault(cal, {})[event_id] = Row(blob["data"], seq, blob["hidden"])
@@ -122,7 +123,7 @@ class Store:
     def put(self, cal: str, event_id: str, row: Row) -> None:
         if cal not in self.calendars:
             self.calendar(cal)
-        self.events[cal][event_id] = row
+        self.events.setdefault(cal, {})[event_id] = row
         if self._db is not None:
             blob = json.dumps({"data": row.data, "hidden": row.hidden})
             self._db.execute(
