@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.errors import ConfigError, UserError
 from scheduler.model import Config, Pair
+from scheduler.words import plural
 
 DEFAULT_CONFIG = "config.yaml"
 
@@ -73,7 +74,8 @@ def _pair_lines(pair: Pair, now: dt.datetime) -> list[str]:
 def cmd_check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     now = _now()
-    print(f"{args.config}: valid — {len(config.managers)} managers, {len(config.pairs)} pairs")
+    managers, pairs = plural(len(config.managers), "manager"), plural(len(config.pairs), "pair")
+    print(f"{args.config}: valid — {managers}, {pairs}")
     for pair in config.pairs:
         print("\n".join(_pair_lines(pair, now)))
     for warning in config.warnings:
@@ -103,10 +105,11 @@ def _print_counts(counts: dict[str, object] | None) -> None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from integrations.human import People
     from integrations.wiring import wire
-    from scheduler.actions import describe
 
     config = load_config(args.config)
+    people = People(config, utc=args.utc)
     with wire(config) as wired:
         report = wired.run_pass(now=_now(), apply=False)
         if not report.outcomes:
@@ -114,11 +117,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
         for outcome in report.outcomes:
             action = outcome.action
             print(
-                f"{action.verb:16} {action.pair_key}\n    {describe(action)}\n"
-                f"    why: {action.reason}"
+                f"{action.verb:16} {people.of(action.pair_key).label}\n"
+                f"    {people.say(action)}\n    why: {action.reason}"
             )
         for owner, error in report.manager_errors.items():
-            print(f"error {owner}: {error}")
+            print(f"error    {people.of(owner).label}: {error}")
         _print_counts(wired.sandbox_counts())
     return 1 if report.manager_errors else 0
 
@@ -131,26 +134,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         from integrations.service import serve
 
         return serve(args.config, config, json_logs=args.json_logs)
-    from integrations.run_report import exit_code, print_actions, print_emails
+    from integrations.human import People
+    from integrations.progress import PassProgress
+    from integrations.run_report import exit_code, print_actions, print_emails, summary_lines
 
+    people = People(config, utc=args.utc)
     with wire(config) as wired:
-        report = wired.run_pass(now=_now())
-        done = [o for o in report.outcomes if o.result == "done"]
-        print_actions(report, print)
+        with PassProgress(len(config.managers), sys.stdout) as progress:
+            report = wired.run_pass(now=_now(), on_manager_done=progress.done)
+        print_actions(report, print, people)
         if not report.outcomes and not report.manager_errors:
             print("nothing to do: every pair has its series as configured")
-        else:
-            print(
-                f"{len(done)} done, {len(report.outcomes) - len(done)} not done, "
-                f"{len(report.manager_errors)} managers with errors"
-            )
         if wired.runner.notifier is not None:
             print_emails(report.emails, wired.runner.notifier.deliveries, print)
         _print_counts(wired.sandbox_counts())
+        if report.outcomes or report.manager_errors:
+            print("\n".join(summary_lines(report, progress.elapsed)))
     return exit_code(report)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    from integrations import log_view
+    from integrations.human import People
     from integrations.store import Store
 
     config = load_config(args.config)
@@ -163,28 +168,9 @@ def cmd_log(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        for row in rows:
-            print(
-                json.dumps(
-                    {
-                        "at": row.at.isoformat(),
-                        "pair": row.pair_key,
-                        "action": row.action,
-                        "reason": row.reason,
-                        "result": row.result,
-                        "details": row.details,
-                    }
-                )
-            )
-        return 0
-    for row in rows:
-        print(
-            f"{row.at:%Y-%m-%d %H:%M:%S}Z  {row.pair_key}  {row.action}  {row.result}\n"
-            f"    {row.reason}"
-        )
-        if args.explain and row.details:
-            for key, value in row.details.items():
-                print(f"    {key}: {value}")
+        log_view.print_json(rows, print)
+    else:
+        log_view.print_rows(rows, People(config, utc=args.utc), print, explain=args.explain)
     return 0
 
 
@@ -193,14 +179,30 @@ def cmd_status(args: argparse.Namespace) -> int:
     from integrations.status import read_status, status_text
 
     config = load_config(args.config)
-    if args.manager and all(m.person.email != args.manager.lower() for m in config.managers):
-        print(f"oneonone: {args.manager} is not a manager in {args.config}", file=sys.stderr)
+    wanted = matching_managers(config, args.manager)
+    if not wanted:
+        names = ", ".join(f"{m.person.name} <{m.person.email}>" for m in config.managers)
+        print(
+            f"oneonone: no manager in {args.config} matches {args.manager!r} (managers: {names})",
+            file=sys.stderr,
+        )
         return 2
     if not Path(config.state).exists():
         print("no state yet: run 'oneonone run --once' first")
         return 0
-    print(status_text(read_status(config, now=_now(), manager=args.manager)), end="")
+    statuses = [s for s in read_status(config, now=_now()) if s.manager.email in wanted]
+    print(status_text(statuses, utc=args.utc), end="")
     return 0
+
+
+def matching_managers(config: Config, text: str | None) -> set[str]:
+    """Managers whose name or address contains ``text`` (any case), as ``log --pair`` does."""
+    needle = (text or "").casefold()
+    return {
+        m.person.email
+        for m in config.managers
+        if needle in m.person.email.casefold() or needle in m.person.name.casefold()
+    }
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -264,15 +266,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oneonone", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"oneonone {_version()}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="oneonone COMMAND -h tells more"
+    )
+
+    def plain(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        # -v after the command too; SUPPRESS keeps a -v given before it
+        p.add_argument(
+            "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log each step"
+        )
+        return p
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text)
+        p = plain(name, help_text)
         p.add_argument(
             "-c",
             "--config",
             default=os.environ.get("ONEONONE_CONFIG", DEFAULT_CONFIG),
             help="config file (default: $ONEONONE_CONFIG or ./config.yaml)",
+        )
+        p.add_argument(
+            "--utc",
+            action="store_true",
+            help="print times in UTC (for operators) instead of each person's own zone",
         )
         return p
 
@@ -286,19 +304,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     log_p = add("log", "the audit trail: what the service did and why")
     log_p.add_argument("--pair", help="only pairs whose key contains this text")
-    log_p.add_argument("--limit", type=int, default=200)
+    log_p.add_argument(
+        "--limit", type=int, default=200, help="at most this many rows, newest first (200)"
+    )
     log_p.add_argument("--explain", action="store_true", help="show the details of each decision")
     log_p.add_argument("--json", action="store_true", help="one JSON object per line")
     log_p.set_defaults(func=cmd_log)
     status = add("status", "what is coming, per rep")
-    status.add_argument("--manager", help="only this manager's reps")
+    status.add_argument("--manager", help="only managers whose name or address contains this text")
     status.set_defaults(func=cmd_status)
-    sub.add_parser(
-        "schema", help="print the config's JSON Schema (oneonone schema > oneonone.schema.json)"
+    plain(
+        "schema", "print the config's JSON Schema (oneonone schema > oneonone.schema.json)"
     ).set_defaults(func=cmd_schema)
     auth_p = add("auth", "Google login for a manager")
-    auth_p.add_argument("action", choices=["login", "status", "logout"])
-    auth_p.add_argument("email")
+    auth_p.add_argument(
+        "action",
+        choices=["login", "status", "logout"],
+        help="login: store a login; status: check it works; logout: remove it",
+    )
+    auth_p.add_argument("email", help="the manager's (or a rep's) Google address")
     auth_p.add_argument(
         "--no-browser",
         action="store_true",
@@ -308,12 +332,16 @@ def build_parser() -> argparse.ArgumentParser:
     add("doctor", "check config, state, token store, logins and calendars").set_defaults(
         func=cmd_doctor
     )
-    sub.add_parser(
-        "demo", help="a scripted week on the built-in sandbox, in a temporary folder"
-    ).set_defaults(func=cmd_demo)
+    plain("demo", "a scripted week on the built-in sandbox, in a temporary folder").set_defaults(
+        func=cmd_demo
+    )
     outbox = add("outbox", "emails not sent yet or failed: list, show, retry, drop")
     outbox.add_argument(
-        "action", nargs="?", default="list", choices=["list", "show", "retry", "drop"]
+        "action",
+        nargs="?",
+        default="list",
+        choices=["list", "show", "retry", "drop"],
+        help="list (default), show one, retry one now, or drop one for good",
     )
     outbox.add_argument("key", nargs="?", help="an email's key, or any prefix naming one")
     outbox.add_argument("--all", action="store_true", help="list the sent emails too")
@@ -331,6 +359,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("oneonone")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -343,6 +380,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"oneonone: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """``oneonone check | head``: the reader closed the pipe; stop quietly, as ``cat`` does.
+
+    Python would flush stdout again at exit and print the error; pointing stdout at /dev/null
+    first keeps that quiet (the recipe in the ``signal`` module's documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a writer cut off by its reader
 
 
 if __name__ == "__main__":

@@ -81,6 +81,17 @@ class Metrics:
                 self._last_good = now
             self.last_good_pass_timestamp.set(now.timestamp())
 
+    def api_request_total(self) -> int:
+        """Calendar requests counted so far, every method and status together."""
+        return int(
+            sum(
+                sample.value
+                for metric in self.api_requests.collect()
+                for sample in metric.samples
+                if sample.name.endswith("_total")
+            )
+        )
+
     def api_request(self, method: str, status: int | str) -> None:
         self.api_requests.labels(method=method, status=str(status)).inc()
 

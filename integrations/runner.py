@@ -213,7 +213,14 @@ class Runner:
         planned = self.rebooker.plan(manager, self.pairs_of(manager), events, now=now)
         return self._unsaid(_not_paused(planned, self.applier.pauses.paused.keys()))
 
-    def run_pass(self, *, now: dt.datetime, apply: bool = True, workers: int = 1) -> PassReport:
+    def run_pass(
+        self,
+        *,
+        now: dt.datetime,
+        apply: bool = True,
+        workers: int = 1,
+        on_manager_done: Callable[[ManagerRun], None] | None = None,
+    ) -> PassReport:
         """One pass over every manager, in three stages; with ``workers`` > 1, managers run in
         parallel threads (each thread has its own connection; one manager is never in two
         threads at once, and each stage ends before the next begins).
@@ -221,6 +228,9 @@ class Runner:
         1. Read each calendar, plan its series, and make every series write but the inserts.
         2. Insert the new series of all managers together, in shared batches of 50.
         3. Per manager: inserts the batch left over, one by one; then bumps, then emails.
+
+        ``on_manager_done`` hears of each manager as its last stage ends (for a progress
+        display; it may be called from several threads).
         """
         report = PassReport(started=now)
         self.next_wake = None
@@ -233,7 +243,13 @@ class Runner:
         )
         if apply:
             self._batch_stage([r for r in runs if r.creates and r.error is None], now, workers)
-        self._each(runs, lambda run: self._manager_pass(run, self._rest_stage, now, apply), workers)
+
+        def rest(run: ManagerRun) -> None:
+            self._manager_pass(run, self._rest_stage, now, apply)
+            if on_manager_done is not None:
+                on_manager_done(run)
+
+        self._each(runs, rest, workers)
         # Managers taken out of the config: their series end too (no request once none is live).
         report.outcomes += self.removed.wind_down(
             lambda owner: self.observe(owner, now=now), now=now, apply=apply

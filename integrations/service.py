@@ -42,6 +42,7 @@ from integrations.wiring import Wired, wire
 from scheduler.errors import ConfigError
 from scheduler.model import Config
 from scheduler.ports import Clock
+from scheduler.words import UTC, plural, when
 
 log = logging.getLogger("oneonone.service")
 
@@ -115,9 +116,9 @@ class Service:
             self.lock.release()
             raise
         log.info(
-            "serving %d managers, %d pairs; a pass every %ss",
-            len(self.config.managers),
-            len(self.config.pairs),
+            "serving %s, %s; a pass every %ss",
+            plural(len(self.config.managers), "manager"),
+            plural(len(self.config.pairs), "pair"),
             int(self.config.calendar.poll_interval.total_seconds()),
         )
         self.wake()
@@ -193,9 +194,13 @@ class Service:
             began = time.monotonic()
             try:
                 wired = self._ensure_wired()
+                requests = self.metrics.api_request_total()
                 report = wired.run_pass(now=now)
                 ok = self._judge(report, wired.store, now)
                 self._wake_for_email(wired.runner.next_wake, now)
+                requests = self.metrics.api_request_total() - requests
+                log.info("%s", self._pass_line(report, time.monotonic() - began, requests))
+                log.info("%s", self._waiting_line(wired.runner.next_wake, now))
             except Exception:
                 log.exception("the pass failed; the next wake-up tries again")
                 self._drop_wired()  # whatever broke, start the next pass from fresh parts
@@ -222,17 +227,30 @@ class Service:
         feed_metrics(self.metrics, report)
         failed = [o for o in report.outcomes if o.result == "failed"]
         errors = [owner for owner in report.manager_errors if owner not in now_parked]
-        done = sum(1 for o in report.outcomes if o.result == "done")
-        level = logging.INFO if report.outcomes or errors else logging.DEBUG
-        log.log(
-            level,
-            "pass done: %d actions done, %d failed, %d managers with errors, %d parked",
-            done,
-            len(failed),
-            len(errors),
-            len(now_parked),
-        )
         return not failed and not errors
+
+    def _pass_line(self, report: PassReport, seconds: float, requests: int) -> str:
+        """One line per pass: its size, its cost, what it did, what failed, how long it took."""
+        done = sum(1 for o in report.outcomes if o.result == "done")
+        failed = sum(1 for o in report.outcomes if o.result == "failed")
+        return (
+            f"pass {self.passes + 1} done in {seconds:.1f} s: "
+            f"{plural(len(self.config.managers), 'manager')}, "
+            f"{plural(requests, 'calendar request')}, {plural(done, 'action')} done, "
+            f"{failed} failed, {plural(len(report.manager_errors), 'manager')} with errors, "
+            f"{len(self._parked)} parked"
+        )
+
+    def _waiting_line(self, email_due: dt.datetime | None, now: dt.datetime) -> str:
+        """What the service waits for now: the next poll, or an email falling due before it."""
+        job = self.scheduler.get_job(POLL_JOB) if self.scheduler.running else None
+        poll = getattr(job, "next_run_time", None)
+        every = int(self.config.calendar.poll_interval.total_seconds())
+        then = f"the next poll at {when(poll, UTC)}" if poll else "the next poll"
+        waiting = f"waiting for {then} (every {every} s)"
+        if email_due is not None and email_due > now and (poll is None or email_due < poll):
+            waiting = f"waiting for an email due at {when(email_due, UTC)}, then {then}"
+        return waiting
 
     def _ensure_wired(self) -> Wired:
         with self._pending_lock:
@@ -287,10 +305,10 @@ class Service:
         with self._pending_lock:
             self._pending = new
         log.info(
-            "reloaded %s: %d managers, %d pairs",
+            "reloaded %s: %s, %s",
             self.config_path,
-            len(new.managers),
-            len(new.pairs),
+            plural(len(new.managers), "manager"),
+            plural(len(new.pairs), "pair"),
         )
         self.wake()
         return True

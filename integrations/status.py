@@ -20,6 +20,7 @@ from integrations.mail.deliveries import Deliveries, DeliveryRow
 from integrations.notify import thread_key
 from integrations.render import Renderer
 from integrations.store import Store
+from scheduler import words
 from scheduler.bumps import MoveKey, occurrences
 from scheduler.ledger import LedgerEntry, Summary, summarise
 from scheduler.model import Config, Pair, Person
@@ -213,18 +214,19 @@ def _paused(pair: Pair, start: dt.datetime) -> bool:
 # -- words --------------------------------------------------------------------------------------
 def when(moment: dt.datetime, tz: str) -> str:
     """``Tue 24 Nov 13:00 EST``."""
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{local:%a %d %b %H:%M} {local.tzname()}"
+    return words.when(moment, tz, year=False)
 
 
-def rep_row(rs: RepStatus) -> dict[str, str]:
-    """One rep's line as words, shared by the text table, the page and the digest."""
+def rep_row(rs: RepStatus, *, utc: bool = False) -> dict[str, str]:
+    """One rep's line as words, shared by the text table, the page and the digest (times in
+    the manager's zone and the rep's, or both in UTC for an operator)."""
     pair, summary, oldest = rs.pair, rs.summary, rs.oldest_item
+    mine = "UTC" if utc else pair.manager.timezone
     if rs.next_start is None:
         next_manager = next_rep = "none planned"
     else:
-        next_manager = when(rs.next_start, pair.manager.timezone)
-        next_rep = when(rs.next_start, pair.rep.timezone)
+        next_manager = when(rs.next_start, mine)
+        next_rep = when(rs.next_start, "UTC" if utc else pair.rep.timezone)
         if not rs.next_in_calendar:
             next_manager += " (not in the calendar yet)"
     last = summary.last_held
@@ -233,7 +235,7 @@ def rep_row(rs: RepStatus) -> dict[str, str]:
         "email": pair.rep.email,
         "next_manager": next_manager,
         "next_rep": next_rep,
-        "last_held": when(last.start, pair.manager.timezone) if last else "none yet",
+        "last_held": when(last.start, mine) if last else "none yet",
         "held": str(summary.held),
         "moved": str(summary.moved),
         "missed": str(summary.missed),
@@ -241,9 +243,7 @@ def rep_row(rs: RepStatus) -> dict[str, str]:
         "recap": rs.recap or "-",
         "open_items": str(len(rs.open_items)),
         "oldest_item": f"{oldest.text} (since {oldest.opened_on:%d %b})" if oldest else "",
-        "paused": ", ".join(
-            f"{when(start, pair.manager.timezone)} ({reason})" for start, reason in rs.paused
-        ),
+        "paused": ", ".join(f"{when(start, mine)} ({reason})" for start, reason in rs.paused),
     }
 
 
@@ -261,11 +261,11 @@ COLUMNS = (
 )
 
 
-def status_text(statuses: Sequence[ManagerStatus]) -> str:
+def status_text(statuses: Sequence[ManagerStatus], *, utc: bool = False) -> str:
     """A plain table per manager; the oldest open item of each rep on a line below."""
     blocks = []
     for ms in statuses:
-        rows = [rep_row(rs) for rs in ms.reps]
+        rows = [rep_row(rs, utc=utc) for rs in ms.reps]
         widths = {k: max([len(t)] + [len(r[k]) for r in rows]) for k, t in COLUMNS}
         lines = [
             f"{ms.manager.name} <{ms.manager.email}> ({ms.manager.timezone}); "
@@ -277,7 +277,7 @@ def status_text(statuses: Sequence[ManagerStatus]) -> str:
             if row["oldest_item"]:
                 lines.append(f"    oldest open item: {row['oldest_item']}")
             if row["paused"]:
-                lines.append(f"    paused, cancelled in the calendar: {row['paused']}")
+                lines.append(f"    paused, no 1:1 on: {row['paused']}")
         if not rows:
             lines.append("  no reps")
         blocks.append("\n".join(lines))

@@ -311,3 +311,32 @@ def test_an_email_due_before_the_next_poll_gets_its_own_wake_up_once(make_servic
     service._wake_for_email(due, now)  # the next pass reports the same time: no second job
     [job] = one_offs()
     assert job.next_run_time == due
+
+
+def test_each_pass_logs_one_line_with_its_size_cost_and_outcome_then_what_it_waits_for(
+    make_service, admin, caplog
+):
+    with caplog.at_level(logging.INFO, logger="oneonone.service"):
+        service = make_service({DANA: [SAM], LEE: [PRIYA]})
+        wait_for(lambda: service.passes >= 1)
+        wait_for(lambda: any("waiting for" in r.getMessage() for r in caplog.records))
+        service.wake()
+        wait_for(lambda: service.passes >= 2)
+        wait_for(lambda: len([r for r in caplog.records if "waiting" in r.getMessage()]) >= 2)
+    lines = [r.getMessage() for r in caplog.records]
+    assert "serving 2 managers, 2 pairs; a pass every 60s" in lines
+    passes = [line for line in lines if line.startswith("pass ")]
+    first, second = passes[:2]
+    assert first.startswith("pass 1 done in ")
+    assert first.split(": ", 1)[1].startswith("2 managers, ")
+    assert ", 2 actions done, 0 failed, 0 managers with errors, 0 parked" in first
+    assert second.endswith(", 0 actions done, 0 failed, 0 managers with errors, 0 parked")
+    counted = [int(line.split(", ")[1].split()[0]) for line in passes[:2]]
+    # each pass's own share of what /metrics counts (a batch is one request there too)
+    assert sum(counted) == sample(service, "oneonone_api_requests_total") >= 4
+    waiting = [line for line in lines if line.startswith("waiting for")]
+    job = service.scheduler.get_job("poll")
+    assert waiting[-1] == (
+        f"waiting for the next poll at {job.next_run_time.astimezone(dt.UTC):%a %d %b %Y %H:%M} UTC"
+        " (every 60 s)"
+    )

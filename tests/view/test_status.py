@@ -85,7 +85,9 @@ def test_the_command_prints_the_table_for_one_manager(history) -> None:
 def test_the_command_names_an_unknown_manager(history, capsys) -> None:
     code = daemon.main(["status", "-c", str(history.config.source), "--manager", "zoe@example.com"])
     assert code == 2
-    assert "zoe@example.com is not a manager" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no manager in" in err
+    assert "matches 'zoe@example.com' (managers: Dana Whitfield <dana@example.com>)" in err
 
 
 def test_the_command_says_so_when_there_is_no_state_yet(env, capsys) -> None:
