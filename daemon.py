@@ -14,11 +14,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from scheduler.errors import ConfigError, UserError
-from scheduler.model import Config, Pair
-from scheduler.words import plural
+from scheduler.model import Config
 
 DEFAULT_CONFIG = "config.yaml"
 
@@ -35,7 +33,7 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(
             str(path), [Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]
         ) from exc
-    config = parse_config(text, filename=str(path), base_dir=path.resolve().parent)
+    config = parse_config(text, filename=str(path), base_dir=path.resolve().parent, now=_now())
     import dataclasses
 
     return dataclasses.replace(config, source=path)
@@ -47,39 +45,11 @@ def _now() -> dt.datetime:
     return SystemClock().now()
 
 
-def _fmt(moment: dt.datetime, tz: str) -> str:
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{local:%a %d %b %Y %H:%M} {local.tzname()}"
-
-
-def _pair_lines(pair: Pair, now: dt.datetime) -> list[str]:
-    from scheduler.pauses import paused_at
-    from scheduler.recurrence import describe_cadence, next_occurrences
-
-    minutes = int(pair.duration.total_seconds() // 60)
-    lines = [
-        f"{pair.manager.name} <{pair.manager.email}> → {pair.rep.name} <{pair.rep.email}>",
-        f"    {describe_cadence(pair)} at {pair.time:%H:%M} {pair.manager.timezone}, {minutes} min",
-    ]
-    for start in next_occurrences(pair, now=now, count=3):
-        pause = paused_at(pair, start)
-        mark = f" — paused ({pause.reason or 'no reason given'})" if pause else ""
-        lines.append(
-            f"    next: {_fmt(start, pair.manager.timezone)} (manager) | "
-            f"{_fmt(start, pair.rep.timezone)} (rep, {pair.rep.timezone}){mark}"
-        )
-    return lines
-
-
 def cmd_check(args: argparse.Namespace) -> int:
+    from integrations.check_view import print_check
+
     config = load_config(args.config)
-    now = _now()
-    managers, pairs = plural(len(config.managers), "manager"), plural(len(config.pairs), "pair")
-    print(f"{args.config}: valid — {managers}, {pairs}")
-    for pair in config.pairs:
-        print("\n".join(_pair_lines(pair, now)))
-    for warning in config.warnings:
-        print(f"warning: {warning}")
+    print_check(config, now=_now(), out=print, utc=args.utc)
     from integrations.notify import describe_sender
 
     print(describe_sender(config))

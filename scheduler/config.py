@@ -10,6 +10,7 @@ translates every finding into a ``Problem``. It is pure: the caller reads the fi
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -30,8 +31,12 @@ from scheduler.yamlpos import EmptyDocument, LoadedYaml, join_path, load_yaml, s
 __all__ = ["ROTATION_KINDS", "config_json_schema", "parse_config"]
 
 
-def parse_config(text: str, *, filename: str, base_dir: Path) -> Config:
-    """Validate and resolve a config; raise ``ConfigError`` listing every problem, by line."""
+def parse_config(
+    text: str, *, filename: str, base_dir: Path, now: dt.datetime | None = None
+) -> Config:
+    """Validate and resolve a config; raise ``ConfigError`` listing every problem, by line.
+
+    With ``now``, a warning about working hours cites the next 1:1 it affects."""
     try:
         loaded = load_yaml(text)
     except EmptyDocument:
@@ -52,7 +57,7 @@ def parse_config(text: str, *, filename: str, base_dir: Path) -> Config:
     config = None
     warnings: list[Finding] = []
     if raw is not None:
-        resolution = resolve_config(raw, base_dir=base_dir, line_of=loaded.line_of)
+        resolution = resolve_config(raw, base_dir=base_dir, line_of=loaded.line_of, now=now)
         findings += [f for f in resolution.errors if not _under_any(f[0], stand_ins)]
         warnings = resolution.warnings
         config = None if stand_ins else resolution.config

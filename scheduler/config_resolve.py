@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from scheduler.config_schema import (
     RawCalendar,
@@ -25,8 +24,8 @@ from scheduler.config_schema import (
     RawRep,
     RawSchedule,
 )
+from scheduler.hours_check import hours_warnings
 from scheduler.model import (
-    WEEKDAYS,
     AgendaPolicy,
     CalendarSettings,
     Config,
@@ -54,8 +53,6 @@ BUILTIN_CADENCE = parse_cadence("weekly")
 BUILTIN_DURATION = dt.timedelta(minutes=45)
 NULLABLE = frozenset({"allow_shorter"})
 """Nested keys where an explicit ``null`` means something (never shorter), not "inherit"."""
-SAMPLE_DATES = (dt.date(2026, 1, 5), dt.date(2026, 7, 6))
-"""Mondays in winter and summer: a time that only drifts out of hours under DST shows too."""
 
 
 @dataclass
@@ -63,6 +60,7 @@ class Resolution:
     config: Config | None = None
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    now: dt.datetime | None = None  # dates warnings by the next 1:1 affected (None: samples)
 
 
 def _or(value: T | None, default: T) -> T:
@@ -82,9 +80,15 @@ def _path_text(base_dir: Path, text: str | None) -> str | None:
     return None if path is None else str(path)
 
 
-def resolve_config(raw: RawConfig, *, base_dir: Path, line_of: Callable[[str], int]) -> Resolution:
+def resolve_config(
+    raw: RawConfig,
+    *,
+    base_dir: Path,
+    line_of: Callable[[str], int],
+    now: dt.datetime | None = None,
+) -> Resolution:
     """Build the resolved ``Config``; ``config`` stays None when any error was found."""
-    out = Resolution()
+    out = Resolution(now=now)
     calendar = _calendar(raw.calendar, base_dir, out)
     email = _email(raw.email, base_dir, out)
     managers: list[Manager] = []
@@ -267,7 +271,7 @@ def _pair(
         pauses=pauses,
     )
     out.errors += _length_problems(pair, duration[1], rebook_origin.get("allow_shorter"))
-    out.warnings += _hours_warnings(pair, f"{rpath}.time")
+    out.warnings += [(f"{rpath}.time", w) for w in hours_warnings(pair, now=out.now)]
     return pair
 
 
@@ -300,26 +304,3 @@ def _length_problems(pair: Pair, duration_at: str, shorter_at: str | None) -> It
                 f"({format_duration(pair.duration)}); use at most that, or null for never shorter"
             ),
         )
-
-
-def _hours_warnings(pair: Pair, path: str) -> Iterator[Finding]:
-    for monday in SAMPLE_DATES:
-        day = monday + dt.timedelta(days=pair.day)
-        start = dt.datetime.combine(day, pair.time, tzinfo=ZoneInfo(pair.manager.timezone))
-        local = start.astimezone(pair.rep.zone)
-        begin = local.hour * 60 + local.minute
-        end = begin + int(pair.duration.total_seconds() // 60)
-        ranges = pair.rep.working_hours.ranges_on(local.weekday())
-        if any(lo <= begin and end <= hi for lo, hi in ranges):
-            continue
-        finish = (local + pair.duration).strftime("%H:%M")
-        yield (
-            path,
-            (
-                f"{WEEKDAYS[pair.day]} {pair.time:%H:%M} in {pair.manager.timezone} is "
-                f"{WEEKDAYS[local.weekday()]} {local:%H:%M}-{finish} in {pair.rep.timezone} "
-                f"(on {day.isoformat()}), outside {pair.rep.name}'s working hours "
-                f"({pair.rep.working_hours.text})"
-            ),
-        )
-        return
