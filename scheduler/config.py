@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from scheduler.config_resolve import Finding, resolve_config
-from scheduler.config_schema import ROTATION_KINDS, RawConfig
+from scheduler.config_schema import ROTATION_KINDS, RawConfig, with_zone_enum
 from scheduler.errors import ConfigError, Problem
 from scheduler.model import Config
 from scheduler.parse import describe
@@ -112,7 +112,7 @@ def _without_broken_entries(data: Any, exc: ValidationError) -> tuple[RawConfig 
 
 def config_json_schema() -> dict[str, Any]:
     """JSON Schema of the file as written (for editors: ``# yaml-language-server: $schema=``)."""
-    schema = RawConfig.model_json_schema(by_alias=True)
+    schema = with_zone_enum(RawConfig.model_json_schema(by_alias=True))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "oneonone config"
     return schema

@@ -9,6 +9,7 @@ defaults → manager → rep is resolved afterwards by ``scheduler.config_resolv
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
@@ -62,10 +63,37 @@ Duration = Annotated[
     dt.timedelta, PlainValidator(parse.parse_duration), _text(parse.DURATION_PATTERN)
 ]
 ClockTime = Annotated[dt.time, PlainValidator(parse.parse_time), _text(parse.TIME_PATTERN)]
-Weekday = Annotated[int, PlainValidator(parse.parse_weekday), _text()]
-Hours = Annotated[WorkingHours, PlainValidator(parse.parse_working_hours), _text()]
-CadenceText = Annotated[Cadence, PlainValidator(parse.parse_cadence), _text()]
-Zone = Annotated[str, PlainValidator(parse.parse_timezone), _text()]
+Weekday = Annotated[int, PlainValidator(parse.parse_weekday), _text(parse.WEEKDAY_PATTERN)]
+Hours = Annotated[
+    WorkingHours, PlainValidator(parse.parse_working_hours), _text(parse.HOURS_PATTERN)
+]
+CadenceText = Annotated[Cadence, PlainValidator(parse.parse_cadence), _text(parse.CADENCE_PATTERN)]
+ZONE_MARK = {"$comment": "IANA time zone"}
+"""Where a zone goes; ``with_zone_enum`` turns it into a reference to the one list of zones
+under ``$defs`` (written once, not at each of the three keys that take a zone)."""
+Zone = Annotated[str, PlainValidator(parse.parse_timezone), WithJsonSchema(dict(ZONE_MARK))]
+
+
+def with_zone_enum(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every zone key refers to ``$defs/TimeZone``: the zones ``zoneinfo`` knows."""
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("$comment") == ZONE_MARK["$comment"]:
+                del node["$comment"]
+                node["$ref"] = "#/$defs/TimeZone"
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    zones = sorted(zoneinfo.available_timezones())
+    schema.setdefault("$defs", {})["TimeZone"] = {"type": "string", "enum": zones}
+    return schema
+
+
 Email = Annotated[str, PlainValidator(parse.parse_email), _text(fmt="email")]
 Sender = Annotated[str, PlainValidator(_sender), _text()]
 Date = Annotated[dt.date, PlainValidator(_date), _text(fmt="date")]
@@ -119,6 +147,16 @@ class RawCalendar(_Strict):
 
 
 class RawSmtp(_Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={  # editors flag what check flags: implicit TLS or STARTTLS, not both
+            "not": {
+                "required": ["ssl", "starttls"],
+                "properties": {"ssl": {"const": True}, "starttls": {"const": True}},
+            }
+        },
+    )
     host: str | None = _opt("SMTP server host name.", "smtp.example.com")
     port: int | None = _opt("SMTP port. Default: 587.", 587, ge=1, le=65535)
     starttls: bool | None = _opt("Upgrade with STARTTLS. Default: true.", True)

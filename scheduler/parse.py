@@ -18,16 +18,41 @@ import zoneinfo
 from scheduler.model import WEEKDAYS, Cadence, Minutes, WorkingHours
 
 _DURATION_PART = re.compile(r"(\d+)([dhms])")
-_DURATION_WHOLE = re.compile(r"(?:\d+[dhms])+")
+_DURATION_WHOLE = re.compile(r"(?:\d+[dhms]\s*)+")
+_UNDER = {"h": 24, "m": 60, "s": 60}  # a part after a larger unit stays below its next unit
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _EVERY_N_WEEKS = re.compile(r"every\s+(\d+)\s+weeks?")
 _EMAIL = re.compile(r"[^@\s<>(),;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
-DURATION_PATTERN = r"^\s*(\d+[dhms])+\s*$"
-TIME_PATTERN = r"^\d{1,2}:\d{2}$"
 CADENCES_TEXT = "weekly, biweekly, monthly, every N weeks (N 1..12)"
 MAX_CADENCE_WEEKS = 12
+
+
+# -- the same languages as JSON Schema patterns (ECMAScript syntax, as editors run them) -------
+def _anycase(word: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+def _weekday_pattern() -> str:
+    return "(?:" + "|".join(f"{_anycase(n[:3])}(?:{_anycase(n[3:])})?" for n in WEEKDAYS) + ")"
+
+
+_CLOCK = "(?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
+_H, _M, _S = ("(?:[01]?[0-9]|2[0-3])[hH]", "[0-5]?[0-9][mM]", "[0-5]?[0-9][sS]")
+_DAY = _weekday_pattern()
+_GROUP = rf"{_DAY}(?:-{_DAY})?(?:\s+{_CLOCK}-(?:{_CLOCK}|24:00))+"
+DURATION_PATTERN = (
+    rf"^\s*(?:[0-9]+[dD](?:\s*{_H})?(?:\s*{_M})?(?:\s*{_S})?|[0-9]+[hH](?:\s*{_M})?(?:\s*{_S})?"
+    rf"|[0-9]+[mM](?:\s*{_S})?|[0-9]+[sS])\s*$"
+)
+TIME_PATTERN = rf"^\s*{_CLOCK}\s*$"
+WEEKDAY_PATTERN = rf"^\s*{_DAY}\s*$"
+HOURS_PATTERN = rf"^\s*{_GROUP}(?:\s*,\s*{_GROUP})*\s*$"
+CADENCE_PATTERN = (
+    rf"^\s*(?:{_anycase('weekly')}|{_anycase('biweekly')}|{_anycase('monthly')}"
+    rf"|{_anycase('every')}\s+0*(?:[1-9]|1[0-2])\s+{_anycase('week')}[sS]?)\s*$"
+)
 
 
 def describe(value: object) -> str:
@@ -55,13 +80,32 @@ def parse_duration(value: object) -> dt.timedelta:
         raise ValueError(f"{describe(value)} has no unit; use a unit, e.g. 45m")
     if not isinstance(value, str):
         raise ValueError(f"{describe(value)} is not a duration (e.g. 45m, 1h30m, 90s, 2d)")
-    text = value.strip().lower().replace(" ", "")
+    text = value.strip().lower()
     if text.isdigit():
         raise ValueError(f"{describe(value)} has no unit; use a unit, e.g. 45m")
     if not _DURATION_WHOLE.fullmatch(text):
         raise ValueError(f"{describe(value)} is not a duration (e.g. 45m, 1h30m, 90s, 2d)")
-    seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
+    parts = _DURATION_PART.findall(text)
+    _check_duration_parts(value, parts)
+    seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in parts)
     return dt.timedelta(seconds=seconds)
+
+
+def _check_duration_parts(value: object, parts: list[tuple[str, str]]) -> None:
+    """Largest unit first, each once, and a part after a larger one below its next unit:
+    ``1h70m`` is a slip for something (2h10m? 1h07m?), not a length anyone means."""
+    units = "dhms"
+    order = [units.index(u) for _, u in parts]
+    if order != sorted(set(order)):
+        raise ValueError(
+            f"{describe(value)} is not a duration: write each unit once, largest first (1h30m)"
+        )
+    for n, unit in parts[1:]:
+        if int(n) >= _UNDER[unit]:
+            raise ValueError(
+                f"{describe(value)} is not a duration: {n}{unit} after a larger unit must be "
+                f"under {_UNDER[unit]}{unit}"
+            )
 
 
 def format_duration(value: dt.timedelta) -> str:

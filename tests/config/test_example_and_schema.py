@@ -75,8 +75,9 @@ def _property_maps(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, dict):
         if isinstance(node.get("properties"), dict):
             found.append(node["properties"])
-        for value in node.values():
-            found += _property_maps(value)
+        for key, value in node.items():
+            if key != "not":  # a rule over fields (ssl and starttls not both), not fields
+                found += _property_maps(value)
     elif isinstance(node, list):
         for value in node:
             found += _property_maps(value)
