@@ -54,7 +54,10 @@ def pair_lines(
     zone, rep_zone = (UTC, None) if utc else (pair.manager.timezone, pair.rep.timezone)
     for start in starts[:NEXT]:
         pause = paused_at(pair, start)
-        mark = f" — paused ({pause.reason or 'no reason given'})" if pause else ""
+        mark = ""
+        if pause is not None:
+            word = "skipped" if pause.skip else "paused"
+            mark = f" — {word} ({pause.reason or 'no reason given'})"
         lines.append(f"    next: {both(start, zone, rep_zone)}{mark}")
     return lines
 

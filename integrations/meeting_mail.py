@@ -30,6 +30,7 @@ from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import (
     pause_context,
     pause_note_key,
+    pause_words,
     paused_at,
     pauses_to_announce,
     resume_date,
@@ -139,8 +140,7 @@ class MeetingMail:
                     pause.start,
                     pause.until,
                     after[0] if after else None,
-                    f"{pause.reason or 'a pause'}: no rebooking, prep or recap in it; "
-                    "the rep hears once",
+                    f"{pause_words(pause)}: no rebooking, prep or recap in it; the rep hears once",
                 )
             )
         return out

@@ -164,7 +164,8 @@ def paused_meetings(
     for start in next_occurrences(pair, now=now, count=horizon.days // 7 + 2):
         pause = paused_at(pair, start)
         if pause is not None and start < now + horizon:
-            out.append((start, pause.reason or "paused"))
+            word = "skipped" if pause.skip else "paused"
+            out.append((start, f"{word}: {pause.reason}" if pause.reason else word))
     return out
 
 
@@ -277,7 +278,7 @@ def status_text(statuses: Sequence[ManagerStatus], *, utc: bool = False) -> str:
             if row["oldest_item"]:
                 lines.append(f"    oldest open item: {row['oldest_item']}")
             if row["paused"]:
-                lines.append(f"    paused, no 1:1 on: {row['paused']}")
+                lines.append(f"    no 1:1 on: {row['paused']}")
         if not rows:
             lines.append("  no reps")
         blocks.append("\n".join(lines))

@@ -23,9 +23,11 @@ from scheduler.config_schema import (
     RawPause,
     RawRep,
     RawSchedule,
+    RawSkip,
 )
 from scheduler.hours_check import hours_warnings
 from scheduler.model import (
+    WEEKDAYS,
     AgendaPolicy,
     CalendarSettings,
     Config,
@@ -230,6 +232,22 @@ def _pauses(levels: list[tuple[str, RawPause | None]], out: Resolution) -> tuple
     return tuple(pauses)
 
 
+def _skips(entries: list[RawSkip], path: str, out: Resolution) -> tuple[Pause, ...]:
+    """Each skipped 1:1 is a pause of its one day (the pause machinery cancels, restores and
+    keeps it out of bumps, preps and recaps); a date written twice is a slip."""
+    seen: dict[dt.date, int] = {}
+    skips = []
+    for i, entry in enumerate(entries):
+        if entry.date in seen:
+            out.errors.append(
+                (f"{path}[{i}]", f"{entry.date} is already skipped ({path}[{seen[entry.date]}])")
+            )
+            continue
+        seen[entry.date] = i
+        skips.append(Pause(entry.date, entry.date, (entry.reason or "").strip(), skip=True))
+    return tuple(skips)
+
+
 def _pair(
     raw: RawConfig, m: RawManager, r: RawRep, manager: Manager, rpath: str, out: Resolution
 ) -> Pair | None:
@@ -254,6 +272,7 @@ def _pair(
         working_hours=_hours(r.working_hours, defaults_hours),
     )
     pauses = _pauses([(f"{mpath}.pause", m.pause), (f"{rpath}.pause", r.pause)], out)
+    pauses += _skips(r.skip or [], f"{rpath}.skip", out)
     if day is None or time is None:
         return None
     pair = Pair(
@@ -271,6 +290,16 @@ def _pair(
         pauses=pauses,
     )
     out.errors += _length_problems(pair, duration[1], rebook_origin.get("allow_shorter"))
+    for i, entry in enumerate(r.skip or []):
+        if entry.date.weekday() != pair.day:
+            out.warnings.append(
+                (
+                    f"{rpath}.skip[{i}]",
+                    f"{entry.date} is a {WEEKDAYS[entry.date.weekday()]}: no 1:1 with "
+                    f"{rep.name} falls on it (they are on {WEEKDAYS[pair.day]}s), "
+                    "nothing to skip",
+                )
+            )
     out.warnings += [(f"{rpath}.time", w) for w in hours_warnings(pair, now=out.now)]
     return pair
 

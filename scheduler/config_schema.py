@@ -240,6 +240,53 @@ class RawPause(_Strict):
     reason: str | None = _opt("Why (shown in logs).", "holidays")
 
 
+class RawSkip(_Strict):
+    date: Date = _req(
+        "The day of the 1:1 to skip, in the manager's zone (YYYY-MM-DD).", "2026-12-08"
+    )
+    reason: str | None = _opt("Why; the rep's note says it.", "customer visit")
+
+
+def _skip_entry(value: object) -> RawSkip:
+    """A bare date, or ``{date, reason}``."""
+    if isinstance(value, RawSkip):
+        return value
+    if isinstance(value, dict):
+        return RawSkip.model_validate(value)
+    return RawSkip(date=_date(value))
+
+
+SkipEntry = Annotated[
+    RawSkip,
+    PlainValidator(_skip_entry),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "date": {
+                            "type": "string",
+                            "format": "date",
+                            "description": "The day of the 1:1 to skip (manager's zone).",
+                            "examples": ["2026-12-08"],
+                        },
+                        "reason": {
+                            "type": ["string", "null"],
+                            "description": "Why; the rep's note says it.",
+                            "examples": ["customer visit"],
+                        },
+                    },
+                    "required": ["date"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
 class RawSchedule(_Strict):
     """Keys that defaults, a manager and a rep may all set."""
 
@@ -274,6 +321,12 @@ class RawRep(RawSchedule):
     title: str | None = _opt("Event title. Default: 1:1 Manager / Rep.", "1:1 Dana / Sam")
     pause: RawPause | None = _opt(
         "No 1:1s in this period.", {"from": "2026-08-03", "until": "2026-08-14"}
+    )
+    skip: list[SkipEntry] | None = _opt(
+        "Single 1:1s not held, by date in the manager's zone (YYYY-MM-DD or {date, reason}); "
+        "each is cancelled on its own and the rep gets one short note. Remove a date before "
+        "the meeting and it comes back.",
+        ["2026-12-08", {"date": "2026-12-15", "reason": "customer visit"}],
     )
 
 

@@ -142,7 +142,7 @@ def test_check_status_and_the_ledger_say_paused(env: Env, admin: SandboxAdmin) -
     after = dt.datetime(2026, 12, 10, 15, 0, tzinfo=dt.UTC)
     env.run(config, after)
     text = status_text(read_status(config, now=NOW + dt.timedelta(hours=1)))
-    assert "paused, no 1:1 on: Tue 01 Dec 13:00 EST (parental leave)" in text
+    assert "    no 1:1 on: Tue 01 Dec 13:00 EST (paused: parental leave)" in text
     store = Store(env.tmp / "state.db")
     try:
         states = {
