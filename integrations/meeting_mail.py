@@ -42,6 +42,8 @@ from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
 Result = tuple[str, str]  # (done | skipped | failed, detail)
 Moves = dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]]
 
+PRIVATE_HEADING = "Private (your notes for yourself; the rep never sees them):"
+
 MAIL_ACTIONS = (WriteAgenda, SendPrep, SendPauseNote, SendRecap, SendReminder)
 
 
@@ -145,17 +147,23 @@ class MeetingMail:
             )
         return out
 
-    def _context(self, pair: Pair, *, start: dt.datetime, number: int) -> dict[str, object]:
+    def _context(
+        self, pair: Pair, *, start: dt.datetime, number: int, for_manager: bool = False
+    ) -> dict[str, object]:
+        """The prep and agenda context; the last 1:1's private notes only in the manager's."""
         assert self.notifier is not None
-        items, notes = self.history(pair, before=start)
+        items, notes, private = self.history(pair, before=start)
+        if for_manager and private:
+            notes = f"{notes}\n\n{PRIVATE_HEADING}\n{private}".strip()
         return self.notifier.context(
             pair, start=start, number=number, open_items=items, previous_notes=notes
         )
 
-    def history(self, pair: Pair, *, before: dt.datetime) -> tuple[list[dict[str, str]], str]:
-        """Open action items of the pair and the notes of its last 1:1 before ``before``."""
+    def history(self, pair: Pair, *, before: dt.datetime) -> tuple[list[dict[str, str]], str, str]:
+        """Open action items of the pair, and the notes and private notes of its last 1:1
+        before ``before`` that has either."""
         if self.followups is None:
-            return [], ""
+            return [], "", ""
         items = item_rows(self.followups.items.open_items(pair.key), pair, pair.manager)
         events = self.store.cached_events(pair.manager.email)
         series = owned_series(events).get(pair.rep.email.lower(), [])
@@ -168,9 +176,10 @@ class MeetingMail:
             assert ev.original_start is not None
             assert ev.start is not None
             notes = self.followups.notes(pair, ev.original_start, ev.start, own)
-            if notes.summary:
-                return items, notes.summary
-        return items, ""
+            private = self.followups.private_notes(pair, ev.original_start, ev.start)
+            if notes.summary or private:
+                return items, notes.summary, private
+        return items, "", ""
 
     def send_pause_note(self, action: SendPauseNote, *, now: dt.datetime) -> Result:
         pair = self.pair(action.pair_key)
@@ -259,6 +268,11 @@ class MeetingMail:
         pair = self.pair(action.pair_key)
         if pair is None or self.notifier is None:
             return ("skipped", "pair no longer configured")
-        context = self._context(pair, start=action.start, number=action.number)
+        context = self._context(
+            pair,
+            start=action.start,
+            number=action.number,
+            for_manager=action.recipient == "manager",
+        )
         queued = self.notifier.prep(action, context, now=now)
         return ("done" if queued else "skipped", "queued" if queued else "known")
