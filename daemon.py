@@ -187,7 +187,9 @@ def cmd_auth(args: argparse.Namespace) -> int:
     from integrations import auth
 
     config = load_config(args.config)
-    return auth.command(config, args.action, args.email, no_browser=args.no_browser)
+    return auth.command(
+        config, args.action, args.email, no_browser=args.no_browser, force=args.force
+    )
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -297,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-browser",
         action="store_true",
         help="print the URL instead of opening a browser (headless servers)",
+    )
+    auth_p.add_argument(
+        "--force",
+        action="store_true",
+        help="log in an address that is neither a manager nor a rep in the config",
     )
     auth_p.set_defaults(func=cmd_auth)
     add("doctor", "check config, state, token store, logins and calendars").set_defaults(

@@ -48,7 +48,8 @@ class TokenRecord:
     email: str
     scopes: list[str]
     expires: str | None = None  # ISO UTC for access tokens; None for refresh tokens
-    revoked: bool = False
+    revoked: bool = False  # for an authorization code: used (codes are single-use)
+    redirect_uri: str | None = None  # authorization codes: the redirect it was issued for
 
 
 class Store:
