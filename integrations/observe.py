@@ -17,6 +17,7 @@ import socket
 import sys
 import threading
 import traceback
+import urllib.parse
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -33,6 +34,8 @@ from prometheus_client import (
 log = logging.getLogger(__name__)
 
 Page = Callable[[], tuple[str, bytes]]
+SubPage = Callable[[str], tuple[str, bytes] | None]
+"""A page under a prefix, given the rest of the path (URL-decoded); None when there is none."""
 
 
 class Metrics:
@@ -150,6 +153,7 @@ class ObservabilityServer:
         poll_interval: dt.timedelta,
         now: Callable[[], dt.datetime],
         pages: Mapping[str, Page] | None = None,
+        subpages: Mapping[str, SubPage] | None = None,
     ) -> None:
         address = ipaddress.ip_address("127.0.0.1" if host == "localhost" else host)
         if not address.is_loopback:
@@ -164,6 +168,7 @@ class ObservabilityServer:
         self.poll_interval = poll_interval
         self.now = now
         self.pages: dict[str, Page] = dict(pages or {})
+        self.subpages: dict[str, SubPage] = dict(subpages or {})
         self._server: _LoopbackServer | None = None
         self._thread: threading.Thread | None = None
         self.started: dt.datetime | None = None
@@ -201,15 +206,25 @@ class ObservabilityServer:
                 poll_interval=self.poll_interval,
             )
             return status, "text/plain; charset=utf-8", text.encode()
-        page = self.pages.get(path)
+        page = self.pages.get(path) or self._subpage(path)
         if page is None:
             return 404, "text/plain; charset=utf-8", b"not found\n"
         try:
-            content_type, body = page()
+            found = page()
         except Exception:
             log.exception("page %s failed", path)
             return 500, "text/plain; charset=utf-8", b"internal error\n"
+        if found is None:
+            return 404, "text/plain; charset=utf-8", b"not found\n"
+        content_type, body = found
         return 200, content_type, body
+
+    def _subpage(self, path: str) -> Callable[[], tuple[str, bytes] | None] | None:
+        for prefix, page in self.subpages.items():
+            rest = path[len(prefix) :]
+            if path.startswith(prefix) and rest and "/" not in rest:
+                return lambda: page(urllib.parse.unquote(rest))
+        return None
 
 
 def _make_handler(owner: ObservabilityServer) -> type[BaseHTTPRequestHandler]:

@@ -36,7 +36,7 @@ from integrations.observe import Metrics, ObservabilityServer, setup_logging
 from integrations.runner import PassReport
 from integrations.service_metrics import count_api_requests, count_outbox, feed_metrics
 from integrations.statelock import StateLock
-from integrations.status import status_page
+from integrations.status import manager_page, status_page
 from integrations.store import Store
 from integrations.wiring import Wired, wire
 from scheduler.errors import ConfigError
@@ -323,6 +323,9 @@ class Service:
             poll_interval=self.config.calendar.poll_interval,
             now=self.clock.now,
             pages={"/status": lambda: status_page(self.config, now=self.clock.now())},
+            subpages={  # one page per manager, linked from /status
+                "/status/": lambda who: manager_page(self.config, who, now=self.clock.now())
+            },
         )
         self.metrics_port = self.server.start()
         log.info("metrics and health on http://127.0.0.1:%d/", self.metrics_port)

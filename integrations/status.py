@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,18 +287,25 @@ def status_text(statuses: Sequence[ManagerStatus], *, utc: bool = False) -> str:
 
 
 def status_html(
-    statuses: Sequence[ManagerStatus], *, now: dt.datetime, renderer: Renderer | None = None
+    statuses: Sequence[ManagerStatus],
+    *,
+    now: dt.datetime,
+    renderer: Renderer | None = None,
+    single: bool = False,
 ) -> str:
-    """The read-only status page (HTML autoescaped)."""
+    """The read-only status page (HTML autoescaped): every manager with a link to her own
+    page, or (``single``) one manager's page; times in each manager's zone."""
     renderer = renderer or Renderer()
     view = {
-        "generated": now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "weeks": WINDOW.days // 7,
+        "single": single,
         "managers": [
             {
                 "name": ms.manager.name,
                 "email": ms.manager.email,
                 "timezone": ms.manager.timezone,
+                "href": "/status/" + urllib.parse.quote(ms.manager.email, safe="@"),
+                "generated": words.when(now, ms.manager.timezone),
                 "reps": [rep_row(rs) for rs in ms.reps],
             }
             for ms in statuses
@@ -324,4 +332,13 @@ def status_page(config: Config, *, now: dt.datetime) -> tuple[str, bytes]:
     html = status_html(
         read_status(config, now=now), now=now, renderer=Renderer(config.templates_dir)
     )
+    return "text/html; charset=utf-8", html.encode("utf-8")
+
+
+def manager_page(config: Config, who: str, *, now: dt.datetime) -> tuple[str, bytes] | None:
+    """``/status/<address>``: one manager's page; None (not found) for anyone else."""
+    if all(m.person.email != who.strip().lower() for m in config.managers):
+        return None
+    statuses = read_status(config, now=now, manager=who.strip().lower())
+    html = status_html(statuses, now=now, renderer=Renderer(config.templates_dir), single=True)
     return "text/html; charset=utf-8", html.encode("utf-8")

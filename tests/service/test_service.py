@@ -340,3 +340,24 @@ def test_each_pass_logs_one_line_with_its_size_cost_and_outcome_then_what_it_wai
         f"waiting for the next poll at {job.next_run_time.astimezone(dt.UTC):%a %d %b %Y %H:%M} UTC"
         " (every 60 s)"
     )
+
+
+def test_the_service_serves_each_managers_own_status_page(sandboxed, make_service):
+    import urllib.error
+
+    sandboxed.extra = f"metrics_port: {free_port()}\n"
+    service = make_service({DANA: [SAM], LEE: [PRIYA]})
+    wait_for(lambda: service.passes >= 1)
+    base = f"http://127.0.0.1:{service.metrics_port}"
+    with urllib.request.urlopen(base + "/status", timeout=5) as response:
+        index = response.read().decode()
+    assert 'href="/status/dana@example.com"' in index
+    assert 'href="/status/lee@example.com"' in index
+    with urllib.request.urlopen(base + "/status/lee@example.com", timeout=5) as response:
+        lee = response.read().decode()
+    assert "Priya Raman" in lee
+    assert "Sam Ortiz" not in lee
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(base + "/status/sam@example.com", timeout=5)
+    assert missing.value.code == 404
+    missing.value.close()
