@@ -111,7 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     people = People(config, utc=args.utc)
     with wire(config) as wired:
         with PassProgress(len(config.managers), sys.stdout) as progress:
-            report = wired.run_pass(now=_now(), on_manager_done=progress.done)
+            report = wired.run_pass(now=_now(), progress=progress.step)
         print_actions(report, print, people)
         if not report.outcomes and not report.manager_errors:
             print("nothing to do: every pair has its series as configured")

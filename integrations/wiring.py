@@ -33,7 +33,7 @@ from integrations.render import Renderer
 from integrations.rep_calendars import RepCalendars
 from integrations.rep_logins import rep_access
 from integrations.retry import Pacer
-from integrations.runner import ManagerRun, PassReport, Runner
+from integrations.runner import PassReport, Progress, Runner
 from integrations.store import Store
 from scheduler.errors import CredentialsError
 from scheduler.model import Config
@@ -60,12 +60,10 @@ class Wired:
         *,
         now: dt.datetime,
         apply: bool = True,
-        on_manager_done: Callable[[ManagerRun], None] | None = None,
+        progress: Progress | None = None,
     ) -> PassReport:
         """One full pass: series, bumps and due emails for every manager, ``workers`` at once."""
-        return self.runner.run_pass(
-            now=now, apply=apply, workers=self.workers, on_manager_done=on_manager_done
-        )
+        return self.runner.run_pass(now=now, apply=apply, workers=self.workers, progress=progress)
 
     def sandbox_counts(self) -> dict[str, Any] | None:
         if self.sandbox_url is None:

@@ -65,7 +65,8 @@ def test_on_a_terminal_a_live_bar_counts_managers_with_elapsed_and_time_left(
     screen = on_a_terminal([sys.executable, "daemon.py", "run", "--once", "-c", str(config)])
     assert "\x1b[" in screen  # drawn with terminal control sequences, redrawn in place
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
-    assert re.search(rf"pass .* {MANAGERS}/{MANAGERS} managers · 0:00:\d\d elapsed · ", plain)
+    for stage in ("calendars read", "managers done"):
+        assert re.search(rf"{stage} +━+ {MANAGERS}/{MANAGERS} · 0:00:\d\d elapsed · ", plain)
     assert "left" in plain
     assert "pass: " not in plain  # no plain progress lines on a terminal
     tail = plain.replace("\r", "").strip().splitlines()
@@ -86,9 +87,12 @@ def test_elsewhere_a_line_per_tenth_of_the_managers_and_no_control_sequence(
     lines = out.getvalue().splitlines()
     progress = [line for line in lines if line.startswith("pass: ")]
     assert progress[0] == f"pass: {MANAGERS} managers to go"
-    counts = [int(line.split()[1]) for line in progress[1:]]
-    assert counts == list(range(3, MANAGERS + 1, 3))
-    assert all(re.fullmatch(r"pass: \d+ of 30 managers done, \d+\.\d s", p) for p in progress[1:])
+    read = [p for p in progress if "calendars read" in p]
+    done = [p for p in progress if "managers done" in p]
+    assert progress[1:] == read + done  # every calendar is read before any manager is done
+    for stage in (read, done):
+        assert [int(line.split()[1]) for line in stage] == list(range(3, MANAGERS + 1, 3))
+    assert re.fullmatch(r"pass: 30 of 30 managers done, \d+\.\d s", done[-1])
     assert "\x1b" not in out.getvalue()
     # more actions than are itemised: each is counted, and `oneonone log` lists them
     assert not any(line.startswith("done     create-series") for line in lines)
