@@ -116,7 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not report.outcomes and not report.manager_errors:
             print("nothing to do: every pair has its series as configured")
         if wired.runner.notifier is not None:
-            print_emails(report.emails, wired.runner.notifier.deliveries, print)
+            print_emails(report.emails, wired.runner.notifier.deliveries, print, people)
         _print_counts(wired.sandbox_counts())
         if report.outcomes or report.manager_errors:
             print("\n".join(summary_lines(report, progress.elapsed)))
@@ -208,7 +208,10 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         print("no state yet: run 'oneonone run --once' first")
         return 0
     if args.action == "list":
-        return outbox_cli.list_messages(state, print, everything=args.all)
+        from integrations.human import People
+
+        zone_of = People(config, utc=args.utc).zone_of
+        return outbox_cli.list_messages(state, print, everything=args.all, zone_of=zone_of)
     if not args.key:
         print(f"oneonone: outbox {args.action} needs the key of an email", file=sys.stderr)
         return 2

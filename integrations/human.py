@@ -30,6 +30,9 @@ class People:
         self.utc = utc
         self._pairs = {p.key: p for p in config.pairs} if config else {}
         self._managers = {m.person.email: m.person for m in config.managers} if config else {}
+        self._zones = {p.rep.email: p.rep.timezone for p in self._pairs.values()} | {
+            email: person.timezone for email, person in self._managers.items()
+        }
 
     @classmethod
     def empty(cls) -> People:
@@ -49,6 +52,10 @@ class People:
             return Concerned(key.replace("/", " → "), UTC)
         label = f"{manager.name} → {rep}" if rep else manager.name
         return Concerned(label, UTC if self.utc else manager.timezone)
+
+    def zone_of(self, address: str) -> str:
+        """The zone of the person at ``address`` (a manager or a rep); UTC for anyone else."""
+        return UTC if self.utc else self._zones.get(address.strip().lower(), UTC)
 
     def say(self, action: Action) -> str:
         """``describe`` in the zones of the people concerned."""

@@ -8,6 +8,7 @@ so an SMTP server that is down never reads as ``done``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
@@ -77,7 +78,12 @@ def summary_lines(report: PassReport, seconds: float | None = None) -> list[str]
     return lines
 
 
-def print_emails(emails: DeliveryReport | None, deliveries: Deliveries, out: Print) -> None:
+def print_emails(
+    emails: DeliveryReport | None,
+    deliveries: Deliveries,
+    out: Print,
+    people: People | None = None,
+) -> None:
     """One line per email this pass tried or holds, with the transport's error where it failed."""
     if emails is None:
         return
@@ -92,8 +98,10 @@ def print_emails(emails: DeliveryReport | None, deliveries: Deliveries, out: Pri
         out(f"sent     {who(key)}" + (f" ({row.provider_id})" if row and row.provider_id else ""))
     for key in emails.retrying:
         row = rows.get(key)
-        error, again = (row.last_error, row.not_before) if row else ("", "?")
-        out(f"retrying {who(key)}: not sent yet ({error}); tried again at {again}")
+        error, again = (row.last_error, row.not_before) if row else ("", "")
+        zone = (people or People.empty()).zone_of(row.recipient if row else "")
+        at = when(dt.datetime.fromisoformat(again), zone) if again else "the next pass"
+        out(f"retrying {who(key)}: not sent yet ({error}); tried again at {at}")
     for key, error in emails.failed:
         out(f"FAILED   {who(key)}: {error}")
     for key in emails.dropped:

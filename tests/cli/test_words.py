@@ -257,3 +257,19 @@ def test_check_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> No
     assert b"config.yaml: valid" in first
     assert err == ""
     assert code == 141
+
+
+def test_outbox_shows_each_email_at_the_recipients_own_time(env) -> None:  # noqa: F811
+    config = env.config(SAM)  # Sam in Los Angeles, Dana in New York
+    env.run(config, NOW)
+    env.run(config, dt.datetime(2026, 11, 23, 18, 5, tzinfo=dt.UTC))  # the preps are due
+    _, out, _ = cli("outbox", "--all", "-c", str(config.source))
+    lines = out.splitlines()
+    sam = next(line for line in lines if "prep     to sam@example.com" in line)
+    dana = next(line for line in lines if "prep     to dana@example.com" in line)
+    # both queued by the pass at NOW (15:00 UTC), each shown on the reader's clock
+    assert sam.endswith("(tries: 1, created Mon 23 Nov 2026 07:00 PST)")
+    assert dana.endswith("(tries: 1, created Mon 23 Nov 2026 10:00 EST)")
+    _, utc, _ = cli("outbox", "--all", "--utc", "-c", str(config.source))
+    assert "created Mon 23 Nov 2026 15:00 UTC" in utc
+    assert "Z)" not in out + utc
