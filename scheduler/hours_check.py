@@ -10,12 +10,14 @@ Without ``now`` (a config read with no clock), a winter and a summer date stand 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from scheduler.model import WEEKDAYS, Pair, Person
-from scheduler.recurrence import planned_starts
+from scheduler.recurrence import first_occurrence, localize, planned_starts
 
 SAMPLE_DATES = (dt.date(2026, 1, 5), dt.date(2026, 7, 6))
 """Mondays in winter and summer: a time that only drifts out of hours under DST shows too."""
@@ -24,13 +26,37 @@ YEAR = dt.timedelta(days=366)
 
 def hours_warnings(pair: Pair, *, now: dt.datetime | None) -> Iterator[str]:
     """At most one sentence for the rep and one for the manager."""
-    starts = _starts(pair, now)
-    rep = _first_outside(pair.rep, pair, starts)
+    rep, manager = _first_outside_each(_schedule_of(pair), now)
     if rep is not None:
         yield _rep_sentence(pair, rep, dated=now is not None)
-    manager = _first_outside(pair.manager, pair, starts)
     if manager is not None:
         yield _manager_sentence(pair, manager, dated=now is not None)
+
+
+def _schedule_of(pair: Pair) -> Pair:
+    """The pair with what the answer does not depend on (names, addresses, policies) made
+    equal, so that reps on the same schedule share one computation (a config may hold
+    thousands of pairs, read on every command)."""
+    return Pair(
+        manager=dataclasses.replace(pair.manager, name="", email=""),
+        rep=dataclasses.replace(pair.rep, name="", email=""),
+        cadence=pair.cadence,
+        day=pair.day,
+        time=pair.time,
+        duration=pair.duration,
+        start=pair.start,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _first_outside_each(
+    schedule: Pair, now: dt.datetime | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    starts = _starts(schedule, now)
+    return (
+        _first_outside(schedule.rep, schedule, starts),
+        _first_outside(schedule.manager, schedule, starts),
+    )
 
 
 def _starts(pair: Pair, now: dt.datetime | None) -> list[dt.datetime]:
@@ -40,8 +66,14 @@ def _starts(pair: Pair, now: dt.datetime | None) -> list[dt.datetime]:
             dt.datetime.combine(monday + dt.timedelta(days=pair.day), pair.time, tzinfo=tz)
             for monday in SAMPLE_DATES
         ]
-    weeks = 13 if pair.cadence.kind == "monthly" else 54 // pair.cadence.weeks + 1
-    return [s for s in planned_starts(pair, now=now, count=weeks) if s < now + YEAR]
+    if pair.cadence.kind == "monthly":
+        return [s for s in planned_starts(pair, now=now, count=13) if s < now + YEAR]
+    # Weekly: the same wall-clock time every N weeks from the series' own first occurrence
+    # (what its RRULE expands to), without expanding a rule 54 times per pair.
+    first = first_occurrence(pair, now=now)
+    step = dt.timedelta(weeks=pair.cadence.weeks)
+    local = (first + k * step for k in range(54 // pair.cadence.weeks + 1))
+    return [s for s in (localize(t, pair.manager.timezone) for t in local) if s < now + YEAR]
 
 
 def _first_outside(person: Person, pair: Pair, starts: Sequence[dt.datetime]) -> dt.datetime | None:

@@ -168,12 +168,13 @@ def planned_starts(pair: Pair, *, now: dt.datetime, count: int = 3) -> list[dt.d
     """The first ``count`` starts (aware UTC) of the series ``run`` would create at ``now``:
     from ``first_occurrence`` (as ``scheduler.series.new_series``), so with its 12-hour notice."""
     first = first_occurrence(pair, now=now)
+    weeks = 5 if pair.cadence.kind == "monthly" else max(1, pair.cadence.weeks)
     starts = expand(
         first,
         pair.manager.timezone,
         (rrule_for(pair.cadence, first.date()),),
         time_min=now,
-        time_max=now + dt.timedelta(days=(count + 1) * 7 * 5 * max(1, pair.cadence.weeks)),
+        time_max=localize(first, pair.manager.timezone) + dt.timedelta(weeks=count * weeks),
     )
     return starts[:count]
 
