@@ -269,8 +269,9 @@ def status_text(statuses: Sequence[ManagerStatus], *, utc: bool = False) -> str:
     for ms in statuses:
         rows = [rep_row(rs, utc=utc) for rs in ms.reps]
         widths = {k: max([len(t)] + [len(r[k]) for r in rows]) for k, t in COLUMNS}
+        zone = "times in UTC" if utc else ms.manager.timezone
         lines = [
-            f"{ms.manager.name} <{ms.manager.email}> ({ms.manager.timezone}); "
+            f"{ms.manager.name} <{ms.manager.email}> ({zone}); "
             f"held / moved / missed over the last {WINDOW.days // 7} weeks",
             "  " + "  ".join(t.ljust(widths[k]) for k, t in COLUMNS).rstrip(),
         ]
