@@ -280,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     log_p = add("log", "the audit trail: what the service did and why")
     log_p.add_argument("--pair", help="only pairs whose key contains this text")
     log_p.add_argument(
-        "--limit", type=int, default=200, help="at most this many rows, newest first (200)"
+        "--limit", type=int, default=200, help="the last this many rows, oldest first (200)"
     )
     log_p.add_argument("--explain", action="store_true", help="show the details of each decision")
     log_p.add_argument("--json", action="store_true", help="one JSON object per line")
