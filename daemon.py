@@ -16,10 +16,9 @@ import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from scheduler.errors import ConfigError, UserError
-from scheduler.model import Config, Pair
+from scheduler.model import Config
 
 DEFAULT_CONFIG = "config.yaml"
 LOCK_WAIT = 30.0
@@ -40,7 +39,11 @@ def load_config(path: str | Path) -> Config:
             str(path), [Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]
         ) from exc
     config = parse_config_bytes(
-        data, filename=str(path), base_dir=path.resolve().parent, paths=LocalPaths()
+        data,
+        filename=str(path),
+        base_dir=path.resolve().parent,
+        paths=LocalPaths(),
+        now=_now(),
     )
     import dataclasses
 
@@ -53,38 +56,11 @@ def _now() -> dt.datetime:
     return SystemClock().now()
 
 
-def _fmt(moment: dt.datetime, tz: str) -> str:
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{local:%a %d %b %Y %H:%M} {local.tzname()}"
-
-
-def _pair_lines(pair: Pair, now: dt.datetime) -> list[str]:
-    from scheduler.pauses import paused_at
-    from scheduler.recurrence import describe_cadence, next_occurrences
-
-    minutes = int(pair.duration.total_seconds() // 60)
-    lines = [
-        f"{pair.manager.name} <{pair.manager.email}> → {pair.rep.name} <{pair.rep.email}>",
-        f"    {describe_cadence(pair)} at {pair.time:%H:%M} {pair.manager.timezone}, {minutes} min",
-    ]
-    for start in next_occurrences(pair, now=now, count=3):
-        pause = paused_at(pair, start)
-        mark = f" — paused ({pause.reason or 'no reason given'})" if pause else ""
-        lines.append(
-            f"    next: {_fmt(start, pair.manager.timezone)} (manager) | "
-            f"{_fmt(start, pair.rep.timezone)} (rep, {pair.rep.timezone}){mark}"
-        )
-    return lines
-
-
 def cmd_check(args: argparse.Namespace) -> int:
+    from integrations.check_view import print_check
+
     config = load_config(args.config)
-    now = _now()
-    print(f"{args.config}: valid — {len(config.managers)} managers, {len(config.pairs)} pairs")
-    for pair in config.pairs:
-        print("\n".join(_pair_lines(pair, now)))
-    for warning in config.warnings:
-        print(f"warning: {warning}")
+    print_check(config, now=_now(), out=print, utc=args.utc)
     from integrations.notify import describe_sender
 
     print(describe_sender(config))
@@ -117,10 +93,11 @@ def holding_state(config: Config, args: argparse.Namespace) -> AbstractContextMa
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from integrations.human import People
     from integrations.wiring import wire
-    from scheduler.actions import describe
 
     config = load_config(args.config)
+    people = People(config, utc=args.utc)
     with holding_state(config, args), wire(config) as wired:
         report = wired.run_pass(now=_now(), apply=False)
         if not report.outcomes:
@@ -128,11 +105,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
         for outcome in report.outcomes:
             action = outcome.action
             print(
-                f"{action.verb:16} {action.pair_key}\n    {describe(action)}\n"
-                f"    why: {action.reason}"
+                f"{action.verb:16} {people.of(action.pair_key).label}\n"
+                f"    {people.say(action)}\n    why: {action.reason}"
             )
         for owner, error in report.manager_errors.items():
-            print(f"error {owner}: {error}")
+            print(f"error    {people.of(owner).label}: {error}")
         _print_counts(wired.sandbox_counts())
     return 1 if report.manager_errors else 0
 
@@ -151,22 +128,22 @@ def cmd_run(args: argparse.Namespace) -> int:
             command=args.command_line,
             lock_wait=args.lock_wait,
         )
-    from integrations.run_report import exit_code, print_actions, print_emails
+    from integrations.human import People
+    from integrations.progress import PassProgress
+    from integrations.run_report import exit_code, print_actions, print_emails, summary_lines
 
+    people = People(config, utc=args.utc)
     with holding_state(config, args), wire(config) as wired:
-        report = wired.run_pass(now=_now())
-        done = [o for o in report.outcomes if o.result == "done"]
-        print_actions(report, print)
+        with PassProgress(len(config.managers), sys.stdout) as progress:
+            report = wired.run_pass(now=_now(), progress=progress.step)
+        print_actions(report, print, people)
         if not report.outcomes and not report.manager_errors:
             print("nothing to do: every pair has its series as configured")
-        else:
-            print(
-                f"{len(done)} done, {len(report.outcomes) - len(done)} not done, "
-                f"{len(report.manager_errors)} managers with errors"
-            )
         if wired.runner.notifier is not None:
-            print_emails(report.emails, wired.runner.notifier.deliveries, print)
+            print_emails(report.emails, wired.runner.notifier.deliveries, print, people)
         _print_counts(wired.sandbox_counts())
+        if report.outcomes or report.manager_errors:
+            print("\n".join(summary_lines(report, progress.elapsed)))
     return exit_code(report)
 
 
@@ -178,6 +155,8 @@ def cmd_reload(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    from integrations import log_view
+    from integrations.human import People
     from integrations.store import Store
 
     config = load_config(args.config)
@@ -190,28 +169,9 @@ def cmd_log(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        for row in rows:
-            print(
-                json.dumps(
-                    {
-                        "at": row.at.isoformat(),
-                        "pair": row.pair_key,
-                        "action": row.action,
-                        "reason": row.reason,
-                        "result": row.result,
-                        "details": row.details,
-                    }
-                )
-            )
-        return 0
-    for row in rows:
-        print(
-            f"{row.at:%Y-%m-%d %H:%M:%S}Z  {row.pair_key}  {row.action}  {row.result}\n"
-            f"    {row.reason}"
-        )
-        if args.explain and row.details:
-            for key, value in row.details.items():
-                print(f"    {key}: {value}")
+        log_view.print_json(rows, print)
+    else:
+        log_view.print_rows(rows, People(config, utc=args.utc), print, explain=args.explain)
     return 0
 
 
@@ -220,14 +180,30 @@ def cmd_status(args: argparse.Namespace) -> int:
     from integrations.status import read_status, status_text
 
     config = load_config(args.config)
-    if args.manager and all(m.person.email != args.manager.lower() for m in config.managers):
-        print(f"oneonone: {args.manager} is not a manager in {args.config}", file=sys.stderr)
+    wanted = matching_managers(config, args.manager)
+    if not wanted:
+        names = ", ".join(f"{m.person.name} <{m.person.email}>" for m in config.managers)
+        print(
+            f"oneonone: no manager in {args.config} matches {args.manager!r} (managers: {names})",
+            file=sys.stderr,
+        )
         return 2
     if not Path(config.state).exists():
         print("no state yet: run 'oneonone run --once' first")
         return 0
-    print(status_text(read_status(config, now=_now(), manager=args.manager)), end="")
+    statuses = [s for s in read_status(config, now=_now()) if s.manager.email in wanted]
+    print(status_text(statuses, utc=args.utc), end="")
     return 0
+
+
+def matching_managers(config: Config, text: str | None) -> set[str]:
+    """Managers whose name or address contains ``text`` (any case), as ``log --pair`` does."""
+    needle = (text or "").casefold()
+    return {
+        m.person.email
+        for m in config.managers
+        if needle in m.person.email.casefold() or needle in m.person.name.casefold()
+    }
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -242,7 +218,9 @@ def cmd_auth(args: argparse.Namespace) -> int:
     from integrations import auth
 
     config = load_config(args.config)
-    return auth.command(config, args.action, args.email, no_browser=args.no_browser)
+    return auth.command(
+        config, args.action, args.email, no_browser=args.no_browser, force=args.force
+    )
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -261,7 +239,10 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         print("no state yet: run 'oneonone run --once' first")
         return 0
     if args.action == "list":
-        return outbox_cli.list_messages(state, print, everything=args.all)
+        from integrations.human import People
+
+        zone_of = People(config, utc=args.utc).zone_of
+        return outbox_cli.list_messages(state, print, everything=args.all, zone_of=zone_of)
     if not args.key:
         print(f"oneonone: outbox {args.action} needs the key of an email", file=sys.stderr)
         return 2
@@ -291,15 +272,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oneonone", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"oneonone {_version()}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="oneonone COMMAND -h tells more"
+    )
+
+    def plain(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        # -v after the command too; SUPPRESS keeps a -v given before it
+        p.add_argument(
+            "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log each step"
+        )
+        return p
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text)
+        p = plain(name, help_text)
         p.add_argument(
             "-c",
             "--config",
             default=os.environ.get("ONEONONE_CONFIG", DEFAULT_CONFIG),
             help="config file (default: $ONEONONE_CONFIG or ./config.yaml)",
+        )
+        p.add_argument(
+            "--utc",
+            action="store_true",
+            help="print times in UTC (for operators) instead of each person's own zone",
         )
         return p
 
@@ -329,34 +326,49 @@ def build_parser() -> argparse.ArgumentParser:
     reload.set_defaults(func=cmd_reload)
     log_p = add("log", "the audit trail: what the service did and why")
     log_p.add_argument("--pair", help="only pairs whose key contains this text")
-    log_p.add_argument("--limit", type=int, default=200)
+    log_p.add_argument(
+        "--limit", type=int, default=200, help="the last this many rows, oldest first (200)"
+    )
     log_p.add_argument("--explain", action="store_true", help="show the details of each decision")
     log_p.add_argument("--json", action="store_true", help="one JSON object per line")
     log_p.set_defaults(func=cmd_log)
     status = add("status", "what is coming, per rep")
-    status.add_argument("--manager", help="only this manager's reps")
+    status.add_argument("--manager", help="only managers whose name or address contains this text")
     status.set_defaults(func=cmd_status)
-    sub.add_parser(
-        "schema", help="print the config's JSON Schema (oneonone schema > oneonone.schema.json)"
+    plain(
+        "schema", "print the config's JSON Schema (oneonone schema > oneonone.schema.json)"
     ).set_defaults(func=cmd_schema)
     auth_p = add("auth", "Google login for a manager")
-    auth_p.add_argument("action", choices=["login", "status", "logout"])
-    auth_p.add_argument("email")
+    auth_p.add_argument(
+        "action",
+        choices=["login", "status", "logout"],
+        help="login: store a login; status: check it works; logout: remove it",
+    )
+    auth_p.add_argument("email", help="the manager's (or a rep's) Google address")
     auth_p.add_argument(
         "--no-browser",
         action="store_true",
         help="print the URL instead of opening a browser (headless servers)",
     )
+    auth_p.add_argument(
+        "--force",
+        action="store_true",
+        help="log in an address that is neither a manager nor a rep in the config",
+    )
     auth_p.set_defaults(func=cmd_auth)
     add("doctor", "check config, state, token store, logins and calendars").set_defaults(
         func=cmd_doctor
     )
-    sub.add_parser(
-        "demo", help="a scripted week on the built-in sandbox, in a temporary folder"
-    ).set_defaults(func=cmd_demo)
+    plain("demo", "a scripted week on the built-in sandbox, in a temporary folder").set_defaults(
+        func=cmd_demo
+    )
     outbox = add("outbox", "emails not sent yet or failed: list, show, retry, drop")
     outbox.add_argument(
-        "action", nargs="?", default="list", choices=["list", "show", "retry", "drop"]
+        "action",
+        nargs="?",
+        default="list",
+        choices=["list", "show", "retry", "drop"],
+        help="list (default), show one, retry one now, or drop one for good",
     )
     outbox.add_argument("key", nargs="?", help="an email's key, or any prefix naming one")
     outbox.add_argument("--all", action="store_true", help="list the sent emails too")
@@ -374,6 +386,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("oneonone")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
@@ -389,9 +410,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(redact_known(f"oneonone: {exc}"), file=sys.stderr)  # no secret we know of
         return exc.exit_code
+    except BrokenPipeError:
+        return _reader_went_away()
     except Exception:
         logging.getLogger("oneonone").exception("unexpected error (a bug; please report it)")
         return 70  # EX_SOFTWARE
+
+
+def _reader_went_away() -> int:
+    """``oneonone check | head``: the reader closed the pipe; stop quietly, as ``cat`` does.
+
+    Python would flush stdout again at exit and print the error; pointing stdout at /dev/null
+    first keeps that quiet (the recipe in the ``signal`` module's documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a writer cut off by its reader
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from integrations import move_log
 from integrations.alerts import Moved
+from integrations.human import People
 from integrations.invites import move_request
 from integrations.meeting_mail import MAIL_ACTIONS, MeetingMail
 from integrations.notify import Notifier
@@ -32,7 +33,6 @@ from scheduler.actions import (
     Notice,
     RepairSeries,
     RestoreOccurrence,
-    describe,
 )
 from scheduler.model import Config, Pair
 from scheduler.moves import PastMove
@@ -50,9 +50,13 @@ class Applier:
     forget_moves: Callable[[], None]  # after a move, the rest of the pass reads the table again
     mail: MeetingMail | None = None
     _pairs: dict[str, Pair] = field(init=False)
+    _people: People = field(init=False)
+    _utc: People = field(init=False)
 
     def __post_init__(self) -> None:
         self._pairs = {p.key: p for p in self.config.pairs}
+        self._people = People(self.config)
+        self._utc = People(self.config, utc=True)  # logs are for operators
         self.series = SeriesWriter(self.calendar, self.store, self.tell)
         self.pauses = PauseWriter(self.calendar, self.store, self.instance)
 
@@ -69,7 +73,8 @@ class Applier:
             reason=action.reason,
             result=outcome.result,
             details={
-                "what": describe(action),
+                "what": self._people.say(action),
+                "what_utc": self._utc.say(action),
                 "detail": outcome.detail,
                 **({"explain": dict(action.explain)} if isinstance(action, MoveOccurrence) else {}),
             },
@@ -77,7 +82,7 @@ class Applier:
         if outcome.result == "failed":
             log.warning("%s %s failed: %s", action.verb, action.pair_key, outcome.detail)
         elif outcome.result == "done":
-            log.info("%s %s: %s", action.verb, action.pair_key, describe(action))
+            log.info("%s %s: %s", action.verb, action.pair_key, self._utc.say(action))
         return outcome
 
     def _apply_one(self, action: Action, *, now: dt.datetime) -> Outcome:

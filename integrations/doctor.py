@@ -29,6 +29,7 @@ from integrations.statelock import StateLock
 from scheduler.errors import ConfigError, UserError
 from scheduler.model import Config
 from scheduler.ports import Clock
+from scheduler.words import plural
 
 Status = Literal["ok", "FAIL", "warn"]
 
@@ -52,7 +53,9 @@ def check_config(path: Path) -> tuple[Config | None, list[Check]]:
         config = load_config(path)
     except ConfigError as exc:
         return None, [Check("FAIL", "config", str(exc))]
-    summary = f"{path}: {len(config.managers)} managers, {len(config.pairs)} pairs"
+    summary = (
+        f"{path}: {plural(len(config.managers), 'manager')}, {plural(len(config.pairs), 'pair')}"
+    )
     checks = [Check("ok", "config", summary)]
     checks += [Check("warn", "config", warning) for warning in config.warnings]
     return config, checks

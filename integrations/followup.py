@@ -30,6 +30,7 @@ from scheduler.notes import EMPTY_NOTES, Notes, combine_notes, parse_notes
 from scheduler.pauses import paused_at
 from scheduler.ports import Address, CalendarEvent
 from scheduler.prep import meeting_days
+from scheduler.private_notes import split_private
 from scheduler.recap import recap_due
 from scheduler.series import OwnedSeries
 
@@ -157,16 +158,10 @@ class FollowUps:
             parts.append(
                 parse_notes(event.description, manager=pair.manager, rep=pair.rep, meeting_day=day)
             )
-        if self.config.notes_dir is not None:
-            text = read_notes_file(
-                Path(self.config.notes_dir),
-                pair,
-                original_start,
-                start=start,
-                pairs=self.config.pairs,
-            )
-            if text:
-                parts.append(parse_notes(text, manager=pair.manager, rep=pair.rep, meeting_day=day))
+        text = self._notes_file_text(pair, original_start, start)
+        if text:
+            public, _ = split_private(text)  # the private section never reaches a recap
+            parts.append(parse_notes(public, manager=pair.manager, rep=pair.rep, meeting_day=day))
         return combine_notes(parts) if parts else EMPTY_NOTES
 
     def topics(
@@ -183,6 +178,21 @@ class FollowUps:
         rep = event.attendee(pair.rep.email) if event is not None else None
         notes = self.notes(pair, original_start, start, own)
         return list(clean_topics([rep.comment if rep else "", *notes.topics]))
+
+    def private_notes(self, pair: Pair, original_start: dt.datetime, start: dt.datetime) -> str:
+        """The private section of the occurrence's notes file ("" when none): for the
+        manager's next prep only."""
+        text = self._notes_file_text(pair, original_start, start)
+        return split_private(text)[1] if text else ""
+
+    def _notes_file_text(
+        self, pair: Pair, original_start: dt.datetime, start: dt.datetime
+    ) -> str | None:
+        if self.config.notes_dir is None:
+            return None
+        return read_notes_file(
+            Path(self.config.notes_dir), pair, original_start, start=start, pairs=self.config.pairs
+        )
 
     # -- applying ---------------------------------------------------------------------------
     def send_recap(

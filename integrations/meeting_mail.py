@@ -30,6 +30,7 @@ from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import (
     pause_context,
     pause_note_key,
+    pause_words,
     paused_at,
     pauses_to_announce,
     resume_date,
@@ -40,6 +41,8 @@ from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
 
 Result = tuple[str, str]  # (done | skipped | failed, detail)
 Moves = dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]]
+
+PRIVATE_HEADING = "Private (your notes for yourself; the rep never sees them):"
 
 MAIL_ACTIONS = (WriteAgenda, SendPrep, SendPauseNote, SendRecap, SendReminder)
 
@@ -139,17 +142,25 @@ class MeetingMail:
                     pause.start,
                     pause.until,
                     after[0] if after else None,
-                    f"{pause.reason or 'a pause'}: no rebooking, prep or recap in it; "
-                    "the rep hears once",
+                    f"{pause_words(pause)}: no rebooking, prep or recap in it; the rep hears once",
                 )
             )
         return out
 
     def _context(
-        self, pair: Pair, *, start: dt.datetime, original_start: dt.datetime, now: dt.datetime
+        self,
+        pair: Pair,
+        *,
+        start: dt.datetime,
+        original_start: dt.datetime,
+        now: dt.datetime,
+        for_manager: bool = False,
     ) -> dict[str, object]:
+        """The prep and agenda context; the last 1:1's private notes only in the manager's."""
         assert self.notifier is not None
-        items, notes = self.history(pair, before=start)
+        items, notes, private = self.history(pair, before=start)
+        if for_manager and private:
+            notes = f"{notes}\n\n{PRIVATE_HEADING}\n{private}".strip()
         events = self.store.cached_events(pair.manager.email)
         history = owned_series(events).get(pair.rep.email.lower(), [])
         zone = pair.manager.zone
@@ -167,10 +178,11 @@ class MeetingMail:
             carried=self.followups.lines.carried(pair.key, before=days[-1]),
         )
 
-    def history(self, pair: Pair, *, before: dt.datetime) -> tuple[list[dict[str, str]], str]:
-        """Open action items of the pair and the notes of its last 1:1 before ``before``."""
+    def history(self, pair: Pair, *, before: dt.datetime) -> tuple[list[dict[str, str]], str, str]:
+        """Open action items of the pair, and the notes and private notes of its last 1:1
+        before ``before`` that has either."""
         if self.followups is None:
-            return [], ""
+            return [], "", ""
         items = item_rows(self.followups.items.open_items(pair.key), pair, pair.manager)
         events = self.store.cached_events(pair.manager.email)
         series = owned_series(events).get(pair.rep.email.lower(), [])
@@ -183,9 +195,10 @@ class MeetingMail:
             assert ev.original_start is not None
             assert ev.start is not None
             notes = self.followups.notes(pair, ev.original_start, ev.start, own)
-            if notes.summary:
-                return items, notes.summary
-        return items, ""
+            private = self.followups.private_notes(pair, ev.original_start, ev.start)
+            if notes.summary or private:
+                return items, notes.summary, private
+        return items, "", ""
 
     def send_pause_note(self, action: SendPauseNote, *, now: dt.datetime) -> Result:
         pair = self.pair(action.pair_key)
@@ -281,7 +294,11 @@ class MeetingMail:
         if pair is None or self.notifier is None:
             return ("skipped", "pair no longer configured")
         context = self._context(
-            pair, start=action.start, original_start=action.original_start, now=now
+            pair,
+            start=action.start,
+            original_start=action.original_start,
+            now=now,
+            for_manager=action.recipient == "manager",
         )
         queued = self.notifier.prep(action, context, now=now)
         return ("done" if queued else "skipped", "queued" if queued else "known")

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from scheduler.agenda import ACTIONS_MARKER, END_MARKER, NOTES_MARKER
 from scheduler.model import Pair
+from scheduler.private_notes import PRIVATE_MARKER, is_private_marker
 
 log = logging.getLogger("oneonone")
 
@@ -103,6 +104,8 @@ def notes_template(pair: Pair, start: dt.datetime, agenda_text: str) -> str:
     body = agenda_text.rstrip("\n") + "\n"
     if NOTES_MARKER not in body:
         body += f"\n{NOTES_MARKER}\n\n\n{ACTIONS_MARKER}\n\n\n{END_MARKER}\n"
+    if not any(is_private_marker(line) for line in body.splitlines()):
+        body += f"\n{PRIVATE_MARKER}\n\n"  # a place for what is hers alone (to the file's end)
     return title + body
 
 

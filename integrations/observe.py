@@ -17,6 +17,7 @@ import logging
 import socket
 import sys
 import threading
+import urllib.parse
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -38,6 +39,8 @@ from scheduler.model import MetricsAccess
 log = logging.getLogger(__name__)
 
 Page = Callable[[], tuple[str, bytes]]
+SubPage = Callable[[str], tuple[str, bytes] | None]
+"""A page under a prefix, given the rest of the path (URL-decoded); None when there is none."""
 
 
 class Metrics:
@@ -85,6 +88,17 @@ class Metrics:
             with self._lock:
                 self._last_good = now
             self.last_good_pass_timestamp.set(now.timestamp())
+
+    def api_request_total(self) -> int:
+        """Calendar requests counted so far, every method and status together."""
+        return int(
+            sum(
+                sample.value
+                for metric in self.api_requests.collect()
+                for sample in metric.samples
+                if sample.name.endswith("_total")
+            )
+        )
 
     def api_request(self, method: str, status: int | str) -> None:
         self.api_requests.labels(method=method, status=str(status)).inc()
@@ -156,9 +170,12 @@ class _LoopbackServer(ThreadingHTTPServer):
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
-            super().process_request_thread(request, client_address)
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
         finally:
-            self._slots.release()
+            self._slots.release()  # before the hang-up: whoever sees it close finds a free slot
+            self.shutdown_request(request)
 
 
 class ObservabilityServer:
@@ -176,6 +193,7 @@ class ObservabilityServer:
         gate: Gate | None = None,
         max_connections: int = 16,
         request_timeout: float = 10.0,
+        subpages: Mapping[str, SubPage] | None = None,
     ) -> None:
         address = ipaddress.ip_address("127.0.0.1" if host == "localhost" else host)
         if not address.is_loopback:
@@ -193,6 +211,7 @@ class ObservabilityServer:
         self.gate = gate or Gate(frozenset(MetricsAccess.hosts))
         self.max_connections = max_connections
         self.request_timeout = request_timeout  # a connection idle this long is closed
+        self.subpages: dict[str, SubPage] = dict(subpages or {})
         self._server: _LoopbackServer | None = None
         self._thread: threading.Thread | None = None
         self.started: dt.datetime | None = None
@@ -234,15 +253,25 @@ class ObservabilityServer:
                 poll_interval=self.poll_interval,
             )
             return status, "text/plain; charset=utf-8", text.encode()
-        page = self.pages.get(path)
+        page = self.pages.get(path) or self._subpage(path)
         if page is None:
             return 404, "text/plain; charset=utf-8", b"not found\n"
         try:
-            content_type, body = page()
+            found = page()
         except Exception:
             log.exception("page %s failed", path)
             return 500, "text/plain; charset=utf-8", b"internal error\n"
+        if found is None:
+            return 404, "text/plain; charset=utf-8", b"not found\n"
+        content_type, body = found
         return 200, content_type, body
+
+    def _subpage(self, path: str) -> Callable[[], tuple[str, bytes] | None] | None:
+        for prefix, page in self.subpages.items():
+            rest = path[len(prefix) :]
+            if path.startswith(prefix) and rest and "/" not in rest:
+                return lambda: page(urllib.parse.unquote(rest))
+        return None
 
 
 def _make_handler(owner: ObservabilityServer) -> type[BaseHTTPRequestHandler]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from integrations.mail.mime import build_mime
 from integrations.mail.records import DeliveryRow, ensure_schema, from_payload
 from integrations.mail.records import ts as _ts
+from scheduler import words
 from scheduler.errors import UserError
 
 Print = Callable[[str], None]
@@ -38,6 +39,10 @@ def _open(state: Path) -> Iterator[sqlite3.Connection]:
         yield conn
     finally:
         conn.close()
+
+
+def _utc(address: str) -> str:
+    return words.UTC
 
 
 def _rows(
@@ -63,14 +68,18 @@ def find(conn: sqlite3.Connection, key: str) -> DeliveryRow:
     raise OutboxError(f"{key!r} names {len(found)} emails ({names}…): give more of the key")
 
 
-def list_messages(state: Path, out: Print, *, everything: bool = False) -> int:
+def list_messages(
+    state: Path, out: Print, *, everything: bool = False, zone_of: Callable[[str], str] = _utc
+) -> int:
+    """Each email not sent yet (or every one), with its time in the recipient's zone."""
     with _open(state) as conn:
         rows = _rows(conn) if everything else _rows(conn, "state != 'SENT'")
     if not rows:
         out("the outbox is empty: every email went out" if not everything else "no emails yet")
         return 0
     for row in rows:
-        when = f"tries: {row.attempts}, created {row.created_at[:16]}Z"
+        created = dt.datetime.fromisoformat(row.created_at)
+        when = f"tries: {row.attempts}, created {words.when(created, zone_of(row.recipient))}"
         out(f"{row.state:8} {row.kind:8} to {row.recipient}  ({when})")
         out(f"         key: {row.key}")
         if row.last_error and row.state != "SENT":

@@ -39,6 +39,7 @@ from scheduler.ports import Clock
 T = TypeVar("T")
 Verdict = Literal["retry", "park", "revoked", "fail"]
 
+SANDBOX_FAULT = "sandboxFault"  # the built-in sandbox's own bug (integrations.sandbox.server)
 RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 PARK_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 # OAuth errors that no retry can cure: the stored login is unusable until a person acts.
@@ -150,6 +151,8 @@ def _classify_domain(exc: CalendarError) -> Verdict:
 
 
 def _classify_http(status: int, reason: str) -> Verdict:
+    if reason == SANDBOX_FAULT:  # a bug in the built-in emulator: no retry cures it
+        return "fail"
     if status >= 500 or status == 429:
         return "retry"
     if reason in PARK_REASONS:
@@ -191,6 +194,13 @@ def to_domain_error(exc: BaseException) -> BaseException:
             "'oneonone auth login EMAIL' again",
             status=status or 400,
             reason=reason or _oauth_error(exc),
+        )
+    if reason == SANDBOX_FAULT:
+        return CalendarError(
+            f"the built-in sandbox failed (a fault of the emulator, not of Google or of the "
+            f"config): {getattr(exc, 'reason', '') or exc}",
+            status=status,
+            reason=reason,
         )
     if isinstance(exc, HttpError):
         kind = _BY_STATUS.get(status, CalendarError)

@@ -46,6 +46,7 @@ LIMIT_PARK = dt.timedelta(hours=1)
 
 
 T = TypeVar("T")
+Progress = Callable[[str, "ManagerRun"], None]
 
 
 @dataclass
@@ -213,7 +214,14 @@ class Runner:
         planned = self.rebooker.plan(manager, self.pairs_of(manager), events, now=now)
         return self._unsaid(_not_paused(planned, self.applier.pauses.paused.keys()))
 
-    def run_pass(self, *, now: dt.datetime, apply: bool = True, workers: int = 1) -> PassReport:
+    def run_pass(
+        self,
+        *,
+        now: dt.datetime,
+        apply: bool = True,
+        workers: int = 1,
+        progress: Progress | None = None,
+    ) -> PassReport:
         """One pass over every manager, in three stages; with ``workers`` > 1, managers run in
         parallel threads (each thread has its own connection; one manager is never in two
         threads at once, and each stage ends before the next begins).
@@ -221,6 +229,10 @@ class Runner:
         1. Read each calendar, plan its series, and make every series write but the inserts.
         2. Insert the new series of all managers together, in shared batches of 50.
         3. Per manager: inserts the batch left over, one by one; then bumps, then emails.
+
+        ``progress(stage, run)`` hears of each manager as its calendar has been read
+        (``"read"``, stage 1) and as its last stage ends (``"done"``), for a progress display;
+        it may be called from several threads.
         """
         report = PassReport(started=now)
         self.next_wake = None
@@ -228,12 +240,22 @@ class Runner:
             self._moves = None
             self._records = None
         runs = [ManagerRun(m) for m in self.config.managers]
-        self._each(
-            runs, lambda run: self._manager_pass(run, self._series_stage, now, apply), workers
-        )
+
+        def series(run: ManagerRun) -> None:
+            self._manager_pass(run, self._series_stage, now, apply)
+            if progress is not None:
+                progress("read", run)
+
+        self._each(runs, series, workers)
         if apply:
             self._batch_stage([r for r in runs if r.creates and r.error is None], now, workers)
-        self._each(runs, lambda run: self._manager_pass(run, self._rest_stage, now, apply), workers)
+
+        def rest(run: ManagerRun) -> None:
+            self._manager_pass(run, self._rest_stage, now, apply)
+            if progress is not None:
+                progress("done", run)
+
+        self._each(runs, rest, workers)
         # Managers taken out of the config: their series end too (no request once none is live).
         report.outcomes += self.removed.wind_down(
             lambda owner: self.observe(owner, now=now), now=now, apply=apply

@@ -38,12 +38,13 @@ from integrations.runner import PassReport
 from integrations.sdnotify import SystemdNotifier
 from integrations.service_metrics import count_api_requests, count_outbox, feed_metrics
 from integrations.statelock import StateLock
-from integrations.status import status_page
+from integrations.status import manager_page, status_page
 from integrations.store import Store
 from integrations.wiring import Wired, wire
 from scheduler.errors import ConfigError
 from scheduler.model import Config
 from scheduler.ports import Clock
+from scheduler.words import UTC, plural, when
 
 log = logging.getLogger("oneonone.service")
 
@@ -201,9 +202,13 @@ class Service:
             began = time.monotonic()
             try:
                 wired = self._ensure_wired()
+                requests = self.metrics.api_request_total()
                 report = wired.run_pass(now=now)
                 ok = self._judge(report, wired.store, now)
                 self._wake_for_email(wired.runner.next_wake, now)
+                requests = self.metrics.api_request_total() - requests
+                log.info("%s", self._pass_line(report, time.monotonic() - began, requests))
+                log.info("%s", self._waiting_line(wired.runner.next_wake, now))
             except Exception:
                 log.exception("the pass failed; the next wake-up tries again")
                 self._drop_wired()  # whatever broke, start the next pass from fresh parts
@@ -230,17 +235,30 @@ class Service:
         feed_metrics(self.metrics, report)
         failed = [o for o in report.outcomes if o.result == "failed"]
         errors = [owner for owner in report.manager_errors if owner not in now_parked]
-        done = sum(1 for o in report.outcomes if o.result == "done")
-        level = logging.INFO if report.outcomes or errors else logging.DEBUG
-        log.log(
-            level,
-            "pass done: %d actions done, %d failed, %d managers with errors, %d parked",
-            done,
-            len(failed),
-            len(errors),
-            len(now_parked),
-        )
         return not failed and not errors
+
+    def _pass_line(self, report: PassReport, seconds: float, requests: int) -> str:
+        """One line per pass: its size, its cost, what it did, what failed, how long it took."""
+        done = sum(1 for o in report.outcomes if o.result == "done")
+        failed = sum(1 for o in report.outcomes if o.result == "failed")
+        return (
+            f"pass {self.passes + 1} done in {seconds:.1f} s: "
+            f"{plural(len(self.config.managers), 'manager')}, "
+            f"{plural(requests, 'calendar request')}, {plural(done, 'action')} done, "
+            f"{failed} failed, {plural(len(report.manager_errors), 'manager')} with errors, "
+            f"{len(self._parked)} parked"
+        )
+
+    def _waiting_line(self, email_due: dt.datetime | None, now: dt.datetime) -> str:
+        """What the service waits for now: the next poll, or an email falling due before it."""
+        job = self.scheduler.get_job(POLL_JOB) if self.scheduler.running else None
+        poll = getattr(job, "next_run_time", None)
+        every = int(self.config.calendar.poll_interval.total_seconds())
+        then = f"the next poll at {when(poll, UTC)}" if poll else "the next poll"
+        waiting = f"waiting for {then} (every {every} s)"
+        if email_due is not None and email_due > now and (poll is None or email_due < poll):
+            waiting = f"waiting for an email due at {when(email_due, UTC)}, then {then}"
+        return waiting
 
     def _ensure_wired(self) -> Wired:
         with self._pending_lock:
@@ -317,6 +335,9 @@ class Service:
             now=self.clock.now,
             pages={"/status": lambda: status_page(self.config, now=self.clock.now())},
             gate=Gate.from_config(self.config.metrics_access, os.environ),
+            subpages={  # one page per manager, linked from /status
+                "/status/": lambda who: manager_page(self.config, who, now=self.clock.now())
+            },
         )
         self.metrics_port = self.server.start()
         log.info("metrics and health on http://127.0.0.1:%d/", self.metrics_port)
@@ -349,7 +370,8 @@ class Service:
 
 
 def _serving(config: Config) -> str:
-    return f"{len(config.managers)} managers, {len(config.pairs)} pairs"
+    managers = plural(len(config.managers), "manager")
+    return f"{managers}, {plural(len(config.pairs), 'pair')}"
 
 
 def _log_to_stderr_once(json_logs: bool) -> None:

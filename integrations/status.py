@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from integrations.mail.deliveries import Deliveries, DeliveryRow
 from integrations.notify import thread_key
 from integrations.render import Renderer
 from integrations.store import Store
+from scheduler import words
 from scheduler.bumps import MoveKey, occurrences
 from scheduler.ledger import LedgerEntry, Summary, summarise
 from scheduler.model import Config, Pair, Person
@@ -163,7 +165,8 @@ def paused_meetings(
     for start in next_occurrences(pair, now=now, count=horizon.days // 7 + 2):
         pause = paused_at(pair, start)
         if pause is not None and start < now + horizon:
-            out.append((start, pause.reason or "paused"))
+            word = "skipped" if pause.skip else "paused"
+            out.append((start, f"{word}: {pause.reason}" if pause.reason else word))
     return out
 
 
@@ -213,18 +216,19 @@ def _paused(pair: Pair, start: dt.datetime) -> bool:
 # -- words --------------------------------------------------------------------------------------
 def when(moment: dt.datetime, tz: str) -> str:
     """``Tue 24 Nov 13:00 EST``."""
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{local:%a %d %b %H:%M} {local.tzname()}"
+    return words.when(moment, tz, year=False)
 
 
-def rep_row(rs: RepStatus) -> dict[str, str]:
-    """One rep's line as words, shared by the text table, the page and the digest."""
+def rep_row(rs: RepStatus, *, utc: bool = False) -> dict[str, str]:
+    """One rep's line as words, shared by the text table, the page and the digest (times in
+    the manager's zone and the rep's, or both in UTC for an operator)."""
     pair, summary, oldest = rs.pair, rs.summary, rs.oldest_item
+    mine = "UTC" if utc else pair.manager.timezone
     if rs.next_start is None:
         next_manager = next_rep = "none planned"
     else:
-        next_manager = when(rs.next_start, pair.manager.timezone)
-        next_rep = when(rs.next_start, pair.rep.timezone)
+        next_manager = when(rs.next_start, mine)
+        next_rep = when(rs.next_start, "UTC" if utc else pair.rep.timezone)
         if not rs.next_in_calendar:
             next_manager += " (not in the calendar yet)"
     last = summary.last_held
@@ -233,7 +237,7 @@ def rep_row(rs: RepStatus) -> dict[str, str]:
         "email": pair.rep.email,
         "next_manager": next_manager,
         "next_rep": next_rep,
-        "last_held": when(last.start, pair.manager.timezone) if last else "none yet",
+        "last_held": when(last.start, mine) if last else "none yet",
         "held": str(summary.held),
         "moved": str(summary.moved),
         "missed": str(summary.missed),
@@ -241,9 +245,7 @@ def rep_row(rs: RepStatus) -> dict[str, str]:
         "recap": rs.recap or "-",
         "open_items": str(len(rs.open_items)),
         "oldest_item": f"{oldest.text} (since {oldest.opened_on:%d %b})" if oldest else "",
-        "paused": ", ".join(
-            f"{when(start, pair.manager.timezone)} ({reason})" for start, reason in rs.paused
-        ),
+        "paused": ", ".join(f"{when(start, mine)} ({reason})" for start, reason in rs.paused),
     }
 
 
@@ -261,14 +263,15 @@ COLUMNS = (
 )
 
 
-def status_text(statuses: Sequence[ManagerStatus]) -> str:
+def status_text(statuses: Sequence[ManagerStatus], *, utc: bool = False) -> str:
     """A plain table per manager; the oldest open item of each rep on a line below."""
     blocks = []
     for ms in statuses:
-        rows = [rep_row(rs) for rs in ms.reps]
+        rows = [rep_row(rs, utc=utc) for rs in ms.reps]
         widths = {k: max([len(t)] + [len(r[k]) for r in rows]) for k, t in COLUMNS}
+        zone = "times in UTC" if utc else ms.manager.timezone
         lines = [
-            f"{ms.manager.name} <{ms.manager.email}> ({ms.manager.timezone}); "
+            f"{ms.manager.name} <{ms.manager.email}> ({zone}); "
             f"held / moved / missed over the last {WINDOW.days // 7} weeks",
             "  " + "  ".join(t.ljust(widths[k]) for k, t in COLUMNS).rstrip(),
         ]
@@ -277,7 +280,7 @@ def status_text(statuses: Sequence[ManagerStatus]) -> str:
             if row["oldest_item"]:
                 lines.append(f"    oldest open item: {row['oldest_item']}")
             if row["paused"]:
-                lines.append(f"    paused, cancelled in the calendar: {row['paused']}")
+                lines.append(f"    no 1:1 on: {row['paused']}")
         if not rows:
             lines.append("  no reps")
         blocks.append("\n".join(lines))
@@ -285,18 +288,25 @@ def status_text(statuses: Sequence[ManagerStatus]) -> str:
 
 
 def status_html(
-    statuses: Sequence[ManagerStatus], *, now: dt.datetime, renderer: Renderer | None = None
+    statuses: Sequence[ManagerStatus],
+    *,
+    now: dt.datetime,
+    renderer: Renderer | None = None,
+    single: bool = False,
 ) -> str:
-    """The read-only status page (HTML autoescaped)."""
+    """The read-only status page (HTML autoescaped): every manager with a link to her own
+    page, or (``single``) one manager's page; times in each manager's zone."""
     renderer = renderer or Renderer()
     view = {
-        "generated": now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "weeks": WINDOW.days // 7,
+        "single": single,
         "managers": [
             {
                 "name": ms.manager.name,
                 "email": ms.manager.email,
                 "timezone": ms.manager.timezone,
+                "href": "/status/" + urllib.parse.quote(ms.manager.email, safe="@"),
+                "generated": words.when(now, ms.manager.timezone),
                 "reps": [rep_row(rs) for rs in ms.reps],
             }
             for ms in statuses
@@ -323,4 +333,13 @@ def status_page(config: Config, *, now: dt.datetime) -> tuple[str, bytes]:
     html = status_html(
         read_status(config, now=now), now=now, renderer=Renderer(config.templates_dir)
     )
+    return "text/html; charset=utf-8", html.encode("utf-8")
+
+
+def manager_page(config: Config, who: str, *, now: dt.datetime) -> tuple[str, bytes] | None:
+    """``/status/<address>``: one manager's page; None (not found) for anyone else."""
+    if all(m.person.email != who.strip().lower() for m in config.managers):
+        return None
+    statuses = read_status(config, now=now, manager=who.strip().lower())
+    html = status_html(statuses, now=now, renderer=Renderer(config.templates_dir), single=True)
     return "text/html; charset=utf-8", html.encode("utf-8")

@@ -34,7 +34,7 @@ from integrations.render import Renderer
 from integrations.rep_calendars import RepCalendars
 from integrations.rep_logins import rep_access
 from integrations.retry import Pacer
-from integrations.runner import PassReport, Runner
+from integrations.runner import PassReport, Progress, Runner
 from integrations.store import Store
 from scheduler.errors import CredentialsError
 from scheduler.model import Config
@@ -56,9 +56,15 @@ class Wired:
 
     workers: int = field(default_factory=lambda: int(os.environ.get("ONEONONE_WORKERS", "4")))
 
-    def run_pass(self, *, now: dt.datetime, apply: bool = True) -> PassReport:
+    def run_pass(
+        self,
+        *,
+        now: dt.datetime,
+        apply: bool = True,
+        progress: Progress | None = None,
+    ) -> PassReport:
         """One full pass: series, bumps and due emails for every manager, ``workers`` at once."""
-        return self.runner.run_pass(now=now, apply=apply, workers=self.workers)
+        return self.runner.run_pass(now=now, apply=apply, workers=self.workers, progress=progress)
 
     def sandbox_counts(self) -> dict[str, Any] | None:
         if self.sandbox_url is None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from scheduler.ports import Attendee, SeriesSpec
+from scheduler.words import UTC, both, rep_aside, span, when
 
 
 @dataclass(frozen=True)
@@ -213,43 +215,56 @@ Action = (
 )
 
 
-def describe(action: Action) -> str:
-    """One line for ``oneonone plan`` and the logs."""
+_REPAIRS = {"attendees": "the rep's invitation", "summary": "the title", "end": "the length"}
+
+
+def describe(action: Action, tz: str = UTC, rep_tz: str | None = None) -> str:
+    """One line for ``oneonone plan``, ``run`` and ``log``: times in ``tz`` (the manager's zone)
+    with the zone named, the rep's clock beside them when ``rep_tz`` differs; no internal ids."""
     if isinstance(action, CreateSeries):
-        first = action.spec.first_start_local.strftime("%a %d %b %Y %H:%M")
-        rule = ";".join(action.spec.recurrence)
-        return f"create series {action.spec.event_id} from {first} {action.spec.timezone} ({rule})"
+        spec = action.spec
+        first = spec.first_start_local.replace(tzinfo=ZoneInfo(spec.timezone))
+        return f"create the {_cadence(spec.recurrence)} series, first 1:1 {both(first, tz, rep_tz)}"
     if isinstance(action, AdoptSeries):
-        return f"adopt existing series {action.event_id}"
+        return "adopt the existing recurring meeting as this pair's series"
     if isinstance(action, RepairSeries):
-        return f"repair series {action.event_id}: {', '.join(sorted(action.changes))}"
+        fixed = sorted({_REPAIRS.get(k, k) for k in action.changes if k in _REPAIRS})
+        return f"repair the series: {', '.join(fixed) or 'its details'}"
     if isinstance(action, EndSeries):
-        return f"end series {action.event_id} after {action.until:%Y-%m-%d %H:%M} UTC"
+        return f"end the series after {when(action.until, tz)}"
     if isinstance(action, Notice):
-        return "notice"
+        return "tell the manager once (nothing changes in the calendar)"
     if isinstance(action, SendPrep):
-        return f"prep email to the {action.recipient} for {action.start:%Y-%m-%d %H:%M} UTC"
+        return f"prep email to the {action.recipient} for the {both(action.start, tz, rep_tz)} 1:1"
     if isinstance(action, WriteAgenda):
-        return f"agenda into the {action.start:%Y-%m-%d %H:%M} UTC occurrence"
+        return f"agenda into the {when(action.start, tz)} 1:1"
     if isinstance(action, SendRecap):
         kind = "partial recap" if action.partial else "recap"
-        return f"{kind} of the {action.start:%Y-%m-%d %H:%M} UTC 1:1" + (
-            " (late)" if action.late else ""
-        )
+        late = " (late)" if action.late else ""
+        return f"{kind} of the {when(action.start, tz)} 1:1{late}"
     if isinstance(action, SendPauseNote):
-        return f"pause note to the rep: no 1:1s {action.start} to {action.until}"
+        until = f"{action.until:%a %d %b %Y}"
+        return f"pause note to the rep: no 1:1s from {action.start:%a %d %b} to {until}"
     if isinstance(action, CancelOccurrence):
-        return f"cancel the {action.start:%Y-%m-%d %H:%M} UTC occurrence for a pause"
+        return f"cancel the {both(action.start, tz, rep_tz)} 1:1 for a pause"
     if isinstance(action, RestoreOccurrence):
-        return f"restore the {action.start:%Y-%m-%d %H:%M} UTC occurrence (no longer paused)"
+        return f"restore the {both(action.start, tz, rep_tz)} 1:1 (no longer paused)"
     if isinstance(action, SendReminder):
-        return f"notes reminder {action.number} for the {action.start:%Y-%m-%d %H:%M} UTC 1:1"
+        return f"notes reminder {action.number} for the {when(action.start, tz)} 1:1"
+    target = span(action.start, action.end, tz) + rep_aside(action.start, tz, rep_tz)
+    was = when(action.original_start, tz)
     if action.resume:
-        return (
-            f"finish the move of occurrence {action.instance_id} to "
-            f"{action.start:%Y-%m-%d %H:%M}-{action.end:%H:%M} UTC (Google already has it)"
-        )
-    return (
-        f"{'restore' if action.restore else 'move'} occurrence {action.instance_id} to "
-        f"{action.start:%Y-%m-%d %H:%M}-{action.end:%H:%M} UTC"
-    )
+        return f"finish moving the {was} 1:1 to {target} (Google already has it)"
+    if action.restore:
+        return f"restore the deleted {was} 1:1 at {target}"
+    return f"move the {was} 1:1 to {target}"
+
+
+def _cadence(recurrence: tuple[str, ...]) -> str:
+    """``weekly``, ``biweekly``, ``every 3 weeks``, ``monthly`` from the series' RRULE."""
+    rule = next((r for r in recurrence if r.startswith("RRULE:")), "")
+    parts = dict(p.split("=", 1) for p in rule[6:].split(";") if "=" in p)
+    if parts.get("FREQ") == "MONTHLY":
+        return "monthly"
+    weeks = int(parts.get("INTERVAL", "1"))
+    return {1: "weekly", 2: "biweekly"}.get(weeks, f"every-{weeks}-weeks")

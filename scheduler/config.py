@@ -10,6 +10,7 @@ translates every finding into a ``Problem``. It is pure: the caller reads the fi
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -22,7 +23,7 @@ from pydantic_core import ErrorDetails
 
 from scheduler.config_checks import Finding
 from scheduler.config_resolve import resolve_config
-from scheduler.config_schema import ROTATION_KINDS, RawConfig
+from scheduler.config_schema import ROTATION_KINDS, RawConfig, with_zone_enum
 from scheduler.encoding import decode_config
 from scheduler.errors import ConfigError, Problem
 from scheduler.model import Config
@@ -41,18 +42,31 @@ __all__ = ["ROTATION_KINDS", "config_json_schema", "parse_config", "parse_config
 
 
 def parse_config_bytes(
-    data: bytes, *, filename: str, base_dir: Path, paths: Paths | None = None
+    data: bytes,
+    *,
+    filename: str,
+    base_dir: Path,
+    paths: Paths | None = None,
+    now: dt.datetime | None = None,
 ) -> Config:
     """``parse_config`` for the file's bytes: anything but UTF-8 is a problem with its offset."""
     text = decode_config(data, filename=filename)
-    return parse_config(text, filename=filename, base_dir=base_dir, paths=paths)
+    return parse_config(text, filename=filename, base_dir=base_dir, paths=paths, now=now)
 
 
-def parse_config(text: str, *, filename: str, base_dir: Path, paths: Paths | None = None) -> Config:
+def parse_config(
+    text: str,
+    *,
+    filename: str,
+    base_dir: Path,
+    paths: Paths | None = None,
+    now: dt.datetime | None = None,
+) -> Config:
     """Validate and resolve a config; raise ``ConfigError`` listing every problem, by line.
 
     ``paths`` answers questions about the disk (the state file, KPI files…); without it,
-    nothing on disk is checked.
+    nothing on disk is checked. With ``now``, a warning about working hours cites the next 1:1
+    it affects.
     """
     try:
         loaded = load_yaml(text)
@@ -79,7 +93,9 @@ def parse_config(text: str, *, filename: str, base_dir: Path, paths: Paths | Non
     config = None
     warnings: list[Finding] = []
     if raw is not None:
-        resolution = resolve_config(raw, base_dir=base_dir, line_of=loaded.line_of, paths=paths)
+        resolution = resolve_config(
+            raw, base_dir=base_dir, line_of=loaded.line_of, paths=paths, now=now
+        )
         findings += [f for f in resolution.errors if not _under_any(f[0], stand_ins)]
         warnings = resolution.warnings
         config = None if stand_ins else resolution.config
@@ -134,7 +150,7 @@ def _without_broken_entries(data: Any, exc: ValidationError) -> tuple[RawConfig 
 
 def config_json_schema() -> dict[str, Any]:
     """JSON Schema of the file as written (for editors: ``# yaml-language-server: $schema=``)."""
-    schema = RawConfig.model_json_schema(by_alias=True)
+    schema = with_zone_enum(RawConfig.model_json_schema(by_alias=True))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "oneonone config"
     return schema

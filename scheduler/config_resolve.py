@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from scheduler.config_checks import (
     Finding,
@@ -32,7 +31,9 @@ from scheduler.config_schema import (
     RawPause,
     RawRep,
     RawSchedule,
+    RawSkip,
 )
+from scheduler.hours_check import hours_warnings
 from scheduler.model import (
     WEEKDAYS,
     AgendaPolicy,
@@ -60,8 +61,6 @@ BUILTIN_CADENCE = parse_cadence("weekly")
 BUILTIN_DURATION = dt.timedelta(minutes=45)
 NULLABLE = frozenset({"allow_shorter"})
 """Nested keys where an explicit ``null`` means something (never shorter), not "inherit"."""
-SAMPLE_DATES = (dt.date(2026, 1, 5), dt.date(2026, 7, 6))
-"""Mondays in winter and summer: a time that only drifts out of hours under DST shows too."""
 
 
 @dataclass
@@ -69,6 +68,7 @@ class Resolution:
     config: Config | None = None
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    now: dt.datetime | None = None  # dates warnings by the next 1:1 affected (None: samples)
 
 
 def _or(value: T | None, default: T) -> T:
@@ -94,12 +94,14 @@ def resolve_config(
     base_dir: Path,
     line_of: Callable[[str], int],
     paths: Paths | None = None,
+    now: dt.datetime | None = None,
 ) -> Resolution:
     """Build the resolved ``Config``; ``config`` stays None when any error was found.
 
-    With ``paths``, the files and folders named in the config are checked on disk too.
+    With ``paths``, the files and folders named in the config are checked on disk too; with
+    ``now``, a warning about working hours cites the next 1:1 it affects.
     """
-    out = Resolution()
+    out = Resolution(now=now)
     if paths is not None:
         out.errors += disk_problems(raw, base_dir, paths)
     calendar = _calendar(raw.calendar, base_dir, out)
@@ -252,6 +254,22 @@ def _pauses(levels: list[tuple[str, RawPause | None]], out: Resolution) -> tuple
     return tuple(pauses)
 
 
+def _skips(entries: list[RawSkip], path: str, out: Resolution) -> tuple[Pause, ...]:
+    """Each skipped 1:1 is a pause of its one day (the pause machinery cancels, restores and
+    keeps it out of bumps, preps and recaps); a date written twice is a slip."""
+    seen: dict[dt.date, int] = {}
+    skips = []
+    for i, entry in enumerate(entries):
+        if entry.date in seen:
+            out.errors.append(
+                (f"{path}[{i}]", f"{entry.date} is already skipped ({path}[{seen[entry.date]}])")
+            )
+            continue
+        seen[entry.date] = i
+        skips.append(Pause(entry.date, entry.date, (entry.reason or "").strip(), skip=True))
+    return tuple(skips)
+
+
 def _pair(
     raw: RawConfig, m: RawManager, r: RawRep, manager: Manager, rpath: str, out: Resolution
 ) -> Pair | None:
@@ -276,6 +294,7 @@ def _pair(
         working_hours=_hours(r.working_hours, defaults_hours),
     )
     pauses = _pauses([(f"{mpath}.pause", m.pause), (f"{rpath}.pause", r.pause)], out)
+    pauses += _skips(r.skip or [], f"{rpath}.skip", out)
     if day is None or time is None:
         return None
     pair = Pair(
@@ -295,7 +314,17 @@ def _pair(
     out.errors += _length_problems(pair, duration[1], rebook_origin.get("allow_shorter"))
     out.errors += recap_problems(recap, recap_origin, f"{rpath}.recap")
     out.errors += step_problems(rebook, rebook_origin.get("step"))
-    out.warnings += _hours_warnings(pair, f"{rpath}.time")
+    for i, entry in enumerate(r.skip or []):
+        if entry.date.weekday() != pair.day:
+            out.warnings.append(
+                (
+                    f"{rpath}.skip[{i}]",
+                    f"{entry.date} is a {WEEKDAYS[entry.date.weekday()]}: no 1:1 with "
+                    f"{rep.name} falls on it (they are on {WEEKDAYS[pair.day]}s), "
+                    "nothing to skip",
+                )
+            )
+    out.warnings += [(f"{rpath}.time", w) for w in hours_warnings(pair, now=out.now)]
     return pair
 
 
@@ -328,26 +357,3 @@ def _length_problems(pair: Pair, duration_at: str, shorter_at: str | None) -> It
                 f"({format_duration(pair.duration)}); use at most that, or null for never shorter"
             ),
         )
-
-
-def _hours_warnings(pair: Pair, path: str) -> Iterator[Finding]:
-    for monday in SAMPLE_DATES:
-        day = monday + dt.timedelta(days=pair.day)
-        start = dt.datetime.combine(day, pair.time, tzinfo=ZoneInfo(pair.manager.timezone))
-        local = start.astimezone(pair.rep.zone)
-        begin = local.hour * 60 + local.minute
-        end = begin + int(pair.duration.total_seconds() // 60)
-        ranges = pair.rep.working_hours.ranges_on(local.weekday())
-        if any(lo <= begin and end <= hi for lo, hi in ranges):
-            continue
-        finish = (local + pair.duration).strftime("%H:%M")
-        yield (
-            path,
-            (
-                f"{WEEKDAYS[pair.day]} {pair.time:%H:%M} in {pair.manager.timezone} is "
-                f"{WEEKDAYS[local.weekday()]} {local:%H:%M}-{finish} in {pair.rep.timezone} "
-                f"(on {day.isoformat()}), outside {pair.rep.name}'s working hours "
-                f"({pair.rep.working_hours.text})"
-            ),
-        )
-        return

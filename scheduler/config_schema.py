@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import zoneinfo
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
@@ -67,16 +68,69 @@ def _text(pattern: str | None = None, fmt: str | None = None) -> WithJsonSchema:
 Duration = Annotated[
     dt.timedelta, PlainValidator(parse.parse_duration), _text(parse.DURATION_PATTERN)
 ]
+# A length that must not be zero (a 1:1, the poll interval): the same language, all-zero refused.
+PositiveDuration = Annotated[
+    dt.timedelta,
+    PlainValidator(parse.parse_duration),
+    _text(r"^(?!\s*(?:0+[dDhHmMsS]\s*)+$)" + parse.DURATION_PATTERN.removeprefix("^")),
+]
+# The rebooking grid: whole minutes that divide an hour (what check accepts), or 1h.
+Step = Annotated[
+    dt.timedelta,
+    PlainValidator(parse.parse_duration),
+    _text(r"^\s*(?:(?:1|2|3|4|5|6|10|12|15|20|30|60)[mM]|1[hH])\s*$"),
+]
 ClockTime = Annotated[dt.time, PlainValidator(parse.parse_time), _text(parse.TIME_PATTERN)]
-Weekday = Annotated[int, PlainValidator(parse.parse_weekday), _text()]
-Hours = Annotated[WorkingHours, PlainValidator(parse.parse_working_hours), _text()]
-CadenceText = Annotated[Cadence, PlainValidator(parse.parse_cadence), _text()]
-Zone = Annotated[str, PlainValidator(parse.parse_timezone), _text()]
+Weekday = Annotated[int, PlainValidator(parse.parse_weekday), _text(parse.WEEKDAY_PATTERN)]
+Hours = Annotated[
+    WorkingHours, PlainValidator(parse.parse_working_hours), _text(parse.HOURS_PATTERN)
+]
+CadenceText = Annotated[Cadence, PlainValidator(parse.parse_cadence), _text(parse.CADENCE_PATTERN)]
+ZONE_MARK = {"$comment": "IANA time zone"}
+"""Where a zone goes; ``with_zone_enum`` turns it into a reference to the one list of zones
+under ``$defs`` (written once, not at each of the three keys that take a zone)."""
+Zone = Annotated[str, PlainValidator(parse.parse_timezone), WithJsonSchema(dict(ZONE_MARK))]
+
+
+def with_zone_enum(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every zone key refers to ``$defs/TimeZone``: the zones ``zoneinfo`` knows."""
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("$comment") == ZONE_MARK["$comment"]:
+                del node["$comment"]
+                node["$ref"] = "#/$defs/TimeZone"
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    zones = sorted(zoneinfo.available_timezones())
+    schema.setdefault("$defs", {})["TimeZone"] = {"type": "string", "enum": zones}
+    return schema
+
+
+# In editors only (check words its own error): a basic-auth user name holds no colon.
+BasicUser = Annotated[str, _text(r"^[^:]+$")]
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 Email = Annotated[str, PlainValidator(parse.parse_email), _text(fmt="email")]
-Sender = Annotated[str, PlainValidator(_sender), _text()]
-Date = Annotated[dt.date, PlainValidator(_date), _text(fmt="date")]
-HostName = Annotated[str, PlainValidator(parse.parse_host), _text()]
-DomainName = Annotated[str, PlainValidator(parse.parse_domain), _text()]
+# A sender names an address somewhere (a pattern is matched anywhere in the text).
+Sender = Annotated[str, PlainValidator(_sender), _text(r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")]
+Date = Annotated[
+    dt.date,
+    PlainValidator(_date),
+    _text(r"^\s*(?:19[7-9][0-9]|2[01][0-9][0-9])-[0-9]{2}-[0-9]{2}\s*$", fmt="date"),
+]
+HostName = Annotated[
+    str,
+    PlainValidator(parse.parse_host),
+    _text(rf"^\s*(?:\[?[0-9A-Fa-f:.]+\]?|{_LABEL}(?:\.{_LABEL})*)\s*$"),
+]
+DomainName = Annotated[
+    str, PlainValidator(parse.parse_domain), _text(rf"^\s*@?{_LABEL}(?:\.{_LABEL})+\s*$")
+]
 RotationKind = Annotated[
     str, PlainValidator(_rotation_kind), WithJsonSchema({"enum": list(ROTATION_KINDS)})
 ]
@@ -120,6 +174,14 @@ class RawGoogle(_Strict):
 
 
 class RawMetricsAccess(_Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={  # editors flag what check flags: basic auth needs a user name
+            "if": {"properties": {"auth": {"const": "basic"}}, "required": ["auth"]},
+            "then": {"required": ["username"], "properties": {"username": True}},
+        },
+    )
     hosts: list[HostName] | None = _opt(
         "Host names (and addresses) the server answers to; any other Host header gets 421. "
         "Add the name a reverse proxy uses. Default: [localhost, 127.0.0.1].",
@@ -132,7 +194,7 @@ class RawMetricsAccess(_Strict):
         "/healthz stays open. Default: none.",
         "token",
     )
-    username: str | None = _opt("The user name for auth: basic.", "prometheus")
+    username: BasicUser | None = _opt("The user name for auth: basic (no colon).", "prometheus")
 
 
 class RawCalendar(_Strict):
@@ -140,7 +202,9 @@ class RawCalendar(_Strict):
         "sandbox (built-in local emulator) or google. Default: sandbox.", "sandbox"
     )
     google: RawGoogle | None = _opt("Google settings (used when provider is google).", {})
-    poll_interval: Duration | None = _opt("How often calendars are read. Default: 60s.", "60s")
+    poll_interval: PositiveDuration | None = _opt(
+        "How often calendars are read. Default: 60s.", "60s"
+    )
     adopt_existing: bool | None = _opt(
         "Adopt an existing manager+rep recurring event instead of creating a second. "
         "Default: true.",
@@ -149,6 +213,16 @@ class RawCalendar(_Strict):
 
 
 class RawSmtp(_Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={  # editors flag what check flags: implicit TLS or STARTTLS, not both
+            "not": {
+                "required": ["ssl", "starttls"],
+                "properties": {"ssl": {"const": True}, "starttls": {"const": True}},
+            }
+        },
+    )
     host: str | None = _opt("SMTP server host name.", "smtp.example.com")
     port: int | None = _opt("SMTP port. Default: 587.", 587, ge=1, le=65535)
     starttls: bool | None = _opt("Upgrade with STARTTLS. Default: true.", True)
@@ -199,7 +273,7 @@ class RawRebook(_Strict):
     )
     buffer: Duration | None = _opt("Free time kept around a moved 1:1.", "0m")
     look_ahead: Duration | None = _opt("How far ahead bumps are watched.", "14d")
-    step: Duration | None = _opt(
+    step: Step | None = _opt(
         "A moved 1:1 starts on the manager's clock at a multiple of this (one of 1m, 5m, "
         "10m, 15m, 20m, 30m, 1h). Default: 15m.",
         "15m",
@@ -247,13 +321,60 @@ class RawPause(_Strict):
     reason: str | None = _opt("Why (shown in logs).", "holidays")
 
 
+class RawSkip(_Strict):
+    date: Date = _req(
+        "The day of the 1:1 to skip, in the manager's zone (YYYY-MM-DD).", "2026-12-08"
+    )
+    reason: str | None = _opt("Why; the rep's note says it.", "customer visit")
+
+
+def _skip_entry(value: object) -> RawSkip:
+    """A bare date, or ``{date, reason}``."""
+    if isinstance(value, RawSkip):
+        return value
+    if isinstance(value, dict):
+        return RawSkip.model_validate(value)
+    return RawSkip(date=_date(value))
+
+
+SkipEntry = Annotated[
+    RawSkip,
+    PlainValidator(_skip_entry),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "date": {
+                            "type": "string",
+                            "format": "date",
+                            "description": "The day of the 1:1 to skip (manager's zone).",
+                            "examples": ["2026-12-08"],
+                        },
+                        "reason": {
+                            "type": ["string", "null"],
+                            "description": "Why; the rep's note says it.",
+                            "examples": ["customer visit"],
+                        },
+                    },
+                    "required": ["date"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
 class RawSchedule(_Strict):
     """Keys that defaults, a manager and a rep may all set."""
 
     cadence: CadenceText | None = _opt(
         f"How often: {parse.CADENCES_TEXT}. Default: weekly.", "weekly"
     )
-    duration: Duration | None = _opt("Length of the 1:1. Default: 45m.", "45m")
+    duration: PositiveDuration | None = _opt("Length of the 1:1. Default: 45m.", "45m")
     working_hours: Hours | None = _opt(
         "Working hours in the person's own zone. Default: mon-fri 09:00-17:30.",
         "mon-fri 09:00-12:00 13:00-17:30",
@@ -281,6 +402,12 @@ class RawRep(RawSchedule):
     title: str | None = _opt("Event title. Default: 1:1 Manager / Rep.", "1:1 Dana / Sam")
     pause: RawPause | None = _opt(
         "No 1:1s in this period.", {"from": "2026-08-03", "until": "2026-08-14"}
+    )
+    skip: list[SkipEntry] | None = _opt(
+        "Single 1:1s not held, by date in the manager's zone (YYYY-MM-DD or {date, reason}); "
+        "each is cancelled on its own and the rep gets one short note. Remove a date before "
+        "the meeting and it comes back.",
+        ["2026-12-08", {"date": "2026-12-15", "reason": "customer visit"}],
     )
 
 

@@ -96,7 +96,8 @@ def classify(
     unmoved = occ.start == occ.original_start
     pause = next((p for p in pair.pauses if p.start <= planned_day <= p.until), None)
     if pause is not None and (unmoved or occ.cancelled):
-        return "skipped", f"paused{': ' + pause.reason if pause.reason else ''}"
+        word = "skipped by the manager" if pause.skip else "paused"
+        return "skipped", f"{word}{': ' + pause.reason if pause.reason else ''}"
     if key in markers.skipped and unmoved:
         return "skipped", "skipped as configured (out of office or holiday)"
     if occ.cancelled:

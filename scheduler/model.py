@@ -76,6 +76,7 @@ class Pause:
     start: dt.date
     until: dt.date
     reason: str = ""
+    skip: bool = False  # one 1:1 skipped (``skip:`` on a rep): a pause of that one day
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import zoneinfo
 from scheduler.model import WEEKDAYS, Cadence, Minutes, WorkingHours
 
 _DURATION_PART = re.compile(r"(\d+)([dhms])")
-_DURATION_WHOLE = re.compile(r"(?:\d+[dhms])+")
+_DURATION_WHOLE = re.compile(r"(?:\d+[dhms]\s*)+")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _UNIT_NAMES = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 _UNIT_ABOVE = {"h": "d", "m": "h", "s": "m"}
@@ -35,10 +35,34 @@ _HOST = re.compile(
 )
 _EMAIL = re.compile(r"[^@\s<>(),;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
-DURATION_PATTERN = r"^\s*(\d+[dhms])+\s*$"
-TIME_PATTERN = r"^\d{1,2}:\d{2}$"
 CADENCES_TEXT = "weekly, biweekly, monthly, every N weeks (N 1..12)"
 MAX_CADENCE_WEEKS = 12
+
+
+# -- the same languages as JSON Schema patterns (ECMAScript syntax, as editors run them) -------
+def _anycase(word: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+def _weekday_pattern() -> str:
+    return "(?:" + "|".join(f"{_anycase(n[:3])}(?:{_anycase(n[3:])})?" for n in WEEKDAYS) + ")"
+
+
+_CLOCK = "(?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
+_H, _M, _S = ("(?:[01]?[0-9]|2[0-3])[hH]", "[0-5]?[0-9][mM]", "[0-5]?[0-9][sS]")
+_DAY = _weekday_pattern()
+_GROUP = rf"{_DAY}(?:-{_DAY})?(?:\s+{_CLOCK}-(?:{_CLOCK}|24:00))+"
+DURATION_PATTERN = (
+    rf"^\s*(?:[0-9]+[dD](?:\s*{_H})?(?:\s*{_M})?(?:\s*{_S})?|[0-9]+[hH](?:\s*{_M})?(?:\s*{_S})?"
+    rf"|[0-9]+[mM](?:\s*{_S})?|[0-9]+[sS])\s*$"
+)
+TIME_PATTERN = rf"^\s*{_CLOCK}\s*$"
+WEEKDAY_PATTERN = rf"^\s*{_DAY}\s*$"
+HOURS_PATTERN = rf"^\s*{_GROUP}(?:\s*,\s*{_GROUP})*\s*$"
+CADENCE_PATTERN = (
+    rf"^\s*(?:{_anycase('weekly')}|{_anycase('biweekly')}|{_anycase('monthly')}"
+    rf"|{_anycase('every')}\s+0*(?:[1-9]|1[0-2])\s+{_anycase('week')}[sS]?)\s*$"
+)
 
 
 def describe(value: object) -> str:
@@ -75,7 +99,7 @@ def parse_duration(value: object) -> dt.timedelta:
         raise ValueError(f"{describe(value)} has no unit; use a unit, e.g. 45m")
     if not isinstance(value, str):
         raise ValueError(f"{describe(value)} is not a duration (e.g. 45m, 1h30m, 90s, 2d)")
-    text = value.strip().lower().replace(" ", "")
+    text = value.strip().lower()
     if text.isdigit():
         raise ValueError(f"{describe(value)} has no unit; use a unit, e.g. 45m")
     if not _DURATION_WHOLE.fullmatch(text):

@@ -77,6 +77,15 @@ def pauses_to_announce(pair: Pair, starts: Iterable[dt.datetime]) -> list[Pause]
     return out
 
 
+def pause_words(pause: Pause) -> str:
+    """``holidays from Mon 21 Dec 2026 to Mon 4 Jan 2027``, ``skipped on Tue 8 Dec 2026 (…)``."""
+    if pause.skip:
+        why = f" ({pause.reason})" if pause.reason else ""
+        return f"skipped on {describe_day(pause.start)}{why}"
+    dates = f"from {describe_day(pause.start)} to {describe_day(pause.until)}"
+    return f"{pause.reason or 'a pause'} {dates}"
+
+
 def describe_day(day: dt.date) -> str:
     """``Mon 4 Jan 2027``."""
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
@@ -96,6 +105,7 @@ def pause_context(
         "rep": pair.rep,
         "meeting": {"summary": pair.summary},
         "pause": {
+            "skip": pause.skip,  # one 1:1 skipped, not a pause of several
             "reason": pause.reason,
             "start": pause.start,
             "until": pause.until,
@@ -150,9 +160,7 @@ def plan_pause_writes(
                         occ.original_start,
                         occ.instance_id or "",
                         occ.start,
-                        f"{pause.reason or 'a pause'} from {describe_day(pause.start)} to "
-                        f"{describe_day(pause.until)}: this occurrence is cancelled, the series "
-                        "goes on",
+                        f"{pause_words(pause)}: this occurrence is cancelled, the series goes on",
                     )
                 )
     return out + _restores(pair, series, exceptions, ours, now=now)

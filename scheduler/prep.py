@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from scheduler import words
 from scheduler.actions import SendPrep, WriteAgenda
 from scheduler.agenda import prep_send_time
 from scheduler.bumps import Occurrence
@@ -101,7 +102,8 @@ def plan_preps(
                         occ.end,
                         role,
                         number,
-                        f"prep for the {occ.start:%Y-%m-%d %H:%M} UTC 1:1 is due (to the {role})",
+                        f"prep for the {words.when(occ.start, pair.manager.timezone)} 1:1 is due "
+                        f"(to the {role})",
                     )
                 )
             else:

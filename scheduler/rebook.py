@@ -36,6 +36,7 @@ from scheduler.moves import History, declined_times, stale_declines
 from scheduler.ports import Attendee, BusyAnswer, Interval
 from scheduler.recurrence import to_local
 from scheduler.slots import SlotDecision, SlotRequest, find_next_business_day, find_slot
+from scheduler.words import zone_label
 
 MAX_MOVES = 3
 """After this many moves of one occurrence the service stops and tells the manager."""
@@ -224,7 +225,8 @@ def _move(
         start,
         end,
         pair.manager.timezone,
-        f"{bump.detail}: {verb} to {local:%a %d %b %H:%M}. {decision.reason}{caveat}",
+        f"{bump.detail}: {verb} to {local:%a %d %b %H:%M} {zone_label(local)}. "
+        f"{decision.reason}{caveat}",
         restore=bump.kind == "deleted",
         explain=explain,
         etag=occ.etag,

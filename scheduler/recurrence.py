@@ -164,6 +164,21 @@ def describe_cadence(pair: Pair) -> str:
     return f"every {pair.cadence.weeks} weeks on {day}"
 
 
+def planned_starts(pair: Pair, *, now: dt.datetime, count: int = 3) -> list[dt.datetime]:
+    """The first ``count`` starts (aware UTC) of the series ``run`` would create at ``now``:
+    from ``first_occurrence`` (as ``scheduler.series.new_series``), so with its 12-hour notice."""
+    first = first_occurrence(pair, now=now)
+    weeks = 5 if pair.cadence.kind == "monthly" else max(1, pair.cadence.weeks)
+    starts = expand(
+        first,
+        pair.manager.timezone,
+        (rrule_for(pair.cadence, first.date()),),
+        time_min=now,
+        time_max=localize(first, pair.manager.timezone) + dt.timedelta(weeks=count * weeks),
+    )
+    return starts[:count]
+
+
 def next_occurrences(pair: Pair, *, now: dt.datetime, count: int = 3) -> list[dt.datetime]:
     """The next ``count`` starts (aware UTC) a series created now would have."""
     first = first_occurrence(pair, now=now - FIRST_OCCURRENCE_LEAD)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from scheduler import adoption
 from scheduler.actions import (
@@ -33,7 +34,14 @@ from scheduler.actions import (
 )
 from scheduler.model import Manager, Pair
 from scheduler.ports import Attendee, CalendarEvent, SeriesSpec
-from scheduler.recurrence import expand, first_occurrence, rrule_for, to_local, with_until
+from scheduler.recurrence import (
+    describe_cadence,
+    expand,
+    first_occurrence,
+    rrule_for,
+    to_local,
+    with_until,
+)
 from scheduler.series_tags import (
     TAG,
     TAG_ADOPTED,
@@ -47,6 +55,7 @@ from scheduler.series_tags import (
     spec_fingerprint,
     tags,
 )
+from scheduler.words import when, zone_label
 
 __all__ = [  # the marks are part of what this module offers its callers
     "TAG",
@@ -348,13 +357,18 @@ def _plan_pair(
                 owner,
                 spec,
                 int(spec.private[TAG_GEN]),
-                f"new schedule from {spec.first_start_local:%a %d %b %H:%M}: "
-                f"{spec_fingerprint(pair)}",
+                f"new schedule: {describe_cadence(pair)} at {pair.time:%H:%M}, "
+                f"{int(pair.duration.total_seconds() // 60)} min, from "
+                f"{when(_aware(spec.first_start_local, spec.timezone), spec.timezone)}",
             )
         )
         return actions
     actions += _repairs(pair, current)
     return actions
+
+
+def _aware(local: dt.datetime, tz: str) -> dt.datetime:
+    return local.replace(tzinfo=ZoneInfo(tz))
 
 
 def _last_date(owned: OwnedSeries, now: dt.datetime) -> dt.date | None:
@@ -396,8 +410,9 @@ def _repairs(pair: Pair, current: OwnedSeries) -> list[Action]:
                     pair.key,
                     pair.manager.email,
                     f"series-moved:{ev.id}:{local:%a %H:%M}",
-                    f"the series was moved in Calendar to {local:%A %H:%M}; the config says "
-                    f"{pair.time:%H:%M}: left as the person set it (edit the config to change it)",
+                    f"the series was moved in Calendar to {local:%A %H:%M} {zone_label(local)}; "
+                    f"the config says {pair.time:%H:%M}: left as the person set it (edit the "
+                    "config to change it)",
                 )
             )
     return actions

@@ -46,6 +46,7 @@ class AdminApi:
                 ("POST", _USER + r"/calendar", self._calendar),
                 ("POST", r"/_sandbox/tokens", self._issue),
                 ("POST", r"/_sandbox/tokens/revoke", self._revoke),
+                ("POST", r"/_sandbox/codes", self._code),
                 ("POST", r"/_sandbox/faults", lambda a, r: self.meter.add_fault(r.json())),
                 ("DELETE", r"/_sandbox/faults", lambda a, r: self.meter.clear_faults()),
                 ("GET", r"/_sandbox/counts", lambda a, r: self.meter.counts()),
@@ -119,6 +120,14 @@ class AdminApi:
         )
         issued["token_uri"] = self.base_url() + "token"
         return issued
+
+    def _code(self, args: list[str], req: Request) -> Any:
+        body = req.json()
+        if not body.get("email") or not body.get("redirect_uri"):
+            raise bad_request("email and redirect_uri are required")
+        scopes = [str(s) for s in body.get("scopes") or []]
+        code = self.auth.issue_code(str(body["email"]), scopes, str(body["redirect_uri"]))
+        return {"code": code, "token_uri": self.base_url() + "token"}
 
     def _revoke(self, args: list[str], req: Request) -> Any:
         self.auth.revoke(str(req.json().get("email", "")))

@@ -1,7 +1,18 @@
 """OAuth for the sandbox: the ``/token`` endpoint, bearer-token checks and per-method scopes.
 
-Refresh tokens come only from the admin API; service-account JWTs are decoded (no signature
-or audience check) and their ``sub`` becomes the acting user, limited to admin-authorized scopes.
+Refresh tokens come from the admin API, or from an authorization code the admin API issues in
+place of a person's consent in a browser; service-account JWTs are decoded (no signature or
+audience check) and their ``sub`` becomes the acting user, limited to admin-authorized scopes.
+
+The code exchange follows Google's "Exchange authorization code for refresh and access tokens"
+(developers.google.com/identity/protocols/oauth2/native-app, step 5): the answer holds
+``access_token``, ``expires_in``, ``refresh_token``, ``scope`` ("the scopes of access granted
+by the access_token expressed as a list of space-delimited, case-sensitive strings"),
+``token_type`` and, when ``openid`` was granted, an ``id_token`` (a JWT "that contains identity
+information about the user"). With granular consent a person may grant fewer scopes than were
+asked for, and "your app should check which scopes were granted" from that ``scope`` field
+(.../oauth2/resources/granular-permissions). A code is used once and only with the redirect it
+was issued for (RFC 6749 4.1.3: ``invalid_grant`` otherwise).
 """
 
 from __future__ import annotations
@@ -9,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import json
 import secrets
 import urllib.parse
@@ -23,6 +35,9 @@ SANDBOX_CLIENT_SECRET = "sandbox-client-secret"
 _PREFIX = "https://www.googleapis.com/auth/"
 DEFAULT_SCOPES = tuple(_PREFIX + s for s in ("calendar.events", "calendar.freebusy", "gmail.send"))
 _JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+_CODE_GRANT = "authorization_code"
+OPENID = "openid"
+EMAIL_SCOPE = _PREFIX + "userinfo.email"
 _LIFETIME = 3599
 
 _CAL_WRITE = ("calendar", "calendar.events", "calendar.events.owned", "calendar.app.created")
@@ -82,6 +97,15 @@ class Auth:
             "client_secret": SANDBOX_CLIENT_SECRET,
         }
 
+    def issue_code(self, email: str, granted: list[str], redirect_uri: str) -> str:
+        """An authorization code, as if ``email`` had consented to ``granted`` in a browser."""
+        code = "4/sandbox-" + secrets.token_urlsafe(24)
+        scopes = [s if s == OPENID else full_scope(s) for s in granted]
+        self.store.put_token(
+            code, "code", TokenRecord(email.lower(), scopes, redirect_uri=redirect_uri)
+        )
+        return code
+
     def revoke(self, email: str) -> None:
         for token, (kind, record) in list(self.store.tokens.items()):
             if record.email == email.lower() and not record.revoked:
@@ -92,10 +116,14 @@ class Auth:
         found = self.store.tokens.get(form.get("refresh_token", ""))
         return found[1].email if found else None
 
-    def token(self, body: bytes) -> dict[str, Any]:
-        """Answer a token POST; raises TokenError for OAuth errors."""
+    def token(self, body: bytes, authorization: str | None = None) -> dict[str, Any]:
+        """Answer a token POST; raises TokenError for OAuth errors. The client may authenticate
+        in the form or with HTTP Basic (RFC 6749 2.3.1: servers must accept both)."""
         form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace")))
+        form |= _basic_client(authorization)
         grant = form.get("grant_type")
+        if grant == _CODE_GRANT:
+            return self._exchange(form)
         if grant == "refresh_token":
             email, scopes = self._refresh(form)
         elif grant == _JWT_GRANT:
@@ -112,12 +140,65 @@ class Auth:
             "scope": " ".join(scopes),
         }
 
-    def _refresh(self, form: dict[str, str]) -> tuple[str, list[str]]:
+    def _exchange(self, form: dict[str, str]) -> dict[str, Any]:
+        """An authorization code for tokens: once, for its own redirect, the granted scopes."""
+        self._client(form)
+        code = form.get("code", "")
+        found = self.store.tokens.get(code)
+        if found is None or found[0] != "code" or found[1].revoked:
+            raise TokenError(400, "invalid_grant", "Malformed auth code.")
+        record = found[1]
+        if form.get("redirect_uri") != record.redirect_uri:
+            raise TokenError(400, "redirect_uri_mismatch", "Bad Request")
+        record.revoked = True
+        self.store.put_token(code, "code", record)
+        refresh = self.issue_refresh_token(record.email, [s for s in record.scopes if s != OPENID])
+        access = "ya29.sandbox." + secrets.token_urlsafe(24)
+        expires = self.now() + dt.timedelta(seconds=_LIFETIME)
+        self.store.put_token(
+            access, "access", TokenRecord(record.email, record.scopes, expires.isoformat())
+        )
+        answer: dict[str, Any] = {
+            "access_token": access,
+            "expires_in": _LIFETIME,
+            "refresh_token": refresh["refresh_token"],
+            "scope": " ".join(record.scopes),
+            "token_type": "Bearer",
+        }
+        if OPENID in record.scopes:
+            answer["id_token"] = self._id_token(record, form.get("client_id", ""))
+        return answer
+
+    def _id_token(self, record: TokenRecord, client_id: str) -> str:
+        """Google's claims (iss, azp, aud, sub, iat, exp; email and email_verified with the
+        email scope); the signature is the sandbox's, which no one can verify."""
+        now = int(self.now().timestamp())
+        claims: dict[str, Any] = {
+            "iss": "https://accounts.google.com",
+            "azp": client_id,
+            "aud": client_id,
+            "sub": str(int(hashlib.sha256(record.email.encode()).hexdigest()[:18], 16)),
+            "iat": now,
+            "exp": now + _LIFETIME,
+        }
+        if EMAIL_SCOPE in record.scopes:
+            claims |= {"email": record.email, "email_verified": True}
+        header = {"alg": "RS256", "kid": "sandbox", "typ": "JWT"}
+        return ".".join(
+            base64.urlsafe_b64encode(part).rstrip(b"=").decode()
+            for part in (json.dumps(header).encode(), json.dumps(claims).encode(), b"sandbox")
+        )
+
+    @staticmethod
+    def _client(form: dict[str, str]) -> None:
         if (form.get("client_id"), form.get("client_secret")) != (
             SANDBOX_CLIENT_ID,
             SANDBOX_CLIENT_SECRET,
         ):
             raise TokenError(401, "invalid_client", "The OAuth client was not found.")
+
+    def _refresh(self, form: dict[str, str]) -> tuple[str, list[str]]:
+        self._client(form)
         found = self.store.tokens.get(form.get("refresh_token", ""))
         if found is None or found[0] != "refresh" or found[1].revoked:
             raise TokenError(400, "invalid_grant", "Token has been expired or revoked.")
@@ -167,6 +248,21 @@ class Auth:
                 403, "insufficientPermissions", "Request had insufficient authentication scopes."
             )
         return record.email
+
+
+def _basic_client(header: str | None) -> dict[str, str]:
+    """``client_id`` and ``client_secret`` from an HTTP Basic header (each form-urlencoded)."""
+    if not header or not header.lower().startswith("basic "):
+        return {}
+    try:
+        pair = base64.b64decode(header[6:].strip()).decode("utf-8")
+    except (ValueError, binascii.Error):
+        return {}
+    client_id, _, secret = pair.partition(":")
+    return {
+        "client_id": urllib.parse.unquote_plus(client_id),
+        "client_secret": urllib.parse.unquote_plus(secret),
+    }
 
 
 def _expired(record: TokenRecord, now: dt.datetime) -> bool:

@@ -107,6 +107,12 @@ class SandboxAdmin:
     def issue_token(self, email: str, scopes: list[str] | None = None) -> dict[str, Any]:
         return dict(self._call("POST", "tokens", {"email": email, "scopes": scopes}))
 
+    def issue_code(self, email: str, scopes: list[str], redirect_uri: str) -> dict[str, Any]:
+        """An authorization code as if ``email`` had granted ``scopes`` (granular consent may
+        grant fewer than were asked) on a consent screen that redirected to ``redirect_uri``."""
+        body = {"email": email, "scopes": scopes, "redirect_uri": redirect_uri}
+        return dict(self._call("POST", "codes", body))
+
     def revoke_tokens(self, email: str) -> None:
         self._call("POST", "tokens/revoke", {"email": email})
 

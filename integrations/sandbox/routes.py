@@ -119,7 +119,8 @@ class GoogleApi:
         if response is None:
             try:
                 with self.lock:
-                    response = Response.of_json(self.auth.token(req.body))
+                    answer = self.auth.token(req.body, req.headers.get("authorization"))
+                    response = Response.of_json(answer)
                     user = self.auth.user_of_refresh(
                         dict(urllib.parse.parse_qsl(req.body.decode()))
                     )

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from integrations.clock import SystemClock
+from integrations.retry import SANDBOX_FAULT
 from integrations.sandbox import batch
 from integrations.sandbox.admin import AdminApi
 from integrations.sandbox.auth import Auth
@@ -28,6 +29,17 @@ from integrations.sandbox.reads import Reads
 from integrations.sandbox.routes import GoogleApi
 from integrations.sandbox.store import Store
 from integrations.sandbox.wire import Request, Response
+
+
+def sandbox_fault(exc: BaseException) -> Response:
+    """A 500 for the sandbox's own bug, with a reason Google never sends (``SANDBOX_FAULT``), so
+    the client says that the emulator failed, not Google, and does not retry what no retry cures.
+    """
+    message = f"the built-in sandbox failed: {exc!r}"
+    error = {"domain": "sandbox", "reason": SANDBOX_FAULT, "message": message}
+    return Response.of_json(
+        {"error": {"code": 500, "message": message, "status": "INTERNAL", "errors": [error]}}, 500
+    )
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -44,7 +56,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         try:
             response = self.server.sandbox.handle(req)
         except Exception as exc:  # a bug must still produce a reply, never a dropped socket
-            response = Response.of_json({"error": {"code": 500, "message": repr(exc)}}, 500)
+            response = sandbox_fault(exc)
         self.send_response(response.status, response.reason)
         for name, value in response.headers.items():
             self.send_header(name, value)

@@ -48,7 +48,8 @@ class TokenRecord:
     email: str
     scopes: list[str]
     expires: str | None = None  # ISO UTC for access tokens; None for refresh tokens
-    revoked: bool = False
+    revoked: bool = False  # for an authorization code: used (codes are single-use)
+    redirect_uri: str | None = None  # authorization codes: the redirect it was issued for
 
 
 class Store:
@@ -72,6 +73,7 @@ class Store:
     def _load(self, db: sqlite3.Connection) -> None:
         for email, data in db.execute("SELECT email, data FROM calendars"):
             self.calendars[email] = CalendarMeta(**json.loads(data))
+            self.events.setdefault(email, {})  # a calendar with no event yet is still there
         for cal, event_id, seq, data in db.execute("SELECT cal, id, seq, data FROM events"):
             blob = json.loads(data)
             self.events.setdefault(cal, {})[event_id] = Row(blob["data"], seq, blob["hidden"])
@@ -122,7 +124,7 @@ class Store:
     def put(self, cal: str, event_id: str, row: Row) -> None:
         if cal not in self.calendars:
             self.calendar(cal)
-        self.events[cal][event_id] = row
+        self.events.setdefault(cal, {})[event_id] = row
         if self._db is not None:
             blob = json.dumps({"data": row.data, "hidden": row.hidden})
             self._db.execute(

@@ -93,6 +93,33 @@ CASES = [
         id="bad-duration",
     ),
     pytest.param(
+        "timezone: America/Chicago\ndefaults:\n  duration: 1h70m\nmanagers: []\n",
+        [
+            (
+                3,
+                "defaults.duration",
+                "'1h70m' has 70m, a whole hour or more; write 2h10m",
+            )
+        ],
+        id="minutes-past-the-hour-in-a-duration",
+    ),
+    pytest.param(
+        "timezone: America/Chicago\ndefaults:\n  duration: 30m1h\nmanagers: []\n",
+        [
+            (
+                3,
+                "defaults.duration",
+                "'30m1h' puts hours after minutes; write 1h30m",
+            )
+        ],
+        id="duration-units-out-of-order",
+    ),
+    pytest.param(
+        'timezone: America/Chicago\ndefaults:\n  working_hours: "mon-fri 9-5"\nmanagers: []\n',
+        [(3, "defaults.working_hours", "'9' is not a time (HH:MM, 24-hour, 00:00..23:59)")],
+        id="working-hours-without-minutes",
+    ),
+    pytest.param(
         "timezone: America/Chicago\ndefaults:\n  duration: 45\nmanagers: []\n",
         [(3, "defaults.duration", "the number 45 has no unit; use a unit, e.g. 45m")],
         id="bare-number-duration",

@@ -105,4 +105,10 @@ def test_the_log_command_it_points_to_shows_the_move_with_its_details(demo) -> N
     assert log.returncode == 0, log.stderr
     assert "move-occurrence" in log.stdout
     assert "create-series" in log.stdout
-    assert "what: move occurrence" in log.stdout
+    assert "what: move the Tue 24 Nov 2026 13:00 EST 1:1 to Tue 24 Nov 2026 12:00-12:45 EST" in (
+        log.stdout
+    )
+    table = log.stdout.split("candidates (the manager's time), best first:\n", 1)[1].splitlines()
+    assert table[:2] == ["       1  Tue 12:00-12:45  ← chosen", "       2  Tue 14:00-14:45"]
+    for internal in ("{'", "detail:", "Z  ", "RRULE", " UTC "):
+        assert internal not in log.stdout

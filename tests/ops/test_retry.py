@@ -109,6 +109,22 @@ def run(google: ScriptedGoogle, *replies: Reply, policy: RetryPolicy | None = No
         run.sleeps = sleeps.calls  # type: ignore[attr-defined]
 
 
+def test_a_fault_of_the_built_in_sandbox_is_named_as_its_own_and_not_retried(
+    google: ScriptedGoogle,
+) -> None:
+    from integrations.sandbox.server import sandbox_fault
+
+    fault = sandbox_fault(KeyError("dana@example.com"))
+    with pytest.raises(CalendarError) as info:
+        run(google, (fault.status, {}, fault.body))
+    assert len(google.paths) == 1
+    assert run.sleeps == []  # type: ignore[attr-defined]
+    message = str(info.value)
+    assert message.startswith("the built-in sandbox failed")
+    assert "KeyError('dana@example.com')" in message
+    assert "Google" not in message.split("(")[0]
+
+
 def test_two_503s_then_200_succeeds_after_two_sleeps(google: ScriptedGoogle) -> None:
     unavailable: Reply = (503, {}, b"<html>Service Unavailable</html>")
     event = run(google, unavailable, unavailable, OK)

@@ -117,3 +117,32 @@ def test_a_client_kept_alive_across_a_restart_reconnects_to_the_new_server(
     finally:
         calendar.close()
         second.stop()
+
+
+def test_a_calendar_that_was_only_read_takes_events_after_a_restart(
+    tmp_path: pathlib.Path, clock: FixedClock
+) -> None:
+    """The first command on a new install may only read a calendar (``plan``, ``doctor``): the
+    calendar exists from then on, still empty, and must take events once the sandbox restarts."""
+    state = tmp_path / "sandbox.db"
+    first = Sandbox(state_path=state, now=clock.now)
+    admin = SandboxAdmin(first.start())
+    creds = credentials_for(admin, DANA)
+    calendar = build_service("calendar", first.url, creds)
+    assert calendar.events().list(calendarId="primary").execute()["items"] == []
+    calendar.close()
+    first.stop()
+
+    second = Sandbox(state_path=state, now=clock.now)
+    url = second.start(port=int(first.url.rstrip("/").rsplit(":", 1)[1]))
+    try:
+        creds.token = None
+        calendar = build_service("calendar", url, creds)
+        body = timed("2026-10-21", "09:00", "09:30", id="afterread1")
+        calendar.events().insert(calendarId="primary", body=body).execute()
+        assert [
+            e["id"] for e in calendar.events().list(calendarId="primary").execute()["items"]
+        ] == ["afterread1"]
+        calendar.close()
+    finally:
+        second.stop()

@@ -349,3 +349,53 @@ def test_a_reload_that_hangs_does_not_hold_up_sigterm(make_service) -> None:
     assert entered.is_set()
     assert time.monotonic() - began < 5
     assert not service.lock.held
+
+
+def test_each_pass_logs_one_line_with_its_size_cost_and_outcome_then_what_it_waits_for(
+    make_service, admin, caplog
+):
+    with caplog.at_level(logging.INFO, logger="oneonone.service"):
+        service = make_service({DANA: [SAM], LEE: [PRIYA]})
+        wait_for(lambda: service.passes >= 1)
+        wait_for(lambda: any("waiting for" in r.getMessage() for r in caplog.records))
+        service.wake()
+        wait_for(lambda: service.passes >= 2)
+        wait_for(lambda: len([r for r in caplog.records if "waiting" in r.getMessage()]) >= 2)
+    lines = [r.getMessage() for r in caplog.records]
+    assert "serving 2 managers, 2 pairs; a pass every 60s" in lines
+    passes = [line for line in lines if line.startswith("pass ")]
+    first, second = passes[:2]
+    assert first.startswith("pass 1 done in ")
+    assert first.split(": ", 1)[1].startswith("2 managers, ")
+    assert ", 2 actions done, 0 failed, 0 managers with errors, 0 parked" in first
+    assert second.endswith(", 0 actions done, 0 failed, 0 managers with errors, 0 parked")
+    counted = [int(line.split(", ")[1].split()[0]) for line in passes[:2]]
+    # each pass's own share of what /metrics counts (a batch is one request there too)
+    assert sum(counted) == sample(service, "oneonone_api_requests_total") >= 4
+    waiting = [line for line in lines if line.startswith("waiting for")]
+    job = service.scheduler.get_job("poll")
+    assert waiting[-1] == (
+        f"waiting for the next poll at {job.next_run_time.astimezone(dt.UTC):%a %d %b %Y %H:%M} UTC"
+        " (every 60 s)"
+    )
+
+
+def test_the_service_serves_each_managers_own_status_page(sandboxed, make_service):
+    import urllib.error
+
+    sandboxed.extra = f"metrics_port: {free_port()}\n"
+    service = make_service({DANA: [SAM], LEE: [PRIYA]})
+    wait_for(lambda: service.passes >= 1)
+    base = f"http://127.0.0.1:{service.metrics_port}"
+    with urllib.request.urlopen(base + "/status", timeout=5) as response:
+        index = response.read().decode()
+    assert 'href="/status/dana@example.com"' in index
+    assert 'href="/status/lee@example.com"' in index
+    with urllib.request.urlopen(base + "/status/lee@example.com", timeout=5) as response:
+        lee = response.read().decode()
+    assert "Priya Raman" in lee
+    assert "Sam Ortiz" not in lee
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(base + "/status/sam@example.com", timeout=5)
+    assert missing.value.code == 404
+    missing.value.close()

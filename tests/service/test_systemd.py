@@ -64,14 +64,14 @@ def test_ready_reloading_and_stopping_reach_a_socket_in_the_file_system() -> Non
         ticks = iter([1_000_000, 2_000_000])
         notifier = SystemdNotifier({"NOTIFY_SOCKET": listener.address}, usec=lambda: next(ticks))
         try:
-            assert notifier.ready("serving 1 managers,\n 1 pairs")
+            assert notifier.ready("serving 1 manager,\n 1 pair")
             assert notifier.reloading("reloading the config")
             assert notifier.stopping("stopping")
             heard = [listener.until("STATUS") for _ in range(3)]
         finally:
             listener.close()
     assert heard == [
-        {"READY": "1", "STATUS": "serving 1 managers, 1 pairs"},
+        {"READY": "1", "STATUS": "serving 1 manager, 1 pair"},
         {"RELOADING": "1", "MONOTONIC_USEC": "1000000", "STATUS": "reloading the config"},
         {"STOPPING": "1", "STATUS": "stopping"},
     ]
@@ -118,7 +118,7 @@ def test_reload_under_systemd_reports_a_refused_config_and_an_alias_bomb_stalls_
     setup, daemon, admin = world
     good = setup.write({DANA: [SAM]}).read_text()
     daemon.start(env={"NOTIFY_SOCKET": notify_socket.address})
-    assert notify_socket.until("READY") == {"READY": "1", "STATUS": "serving 1 managers, 1 pairs"}
+    assert notify_socket.until("READY") == {"READY": "1", "STATUS": "serving 1 manager, 1 pair"}
     done = daemon.wait_passes(0, timeout=20)
     assert daemon.process is not None
     pid = daemon.process.pid
@@ -150,10 +150,10 @@ def test_reload_under_systemd_reports_a_refused_config_and_an_alias_bomb_stalls_
     answer = reload(setup, pid)
     assert (answer.returncode, answer.stdout.strip()) == (
         0,
-        f"reloaded {setup.path}: 1 managers, 1 pairs",
+        f"reloaded {setup.path}: 1 manager, 1 pair",
     )
     assert read_outcome(setup.tmp / "var" / "state.db") == Outcome(
-        pid, 3, True, f"reloaded {setup.path}: 1 managers, 1 pairs"
+        pid, 3, True, f"reloaded {setup.path}: 1 manager, 1 pair"
     )
 
     began = time.monotonic()

@@ -85,10 +85,38 @@ def test_the_command_prints_the_table_for_one_manager(history) -> None:
 def test_the_command_names_an_unknown_manager(history, capsys) -> None:
     code = daemon.main(["status", "-c", str(history.config.source), "--manager", "zoe@example.com"])
     assert code == 2
-    assert "zoe@example.com is not a manager" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no manager in" in err
+    assert "matches 'zoe@example.com' (managers: Dana Whitfield <dana@example.com>)" in err
 
 
 def test_the_command_says_so_when_there_is_no_state_yet(env, capsys) -> None:
     config = env.config(SAM, PRIYA)
     assert daemon.main(["status", "-c", str(config.source)]) == 0
     assert "no state yet" in capsys.readouterr().out
+
+
+def test_the_page_gives_each_manager_her_own_zone(env) -> None:
+    import datetime as dt
+
+    from integrations.status import status_html
+
+    config = env.config(
+        SAM,
+        extra=(
+            "# a second manager, in Berlin\n"
+            "  - name: Lena Vogel\n    email: lena@example.com\n    timezone: Europe/Berlin\n"
+            "    reps:\n      - {name: Jonas Weber, email: jonas@example.com, day: tuesday, "
+            'time: "10:00", timezone: Europe/Berlin}\n'
+        ),
+    )
+    now = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
+    env.run(config, now)
+    html = status_html(read_status(config, now=now), now=now)
+    dana, lena = html.split('<section aria-label="')[1:]
+    assert "As of Mon 23 Nov 2026 10:00 EST" in dana
+    assert "Tue 24 Nov 13:00 EST" in dana
+    assert "As of Mon 23 Nov 2026 16:00 CET" in lena
+    assert "Tue 24 Nov 10:00 CET" in lena
+    assert 'href="/status/lena@example.com"' in lena
+    assert "UTC" not in html

@@ -1,7 +1,8 @@
 """The read-only ``/status`` page, served by ``ObservabilityServer`` on 127.0.0.1 and looked at in
 headless Chromium (Playwright): what a manager sees, per rep, and that it is escaped HTML.
 
-``ONEONONE_SCREENSHOT=docs/status-page.png`` saves a screenshot of the page (for the docs).
+``ONEONONE_SCREENSHOT=docs/status-page.png`` saves a screenshot of the page (for the docs), and
+``ONEONONE_SCREENSHOT_375=docs/status-page-375.png`` one of a manager's page on a phone.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 
 from integrations.items import ActionItems
 from integrations.observe import Metrics, ObservabilityServer
-from integrations.status import status_page
+from integrations.status import manager_page, status_page
 from integrations.store import Store
 from scheduler.notes import ActionLine
 from tests.view.conftest import SAM_KEY
@@ -55,6 +56,7 @@ def page_url(history):
         poll_interval=dt.timedelta(seconds=60),
         now=lambda: history.now,
         pages={"/status": lambda: status_page(config, now=history.now)},
+        subpages={"/status/": lambda who: manager_page(config, who, now=history.now)},
     )
     port = server.start()
     try:
@@ -114,3 +116,53 @@ def test_the_page_is_read_only_and_other_paths_are_not_found(page_url, browser) 
     missing = page.goto(page_url.replace("/status", "/status/edit"))
     assert missing is not None
     assert missing.status == 404
+
+
+def test_each_manager_has_her_own_page_linked_from_the_index(page_url, browser) -> None:
+    page = browser.new_page()
+    page.goto(page_url)
+    link = page.get_by_role("link", name="Dana Whitfield")
+    assert link.get_attribute("href") == "/status/dana@example.com"
+    link.click()
+    page.wait_for_url("**/status/dana@example.com")
+    assert page.title() == "1:1 status — Dana Whitfield"
+    assert page.locator("section").count() == 1
+    assert "As of Fri 04 Dec 2026 18:00 EST" in page.locator("section").inner_text()
+    assert page.locator("tr[data-rep='sam@example.com']").count() == 1
+    assert page.get_by_role("link", name="All managers").get_attribute("href") == "/status"
+    for who in ("DANA@example.com", "dana%40example.com"):
+        found = page.goto(page_url + "/" + who)
+        assert found is not None
+        assert found.status == 200
+    for nobody in ("sam@example.com", "dana@example.com/x", ""):
+        missing = page.goto(page_url + "/" + nobody)
+        assert missing is not None
+        assert missing.status == 404 or nobody == ""
+
+
+def test_on_a_phone_nothing_overflows_and_each_row_reads_as_labelled_lines(
+    page_url, browser
+) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 700}, device_scale_factor=2)
+    page.goto(page_url + "/dana@example.com")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
+    overflowing = page.evaluate(
+        "[...document.querySelectorAll('section, tr, td')]"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1).length"
+    )
+    assert overflowing == 0
+    sam = page.locator("tr[data-rep='sam@example.com']")
+    lines = [line.strip() for line in sam.inner_text().splitlines() if line.strip()]
+    assert lines[:2] == ["Sam Ortiz", "sam@example.com"]
+    labels = page.evaluate(
+        "[...document.querySelectorAll(\"tr[data-rep='sam@example.com'] td\")]"
+        ".map(td => getComputedStyle(td, '::before').content)"
+    )
+    assert labels[1:4] == ['"Next 1:1"', '"Last held"', '"Held"']  # a label beside each value
+    cells = sam.locator("td").evaluate_all("tds => tds.map(td => td.getBoundingClientRect().width)")
+    row = sam.evaluate("tr => tr.getBoundingClientRect().width")
+    assert all(abs(w - row) < 3 for w in cells)  # one cell per line, the card's full width
+    assert page.locator("thead").is_hidden()
+    if os.environ.get("ONEONONE_SCREENSHOT_375"):
+        page.screenshot(path=str(ROOT / os.environ["ONEONONE_SCREENSHOT_375"]), full_page=True)

@@ -1,0 +1,120 @@
+"""Whether a pair's 1:1s fall inside both people's own working hours, checked date by date.
+
+A rep's day and time are written in the manager's zone, so a 1:1 can land outside the rep's
+hours (another zone, or a DST change on one side only), and nothing stops a manager from writing
+a time outside her own hours or on her weekend. ``check`` and the service say so once per pair
+and person, citing the next 1:1 that is affected: the dates are those ``run`` creates
+(``planned_starts``), so the warning names a real meeting, not a sample from months back.
+Without ``now`` (a config read with no clock), a winter and a summer date stand in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from collections.abc import Iterator, Sequence
+from zoneinfo import ZoneInfo
+
+from scheduler.model import WEEKDAYS, Pair, Person
+from scheduler.recurrence import first_occurrence, localize, planned_starts
+
+SAMPLE_DATES = (dt.date(2026, 1, 5), dt.date(2026, 7, 6))
+"""Mondays in winter and summer: a time that only drifts out of hours under DST shows too."""
+YEAR = dt.timedelta(days=366)
+
+
+def hours_warnings(pair: Pair, *, now: dt.datetime | None) -> Iterator[str]:
+    """At most one sentence for the rep and one for the manager."""
+    rep, manager = _first_outside_each(_schedule_of(pair), now)
+    if rep is not None:
+        yield _rep_sentence(pair, rep, dated=now is not None)
+    if manager is not None:
+        yield _manager_sentence(pair, manager, dated=now is not None)
+
+
+def _schedule_of(pair: Pair) -> Pair:
+    """The pair with what the answer does not depend on (names, addresses, policies) made
+    equal, so that reps on the same schedule share one computation (a config may hold
+    thousands of pairs, read on every command)."""
+    return Pair(
+        manager=dataclasses.replace(pair.manager, name="", email=""),
+        rep=dataclasses.replace(pair.rep, name="", email=""),
+        cadence=pair.cadence,
+        day=pair.day,
+        time=pair.time,
+        duration=pair.duration,
+        start=pair.start,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _first_outside_each(
+    schedule: Pair, now: dt.datetime | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    starts = _starts(schedule, now)
+    return (
+        _first_outside(schedule.rep, schedule, starts),
+        _first_outside(schedule.manager, schedule, starts),
+    )
+
+
+def _starts(pair: Pair, now: dt.datetime | None) -> list[dt.datetime]:
+    if now is None:
+        tz = ZoneInfo(pair.manager.timezone)
+        return [
+            dt.datetime.combine(monday + dt.timedelta(days=pair.day), pair.time, tzinfo=tz)
+            for monday in SAMPLE_DATES
+        ]
+    if pair.cadence.kind == "monthly":
+        return [s for s in planned_starts(pair, now=now, count=13) if s < now + YEAR]
+    # Weekly: the same wall-clock time every N weeks from the series' own first occurrence
+    # (what its RRULE expands to), without expanding a rule 54 times per pair.
+    first = first_occurrence(pair, now=now)
+    step = dt.timedelta(weeks=pair.cadence.weeks)
+    local = (first + k * step for k in range(54 // pair.cadence.weeks + 1))
+    return [s for s in (localize(t, pair.manager.timezone) for t in local) if s < now + YEAR]
+
+
+def _first_outside(person: Person, pair: Pair, starts: Sequence[dt.datetime]) -> dt.datetime | None:
+    minutes = int(pair.duration.total_seconds() // 60)
+    for start in starts:
+        local = start.astimezone(person.zone)
+        begin = local.hour * 60 + local.minute
+        ranges = person.working_hours.ranges_on(local.weekday())
+        if not any(lo <= begin and begin + minutes <= hi for lo, hi in ranges):
+            return start
+    return None
+
+
+def _on(start: dt.datetime, tz: str, *, dated: bool) -> str:
+    local = start.astimezone(ZoneInfo(tz))
+    return f"next on {local:%a %d %b %Y}" if dated else f"on {local.date().isoformat()}"
+
+
+def _rep_sentence(pair: Pair, start: dt.datetime, *, dated: bool) -> str:
+    local = start.astimezone(pair.rep.zone)
+    finish = (local + pair.duration).strftime("%H:%M")
+    return (
+        f"{WEEKDAYS[pair.day]} {pair.time:%H:%M} in {pair.manager.timezone} is "
+        f"{WEEKDAYS[local.weekday()]} {local:%H:%M}-{finish} in {pair.rep.timezone} "
+        f"({_on(start, pair.rep.timezone, dated=dated)}), outside {pair.rep.name}'s working "
+        f"hours ({pair.rep.working_hours.text})"
+    )
+
+
+def _manager_sentence(pair: Pair, start: dt.datetime, *, dated: bool) -> str:
+    manager = pair.manager
+    local = start.astimezone(manager.zone)
+    finish = (local + pair.duration).strftime("%H:%M")
+    day = WEEKDAYS[local.weekday()]
+    where = (
+        f"on {manager.name}'s day off"
+        if not manager.working_hours.ranges_on(local.weekday())
+        else f"outside {manager.name}'s own working hours"
+    )
+    return (
+        f"{day} {local:%H:%M}-{finish} in {manager.timezone} "
+        f"({_on(start, manager.timezone, dated=dated)}) is {where} "
+        f"({manager.working_hours.text})"
+    )
