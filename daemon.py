@@ -27,7 +27,7 @@ LOCK_WAIT = 30.0
 
 def load_config(path: str | Path) -> Config:
     """Read and validate a config file; every problem is reported at once (``ConfigError``)."""
-    from integrations.paths import LocalPaths
+    from integrations.shell.paths import LocalPaths
     from scheduler.config import parse_config_bytes
     from scheduler.errors import Problem
 
@@ -57,15 +57,15 @@ def _now() -> dt.datetime:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from integrations.check_view import print_check
+    from integrations.views.check_view import print_check
 
     config = load_config(args.config)
     print_check(config, now=_now(), out=print, utc=args.utc)
-    from integrations.notify import describe_sender
+    from integrations.mail.notify import describe_sender
 
     print(describe_sender(config))
-    from integrations.recap_render import recap_sample_context
-    from integrations.render import Renderer
+    from integrations.mail.recap_render import recap_sample_context
+    from integrations.mail.render import Renderer
 
     problems = Renderer(config.templates_dir).check(recap_sample_context())
     for problem in problems:
@@ -87,14 +87,14 @@ def _print_counts(counts: dict[str, object] | None) -> None:
 
 def holding_state(config: Config, args: argparse.Namespace) -> AbstractContextManager[object]:
     """The state's lock for a command that changes the state (waiting up to ``--lock-wait``)."""
-    from integrations.statelock import holding
+    from integrations.state.statelock import holding
 
     return holding(Path(config.state), command=args.command_line, wait=args.lock_wait)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from integrations.human import People
-    from integrations.wiring import wire
+    from integrations.shell.wiring import wire
+    from scheduler.people import People
 
     config = load_config(args.config)
     people = People(config, utc=args.utc)
@@ -115,11 +115,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from integrations.wiring import wire
+    from integrations.shell.wiring import wire
 
     config = load_config(args.config)
     if not args.once:
-        from integrations.service import serve
+        from integrations.shell.service import serve
 
         return serve(
             args.config,
@@ -128,9 +128,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             command=args.command_line,
             lock_wait=args.lock_wait,
         )
-    from integrations.human import People
-    from integrations.progress import PassProgress
-    from integrations.run_report import exit_code, print_actions, print_emails, summary_lines
+    from integrations.views.progress import PassProgress
+    from integrations.views.run_report import exit_code, print_actions, print_emails, summary_lines
+    from scheduler.people import People
 
     people = People(config, utc=args.utc)
     with holding_state(config, args), wire(config) as wired:
@@ -149,15 +149,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_reload(args: argparse.Namespace) -> int:
     """Ask the running service to re-read its config, and wait for its answer."""
-    from integrations.reload import reload_command
+    from integrations.shell.reload import reload_command
 
     return reload_command(args.config, load_config, pid=args.pid, timeout=args.timeout)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from integrations import log_view
-    from integrations.human import People
-    from integrations.store import Store
+    from integrations.state.store import Store
+    from integrations.views import log_view
+    from scheduler.people import People
 
     config = load_config(args.config)
     if not Path(config.state).exists():
@@ -177,7 +177,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Per rep: next 1:1, last held, 8-week record, streak, recap, open items (state DB only)."""
-    from integrations.status import read_status, status_text
+    from integrations.views.status import read_status, status_text
 
     config = load_config(args.config)
     wanted = matching_managers(config, args.manager)
@@ -215,7 +215,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_auth(args: argparse.Namespace) -> int:
-    from integrations import auth
+    from integrations.google import auth
 
     config = load_config(args.config)
     return auth.command(
@@ -224,14 +224,14 @@ def cmd_auth(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from integrations.doctor import doctor
+    from integrations.shell.doctor import doctor
 
     return doctor(args.config)
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
     """Pending and failed emails: list, show, retry, drop."""
-    from integrations import outbox_cli
+    from integrations.views import outbox_cli
 
     config = load_config(args.config)
     state = Path(config.state)
@@ -239,7 +239,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         print("no state yet: run 'oneonone run --once' first")
         return 0
     if args.action == "list":
-        from integrations.human import People
+        from scheduler.people import People
 
         zone_of = People(config, utc=args.utc).zone_of
         return outbox_cli.list_messages(state, print, everything=args.all, zone_of=zone_of)
@@ -255,7 +255,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     """Render an email of a pair's next or given occurrence without queueing anything."""
-    from integrations.preview import preview
+    from integrations.views.preview import preview
 
     config = load_config(args.config)
     on = dt.date.fromisoformat(args.on) if args.on else None
@@ -264,7 +264,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from integrations.demo import run_demo
+    from integrations.shell.demo import run_demo
 
     return run_demo()
 
@@ -373,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     outbox.add_argument("key", nargs="?", help="an email's key, or any prefix naming one")
     outbox.add_argument("--all", action="store_true", help="list the sent emails too")
     outbox.set_defaults(func=cmd_outbox)
-    from integrations.preview import EMAILS
+    from integrations.views.preview import EMAILS
 
     preview_p = add("preview", "render an email of a pair's next occurrence; nothing is queued")
     preview_p.add_argument("pair", help="the rep's address (or manager/rep)")
@@ -399,8 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.command_line = shlex.join(["oneonone", *argv])  # named to whoever waits for the lock
-    from integrations.observe import setup_logging
     from integrations.redaction import redact_known
+    from integrations.shell.observe import setup_logging
 
     # Every command logs through one redacting path: no token or password in any line.
     setup_logging(json=False, level=logging.INFO if args.verbose else logging.WARNING)

@@ -46,7 +46,7 @@ from integrations.sandbox import SandboxAdmin  # noqa: E402
 # so always runs one manager at a time, whatever ONEONONE_WORKERS says.
 SERVICE_PASS = """
 import sys, daemon
-from integrations.wiring import wire
+from integrations.shell.wiring import wire
 with wire(daemon.load_config(sys.argv[1])) as wired:
     report = wired.run_pass(now=daemon._now())
 for o in report.outcomes:
@@ -58,7 +58,7 @@ sys.exit(1 if report.failed else 0)
 SERVICE_LOOP = """
 import json, sys, time, daemon
 from integrations.sandbox import SandboxAdmin
-from integrations.wiring import wire
+from integrations.shell.wiring import wire
 admin = SandboxAdmin(sys.argv[3])
 with wire(daemon.load_config(sys.argv[1])) as wired:
     for number in range(int(sys.argv[2])):
@@ -540,7 +540,8 @@ def machine() -> dict[str, Any]:
         [
             sys.executable,
             "-c",
-            "import daemon, integrations.wiring, integrations.runner, googleapiclient.discovery",
+            "import daemon, integrations.shell.wiring, integrations.reconcile.runner, "
+            "googleapiclient.discovery",
         ],
         cwd=ROOT,
         check=True,

@@ -105,7 +105,7 @@ class BusyAnswer:
 
 class Write(StrEnum):
     """What a write to a calendar is for; the adapter decides from it what the guests hear from
-    the calendar service itself (``integrations.gcal.SEND_UPDATES`` says why for each)."""
+    the calendar service itself (``integrations.google.gcal.SEND_UPDATES`` says why for each)."""
 
     CHANGE = "change"  # a change the guests should see and hear of (a repair, an adoption's length)
     BOOKKEEPING = "bookkeeping"  # an agenda, a description, private tags: nothing to tell
@@ -149,7 +149,7 @@ class Calendar(Protocol):
         etag: str | None = None,
         write: Write = Write.CHANGE,
     ) -> CalendarEvent:
-        """Apply domain-level changes to one event; see ``integrations.gcal`` for the keys.
+        """Apply domain-level changes to one event; see ``integrations.google.gcal`` for the keys.
 
         ``write`` says what the write is for, which decides who hears of it from Google.
         """

@@ -17,8 +17,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from integrations.recap_render import recap_sample_context  # noqa: E402
-from integrations.render import Renderer, sample_pair  # noqa: E402
+from integrations.mail.recap_render import recap_sample_context  # noqa: E402
+from integrations.mail.render import Renderer, sample_pair  # noqa: E402
 
 SIZES = {"375": 375, "desktop": 1200}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from integrations.render import Renderer, sample_context  # noqa: E402
+from integrations.mail.render import Renderer, sample_context  # noqa: E402
 
 
 def screenshot(html: str, out: Path, *, width: int = 800, height: int = 1400) -> None:

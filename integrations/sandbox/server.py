@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from integrations.clock import SystemClock
-from integrations.retry import SANDBOX_FAULT
+from integrations.google.retry import SANDBOX_FAULT
 from integrations.sandbox import batch
 from integrations.sandbox.admin import AdminApi
 from integrations.sandbox.auth import Auth

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from integrations.recap_render import recap_sample_context
-from integrations.render import (
+from integrations.mail.recap_render import recap_sample_context
+from integrations.mail.render import (
     DESCRIPTION_LIMIT,
     Renderer,
     describe_zone,

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import daemon
-from integrations.check_view import print_check
 from integrations.sandbox import SandboxAdmin
+from integrations.views.check_view import print_check
 from scheduler.config import parse_config
 from scheduler.series import series_id
 from tests.e2e.conftest import env  # noqa: F401  (fixture)

@@ -100,9 +100,9 @@ def test_elsewhere_a_line_per_tenth_of_the_managers_and_no_control_sequence(
 
 
 def test_the_summary_puts_failures_first_and_its_counts_add_up(tmp_path: Path) -> None:
-    from integrations.run_report import summary_lines
-    from integrations.runner import PassReport
-    from integrations.series_writes import Outcome
+    from integrations.reconcile.runner import PassReport
+    from integrations.reconcile.series_writes import Outcome
+    from integrations.views.run_report import summary_lines
     from scheduler.actions import Notice
 
     def notice(i: int) -> Notice:

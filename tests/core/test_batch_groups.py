@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from integrations.series_writes import BATCH_PARTS, batch_groups
+from integrations.reconcile.series_writes import BATCH_PARTS, batch_groups
 
 
 def team(name: str, size: int) -> list[str]:

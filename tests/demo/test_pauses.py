@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from integrations.render import Renderer
+from integrations.mail.render import Renderer
 from scheduler.config import parse_config
 from scheduler.model import Pair, Pause
 from scheduler.pauses import (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from integrations.clock import FixedClock
-from integrations.wiring import Wired, wire
+from integrations.shell.wiring import Wired, wire
 from scheduler.config import parse_config
 from scheduler.model import Config
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server, for alerts)

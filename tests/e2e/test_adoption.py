@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from integrations.ledger_store import LedgerStore
 from integrations.sandbox import SandboxAdmin
-from integrations.store import Store
+from integrations.state.ledger_store import LedgerStore
+from integrations.state.store import Store
 from tests.e2e.conftest import SAM, Env
 from tests.inbox import inbox, summary
 

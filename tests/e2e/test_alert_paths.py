@@ -9,7 +9,7 @@ import email
 import email.policy
 
 from integrations.clock import FixedClock
-from integrations.wiring import wire
+from integrations.shell.wiring import wire
 
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)  # Monday 10:00 New York
 PREP_TIME = dt.datetime(2026, 11, 23, 18, 5, tzinfo=dt.UTC)  # Monday 13:05 New York

@@ -8,8 +8,8 @@ import datetime as dt
 import logging
 
 from integrations.clock import FixedClock
-from integrations.run_report import exit_code, print_actions, print_emails
-from integrations.wiring import wire
+from integrations.shell.wiring import wire
+from integrations.views.run_report import exit_code, print_actions, print_emails
 from tests.mail.conftest import free_port
 
 NOW = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)  # the Friday before

@@ -10,11 +10,11 @@ import functools
 
 import pytest
 
-from integrations import move_log
-from integrations.gcal import GoogleCalendar
-from integrations.retry import call_with_retries
-from integrations.runner import Runner
-from integrations.store import Store
+from integrations.google.gcal import GoogleCalendar
+from integrations.google.retry import call_with_retries
+from integrations.reconcile.runner import Runner
+from integrations.state import move_log
+from integrations.state.store import Store
 from scheduler.series import series_id
 from tests.e2e.bumped import NOW, TUESDAY, after, meeting, ny, occurrence, rep, rep_inbox, shown
 

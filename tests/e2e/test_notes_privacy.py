@@ -7,7 +7,7 @@ import datetime as dt
 import email
 import email.policy
 
-from integrations.notes_files import notes_path
+from integrations.state.notes_files import notes_path
 from scheduler.agenda import ACTIONS_MARKER, NOTES_MARKER
 
 CREATED = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)

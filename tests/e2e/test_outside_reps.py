@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from integrations.store import Store
+from integrations.state.store import Store
 from scheduler.series import series_id
 from tests.e2e.bumped import NOW, TUESDAY, after, meeting, ny, occurrence, rep, rep_inbox, shown
 

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from integrations.check_view import print_check
-from integrations.ledger_store import LedgerStore
 from integrations.sandbox import SandboxAdmin
-from integrations.status import read_status, status_text
-from integrations.store import Store
+from integrations.state.ledger_store import LedgerStore
+from integrations.state.store import Store
+from integrations.views.check_view import print_check
+from integrations.views.status import read_status, status_text
 from scheduler.series import series_id
 from tests import calendar_view
 from tests.calendar_view import Span

@@ -8,8 +8,8 @@ import datetime as dt
 import email
 import email.policy
 
-from integrations.notes_files import notes_path
 from integrations.sandbox import SandboxAdmin
+from integrations.state.notes_files import notes_path
 from scheduler.agenda import ACTIONS_MARKER, NOTES_MARKER
 from scheduler.private_notes import PRIVATE_MARKER
 from scheduler.series import series_id

@@ -8,7 +8,7 @@ import email
 import email.policy
 from zoneinfo import ZoneInfo
 
-from integrations.store import Store
+from integrations.state.store import Store
 from scheduler.series import series_id
 
 NY = ZoneInfo("America/New_York")

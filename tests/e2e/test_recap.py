@@ -8,7 +8,7 @@ import datetime as dt
 import email
 import email.policy
 
-from integrations.store import Store
+from integrations.state.store import Store
 from scheduler.agenda import ACTIONS_MARKER, NOTES_MARKER
 from scheduler.series import series_id
 

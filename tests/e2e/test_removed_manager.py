@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from integrations.clock import FixedClock
 from integrations.sandbox import SandboxAdmin
-from integrations.store import Store
-from integrations.wiring import wire
+from integrations.shell.wiring import wire
+from integrations.state.store import Store
 from scheduler.config import parse_config
 from scheduler.model import Config
 from scheduler.series import series_id

@@ -18,12 +18,12 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from integrations.auth import scopes_for, status, store_for, token_name
 from integrations.clock import FixedClock
-from integrations.google_client import READER_SCOPES, SCOPES
+from integrations.google.auth import scopes_for, status, store_for, token_name
+from integrations.google.google_client import READER_SCOPES, SCOPES
 from integrations.sandbox import SandboxAdmin
-from integrations.store import Store
-from integrations.wiring import wire
+from integrations.shell.wiring import wire
+from integrations.state.store import Store
 from scheduler.config import parse_config
 from scheduler.model import Config
 from scheduler.series import series_id

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integrations.runner import Runner
-from integrations.store import Store
-from integrations.wiring import wire
+from integrations.reconcile.runner import Runner
+from integrations.shell.wiring import wire
+from integrations.state.store import Store
 from scheduler.series import TAG, series_id
 from tests.e2e.conftest import PRIYA, SAM
 
@@ -274,7 +274,7 @@ def test_one_manager_is_never_processed_by_two_threads_at_once(env, admin):
     import threading
     import time
 
-    from integrations.runner import ManagerRun
+    from integrations.reconcile.runner import ManagerRun
 
     config = env.config(SAM)
     with wire(config, sandbox_url=env.url) as wired:

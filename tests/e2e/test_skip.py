@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from integrations.check_view import print_check
-from integrations.ledger_store import LedgerStore
 from integrations.sandbox import SandboxAdmin
-from integrations.status import read_status, status_text
-from integrations.store import Store
+from integrations.state.ledger_store import LedgerStore
+from integrations.state.store import Store
+from integrations.views.check_view import print_check
+from integrations.views.status import read_status, status_text
 from scheduler.config import parse_config
 from scheduler.errors import ConfigError
 from scheduler.series import series_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from integrations.store import Store
+from integrations.state.store import Store
 from scheduler.series import series_id
 from tests.e2e.bumped import NOW, TUESDAY, after, meeting, ny, occurrence, rep, rep_inbox, shown
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from integrations.invites import Occurrence, occurrence_request, occurrences_cancel
+from integrations.mail.invites import Occurrence, occurrence_request, occurrences_cancel
 from integrations.mail.mime import build_mime, mime_bytes
 from integrations.mail.records import from_payload, to_payload
 from scheduler.model import Cadence, Pair, Person, WorkingHours

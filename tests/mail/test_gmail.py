@@ -176,8 +176,8 @@ def test_a_message_too_big_for_gmail_is_cut_with_a_line_saying_so_and_goes_out_o
     service_for: Callable[[str], Any], admin: SandboxAdmin, clock: FixedClock
 ) -> None:
     from integrations.mail.mime import MAX_MESSAGE_BYTES
-    from integrations.notify import Notifier
-    from integrations.render import Renderer
+    from integrations.mail.notify import Notifier
+    from integrations.mail.render import Renderer
 
     conn = sqlite3.connect(":memory:")
     deliveries = Deliveries(conn, GmailMailer(service_for, date_fn=clock.now))

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from integrations.access import Gate, host_name
-from integrations.observe import Metrics, ObservabilityServer
+from integrations.shell.access import Gate, host_name
+from integrations.shell.observe import Metrics, ObservabilityServer
 from scheduler.errors import CredentialsError
 from scheduler.model import MetricsAccess
 

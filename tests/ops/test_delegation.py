@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from daemon import load_config
 from integrations.sandbox import SandboxAdmin
-from integrations.wiring import google_credentials, wire
+from integrations.shell.wiring import google_credentials, wire
 from scheduler.errors import ConfigError, CredentialsError
 from scheduler.model import Manager
 from scheduler.series import TAG

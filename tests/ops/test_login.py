@@ -16,9 +16,9 @@ from google.auth.transport.requests import Request
 from google_auth_oauthlib.flow import Flow
 
 import daemon
-from integrations import auth
-from integrations.google_client import READER_SCOPES, SCOPES
-from integrations.login_checks import (
+from integrations.google import auth
+from integrations.google.google_client import READER_SCOPES, SCOPES
+from integrations.google.login_checks import (
     IDENTITY_SCOPES,
     consent_problems,
     consented_email,

@@ -14,8 +14,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from integrations.clock import FixedClock
-from integrations.observe import JsonFormatter, Metrics, ObservabilityServer, setup_logging
 from integrations.redaction import RedactingFilter, redact
+from integrations.shell.observe import JsonFormatter, Metrics, ObservabilityServer, setup_logging
 
 START = dt.datetime(2026, 3, 8, 6, 30, tzinfo=dt.UTC)
 POLL = dt.timedelta(seconds=60)

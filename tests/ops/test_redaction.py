@@ -18,9 +18,9 @@ from aiosmtpd.controller import Controller
 import daemon
 from daemon import load_config, main
 from integrations.clock import FixedClock
-from integrations.observe import JsonFormatter
 from integrations.redaction import MASK, install, redact, redact_known, remember_secret
-from integrations.wiring import build_mailer
+from integrations.shell.observe import JsonFormatter
+from integrations.shell.wiring import build_mailer
 from tests.mail.conftest import RecordingHandler, free_port, make_email, password_checker
 
 CONFIG = """\
@@ -68,7 +68,7 @@ def test_prose_that_only_mentions_a_secret_word_is_left_alone(text: str) -> None
 
 
 def test_our_instructions_keep_their_name_value_templates() -> None:
-    from integrations.secrets import HOW_TO_FIX
+    from integrations.google.secrets import HOW_TO_FIX
 
     assert redact_known(HOW_TO_FIX) == HOW_TO_FIX
     assert "LoadCredential=oneonone-token-key:/etc/oneonone/token.key" in HOW_TO_FIX

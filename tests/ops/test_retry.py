@@ -19,7 +19,13 @@ from googleapiclient.discovery import build_from_document
 from googleapiclient.errors import HttpError
 
 from integrations.clock import FixedClock
-from integrations.retry import Pacer, RetryPolicy, call_with_retries, classify, to_domain_error
+from integrations.google.retry import (
+    Pacer,
+    RetryPolicy,
+    call_with_retries,
+    classify,
+    to_domain_error,
+)
 from scheduler.errors import (
     AlreadyExists,
     AuthRevoked,

@@ -17,7 +17,7 @@ import keyring.errors
 import pytest
 from keyring.compat import properties
 
-from integrations.secrets import (
+from integrations.google.secrets import (
     EncryptedFileStore,
     KeyringStore,
     PlaintextFileStore,
@@ -205,7 +205,7 @@ def test_nothing_of_the_token_appears_in_the_file_bytes(tmp_path: Path) -> None:
 def test_plaintext_store_needs_explicit_opt_in_and_warns(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="integrations.secrets"):
+    with caplog.at_level(logging.WARNING, logger="integrations.google.secrets"):
         store = select_store(
             state_dir=tmp_path, environ={"ONEONONE_INSECURE_PLAINTEXT_TOKENS": "1"}
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from integrations.store import PARSED_OWNERS, Store
+from integrations.state.store import PARSED_OWNERS, Store
 from scheduler.ports import CalendarEvent
 
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)

@@ -12,8 +12,8 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from integrations.secrets import EncryptedFileStore, find_key
-from integrations.token_key import SALT_FILE, TokenKey, parse_key, weakness
+from integrations.google.secrets import EncryptedFileStore, find_key
+from integrations.google.token_key import SALT_FILE, TokenKey, parse_key, weakness
 from scheduler.errors import CredentialsError
 
 TOKEN = '{"type": "authorized_user", "refresh_token": "1//refresh-abcdef123456"}'

@@ -7,7 +7,7 @@ import datetime as dt
 import stat
 from pathlib import Path
 
-from integrations.notes_files import (
+from integrations.state.notes_files import (
     create_notes_file,
     legacy_path,
     notes_path,

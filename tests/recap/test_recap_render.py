@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from integrations.notify import OccurrenceRef
-from integrations.recap_render import (
+from integrations.mail.notify import OccurrenceRef
+from integrations.mail.recap_render import (
     SUMMARY_LIMIT,
     item_rows,
     recap_context,
@@ -19,7 +19,7 @@ from integrations.recap_render import (
     reminder_context,
     when_for_rep,
 )
-from integrations.render import Renderer
+from integrations.mail.render import Renderer
 from scheduler.agenda import plan_meeting
 from scheduler.model import RecapPolicy
 from scheduler.notes import EMPTY_NOTES, parse_notes

@@ -6,8 +6,8 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from integrations.items import ActionItems
-from integrations.store import Store
+from integrations.state.items import ActionItems
+from integrations.state.store import Store
 from scheduler.notes import ActionLine
 from scheduler.recap import flagged
 

@@ -18,7 +18,7 @@ import pytest
 
 from daemon import load_config
 from integrations.sandbox import SandboxAdmin
-from integrations.wiring import google_credentials
+from integrations.shell.wiring import google_credentials
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server, for email checks)
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def _token_uri_is_honoured() -> bool:
 
 needs_token_uri = pytest.mark.xfail(
     not _token_uri_is_honoured(),
-    reason="integrations.wiring.google_credentials builds authorized-user credentials with "
+    reason="integrations.shell.wiring.google_credentials builds authorized-user credentials with "
     "google-auth's from_authorized_user_info, which always replaces token_uri with Google's; "
     "against the sandbox the refresh would leave 127.0.0.1",
     run=False,

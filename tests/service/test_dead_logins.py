@@ -12,8 +12,8 @@ import pytest
 
 from daemon import load_config
 from integrations.sandbox import SandboxAdmin
-from integrations.store import Store
-from integrations.wiring import wire
+from integrations.shell.wiring import wire
+from integrations.state.store import Store
 from scheduler.series import TAG
 from tests.service.conftest import PRIYA, SAM, Setup, needs_token_uri
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from daemon import main
-from integrations.doctor import Check, check_token_store, doctor
-from integrations.statelock import StateLock
-from integrations.store import Store
+from integrations.shell.doctor import Check, check_token_store, doctor
+from integrations.state.statelock import StateLock
+from integrations.state.store import Store
 from tests.service.conftest import PRIYA, SAM, Setup, needs_token_uri
 
 DANA = "dana@example.com"

@@ -9,7 +9,7 @@ import pytest
 
 from daemon import load_config
 from integrations.clock import FixedClock
-from integrations.service import Service
+from integrations.shell.service import Service
 from tests.service.conftest import SAM, Setup, free_port
 from tests.service.test_service import DANA, sample
 

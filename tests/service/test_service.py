@@ -20,9 +20,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from daemon import load_config
 from integrations.clock import SystemClock
-from integrations.sdnotify import SystemdNotifier
-from integrations.service import JOB_DEFAULTS, Service, jitter_for
-from integrations.statelock import Holder, StateLock
+from integrations.shell.sdnotify import SystemdNotifier
+from integrations.shell.service import JOB_DEFAULTS, Service, jitter_for
+from integrations.state.statelock import Holder, StateLock
 from scheduler.errors import StateBusy
 from scheduler.series import TAG
 from tests.service.conftest import NOOR, PRIYA, SAM, Setup, free_port

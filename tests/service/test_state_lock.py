@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from integrations.sandbox import SandboxAdmin
-from integrations.statelock import POLL, Holder, StateLock
+from integrations.state.statelock import POLL, Holder, StateLock
 from scheduler.errors import StateBusy
 from scheduler.series import TAG
 from tests.service.conftest import SAM, Setup, needs_token_uri

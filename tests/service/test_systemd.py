@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from integrations.reload import Outcome, read_outcome
-from integrations.sdnotify import SystemdNotifier
+from integrations.shell.reload import Outcome, read_outcome
+from integrations.shell.sdnotify import SystemdNotifier
 from tests.service.conftest import SAM, needs_token_uri
 from tests.service.processes import ROOT, series, wait_for
 

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integrations.items import ActionItems
-from integrations.store import Store
+from integrations.state.items import ActionItems
+from integrations.state.store import Store
 from scheduler.model import Config
 from scheduler.notes import ActionLine
 from scheduler.series import series_id

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integrations.digest import (
+from integrations.mail.digest import (
     build_digest,
     digest_due,
     digest_key,
@@ -18,8 +18,8 @@ from integrations.digest import (
     queue_digests,
 )
 from integrations.mail.mime import build_mime, mime_bytes
-from integrations.render import Renderer
-from integrations.status import read_status
+from integrations.mail.render import Renderer
+from integrations.views.status import read_status
 from scheduler.model import Person, WorkingHours
 from scheduler.ports import Address
 
@@ -118,8 +118,8 @@ def test_the_chart_numbers_are_also_in_the_plain_part(digest) -> None:
 
 
 def test_two_reps_with_the_same_initials_and_an_all_zero_week_read_apart(history) -> None:
-    from integrations.digest import digest_context
-    from integrations.status import read_status
+    from integrations.mail.digest import digest_context
+    from integrations.views.status import read_status
 
     [status] = read_status(history.config, now=MONDAY, manager="dana@example.com")
     context = digest_context(status, now=MONDAY)

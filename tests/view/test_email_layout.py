@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from integrations.digest import digest_context
-from integrations.recap_render import recap_sample_context
-from integrations.render import Renderer
-from integrations.status import read_status
+from integrations.mail.digest import digest_context
+from integrations.mail.recap_render import recap_sample_context
+from integrations.mail.render import Renderer
+from integrations.views.status import read_status
 from tests.view.test_digest import MONDAY
 from tests.view.test_status_page import ARGS, CHROMIUM
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from integrations.ledger_store import LedgerStore, derive_ledger, ledger_view, record_ledger
-from integrations.store import Store
+from integrations.state.ledger_store import LedgerStore, derive_ledger, ledger_view, record_ledger
+from integrations.state.store import Store
 from scheduler.series import series_id
 from tests.view.conftest import NOW, SAM, TUESDAY, instance, meeting, ny
 

@@ -7,7 +7,7 @@ import io
 from contextlib import redirect_stdout
 
 import daemon
-from integrations.status import read_status, rep_row, status_text
+from integrations.views.status import read_status, rep_row, status_text
 from tests.view.conftest import PRIYA, SAM
 
 
@@ -99,7 +99,7 @@ def test_the_command_says_so_when_there_is_no_state_yet(env, capsys) -> None:
 def test_the_page_gives_each_manager_her_own_zone(env) -> None:
     import datetime as dt
 
-    from integrations.status import status_html
+    from integrations.views.status import status_html
 
     config = env.config(
         SAM,

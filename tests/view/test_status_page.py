@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from integrations.items import ActionItems
-from integrations.observe import Metrics, ObservabilityServer
-from integrations.status import manager_page, status_page
-from integrations.store import Store
+from integrations.shell.observe import Metrics, ObservabilityServer
+from integrations.state.items import ActionItems
+from integrations.state.store import Store
+from integrations.views.status import manager_page, status_page
 from scheduler.notes import ActionLine
 from tests.view.conftest import SAM_KEY
 

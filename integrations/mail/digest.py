@@ -1,0 +1,173 @@
+"""The weekly digest: every Monday at 08:00 in the manager's zone, one email with the week ahead.
+
+It holds this week's 1:1s, what became of last week's (the ledger), recaps whose deadline passed
+without one, the open action items, and a bar chart of 1:1s held per rep over 8 weeks (HTML
+bars with each rep's full name and number, the same numbers as a table in the text part). Its
+key ``digest:{manager}:{ISO week}`` makes it once a week, however often a pass runs.
+
+Call ``queue_digests(config, notifier, now=now)`` once per pass: it decides, builds and queues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from integrations.mail.notify import Notifier
+from integrations.mail.render import Renderer
+from integrations.views.status import WINDOW, ManagerStatus, read_status, rep_row, when
+from scheduler.ledger import LedgerEntry
+from scheduler.model import Config, Pair, Person
+from scheduler.ports import Address, OutgoingEmail
+
+SEND_AT = dt.time(8, 0)
+"""Monday, in the manager's own zone."""
+GRACE = dt.timedelta(hours=48)
+"""A service that was down sends the week's digest up to this late, then waits for next week."""
+STATE_WORDS = {
+    "held": "held",
+    "held_moved": "moved the same day",
+    "moved_day": "moved to another day",
+    "skipped": "skipped",
+    "missed": "missed",
+}
+
+
+def week_start(tz: str, now: dt.datetime) -> dt.datetime:
+    """The latest Monday ``SEND_AT`` in ``tz`` at or before ``now`` (aware UTC)."""
+    zone = ZoneInfo(tz)
+    local = now.astimezone(zone)
+    monday = local.date() - dt.timedelta(days=local.weekday())
+    due = dt.datetime.combine(monday, SEND_AT, tzinfo=zone)
+    if due > local:
+        due = dt.datetime.combine(monday - dt.timedelta(days=7), SEND_AT, tzinfo=zone)
+    return due.astimezone(dt.UTC)
+
+
+def digest_due(manager: Person, *, now: dt.datetime, last_sent: dt.datetime | None) -> bool:
+    """Whether this week's digest should go now: Monday 08:00 (manager's zone) has passed, less
+    than ``GRACE`` ago, and none went out since."""
+    due = week_start(manager.timezone, now)
+    return now - due <= GRACE and (last_sent is None or last_sent < due)
+
+
+def next_digest_at(manager: Person, *, now: dt.datetime) -> dt.datetime:
+    """When the next digest falls due (aware UTC): a wake-up time for the service."""
+    return (
+        (week_start(manager.timezone, now) + dt.timedelta(days=7))
+        .astimezone(ZoneInfo(manager.timezone))
+        .replace(hour=SEND_AT.hour, minute=SEND_AT.minute)
+        .astimezone(dt.UTC)
+    )
+
+
+def digest_key(manager: Person, now: dt.datetime) -> str:
+    """``digest:dana@example.com:2026-W50``: the ISO week of this week's Monday."""
+    monday = week_start(manager.timezone, now).astimezone(ZoneInfo(manager.timezone)).date()
+    year, week, _ = monday.isocalendar()
+    return f"digest:{manager.email}:{year}-W{week:02d}"
+
+
+def digest_context(status: ManagerStatus, *, now: dt.datetime) -> dict[str, Any]:
+    """What the ``digest`` templates read; every time already in words."""
+    manager = status.manager
+    this_week = week_start(manager.timezone, now)
+    last_week = this_week - dt.timedelta(days=7)
+    next_week = this_week + dt.timedelta(days=7)
+    meetings, ledger, late, items, chart = [], [], [], [], []
+    for rs in status.reps:
+        name = rs.pair.rep.name
+        for up in rs.upcoming:
+            if up.start < next_week:
+                meetings.append((up.start, _meeting_row(name, up.start, up.moved, rs.pair)))
+        for entry in rs.entries:
+            if last_week <= entry.original_start < this_week:
+                ledger.append((entry.original_start, _ledger_row(name, entry, manager)))
+        late += [{"rep": name, "when": when(e.start, manager.timezone)} for e in rs.late_recaps]
+        row = rep_row(rs)
+        items.append({"rep": name, "count": row["open_items"], "oldest": row["oldest_item"]})
+        chart.append({"rep": name, "held": rs.summary.held})
+    top = max([rs.summary.held for rs in status.reps] + [0])
+    for bar, rs in zip(chart, status.reps, strict=True):
+        # a share of the widest bar; an all-zero week shows empty tracks and zeros
+        bar["share"] = round(100 * rs.summary.held / top) if top else 0
+    monday = this_week.astimezone(ZoneInfo(manager.timezone))
+    return {
+        "manager": manager,
+        "digest": {
+            "week_of": f"{monday:%a} {monday.day} {monday:%b %Y}",
+            "weeks": WINDOW.days // 7,
+            "meetings": [m for _, m in sorted(meetings, key=lambda m: m[0])],
+            "ledger": [r for _, r in sorted(ledger, key=lambda r: r[0])],
+            "late_recaps": late,
+            "open_items": items,
+            "chart": {"rows": chart},
+        },
+    }
+
+
+def _meeting_row(name: str, start: dt.datetime, moved: bool, pair: Pair) -> dict[str, Any]:
+    return {
+        "rep": name,
+        "when": when(start, pair.manager.timezone),
+        "rep_when": when(start, pair.rep.timezone),
+        "moved": moved,
+    }
+
+
+def _ledger_row(name: str, entry: LedgerEntry, manager: Person) -> dict[str, str]:
+    return {
+        "rep": name,
+        "planned": when(entry.original_start, manager.timezone),
+        "state": STATE_WORDS[entry.state],
+        "reason": entry.reason,
+        "missed": "yes" if entry.state == "missed" else "",
+    }
+
+
+def build_digest(
+    status: ManagerStatus, *, now: dt.datetime, renderer: Renderer, sender: Address
+) -> OutgoingEmail:
+    """The digest for one manager."""
+    context = digest_context(status, now=now)
+    rendered = renderer.render("digest", **context)
+    manager = status.manager
+    return OutgoingEmail(
+        key=digest_key(manager, now),
+        kind="digest",
+        sender=sender,
+        to=(Address(manager.email, manager.name),),
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+    )
+
+
+def last_digest(notifier: Notifier, manager: Person) -> dt.datetime | None:
+    """When the manager's latest digest was queued (None if never)."""
+    prefix = f"digest:{manager.email}:"
+    times = [
+        dt.datetime.fromisoformat(row.created_at)
+        for row in notifier.deliveries.rows(kind="digest")
+        if row.key.startswith(prefix)
+    ]
+    return max(times, default=None)
+
+
+def queue_digests(config: Config, notifier: Notifier, *, now: dt.datetime) -> list[str]:
+    """Queue each manager's digest when due (once per ISO week); returns the keys queued."""
+    queued = []
+    for manager in config.managers:
+        person = manager.person
+        if not digest_due(person, now=now, last_sent=last_digest(notifier, person)):
+            continue
+        if notifier.known(digest_key(person, now)):
+            continue
+        [status] = read_status(config, now=now, manager=person.email)
+        message = build_digest(
+            status, now=now, renderer=notifier.renderer, sender=notifier.sender_for(person)
+        )
+        if notifier.queue(message, now=now):
+            queued.append(message.key)
+    return queued

@@ -1,0 +1,291 @@
+"""Making what a pass planned happen: every write to a calendar, every alert, and the audit.
+
+The planners decide; ``Applier.apply`` carries out one action at a time and records its outcome
+(done, skipped or failed, with why) in the audit trail. An error in one action is that action's
+outcome; only a revoked login or a usage limit stops the manager's pass, and the runner parks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
+
+from integrations.mail.alerts import Moved
+from integrations.mail.invites import move_request
+from integrations.mail.notify import Notifier
+from integrations.reconcile.meeting_mail import MAIL_ACTIONS, MeetingMail
+from integrations.reconcile.pause_writes import PauseWriter
+from integrations.reconcile.series_writes import Outcome, SeriesWriter
+from integrations.state import move_log
+from integrations.state.store import Store
+from scheduler import errors
+from scheduler.actions import (
+    Action,
+    AdoptSeries,
+    CancelOccurrence,
+    CreateSeries,
+    EndSeries,
+    MoveOccurrence,
+    Notice,
+    RepairSeries,
+    RestoreOccurrence,
+)
+from scheduler.model import Config, Pair
+from scheduler.moves import PastMove
+from scheduler.people import People
+from scheduler.ports import Calendar, CalendarEvent, Write
+
+log = logging.getLogger("oneonone")
+
+
+@dataclass
+class Applier:
+    config: Config
+    calendar: Calendar
+    store: Store
+    notifier: Notifier | None
+    forget_moves: Callable[[], None]  # after a move, the rest of the pass reads the table again
+    mail: MeetingMail | None = None
+    _pairs: dict[str, Pair] = field(init=False)
+    _people: People = field(init=False)
+    _utc: People = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._pairs = {p.key: p for p in self.config.pairs}
+        self._people = People(self.config)
+        self._utc = People(self.config, utc=True)  # logs are for operators
+        self.series = SeriesWriter(self.calendar, self.store, self.tell)
+        self.pauses = PauseWriter(self.calendar, self.store, self.instance)
+
+    def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
+        return [self.record(self._apply_one(a, now=now), now=now) for a in actions]
+
+    def record(self, outcome: Outcome, *, now: dt.datetime) -> Outcome:
+        """Keep an outcome in the audit trail and the log."""
+        action = outcome.action
+        self.store.audit(
+            at=now,
+            pair_key=action.pair_key,
+            action=action.verb,
+            reason=action.reason,
+            result=outcome.result,
+            details={
+                "what": self._people.say(action),
+                "what_utc": self._utc.say(action),
+                "detail": outcome.detail,
+                **({"explain": dict(action.explain)} if isinstance(action, MoveOccurrence) else {}),
+            },
+        )
+        if outcome.result == "failed":
+            log.warning("%s %s failed: %s", action.verb, action.pair_key, outcome.detail)
+        elif outcome.result == "done":
+            log.info("%s %s: %s", action.verb, action.pair_key, self._utc.say(action))
+        return outcome
+
+    def _apply_one(self, action: Action, *, now: dt.datetime) -> Outcome:
+        try:
+            return self._dispatch(action, now=now)
+        except (errors.AuthRevoked, errors.UsageLimited):
+            raise
+        except errors.PreconditionFailed as exc:
+            return Outcome(action, "skipped", f"changed meanwhile, next pass decides again: {exc}")
+        except errors.OneOnOneError as exc:
+            return Outcome(action, "failed", str(exc))
+
+    def _dispatch(self, action: Action, *, now: dt.datetime) -> Outcome:
+        owner = action.owner
+        if isinstance(action, CreateSeries):
+            return self.series.create(action, now=now)
+        if isinstance(action, AdoptSeries):
+            # Tags alone are bookkeeping; a new length is news the rep should see and hear of.
+            write = Write.CHANGE if action.changes else Write.BOOKKEEPING
+            ev = self.calendar.patch(
+                owner,
+                action.event_id,
+                {**action.changes, "private": dict(action.tags)},
+                write=write,
+            )
+            self.store.put_event(owner, ev)
+            self.store.record_series(ev.id, action.pair_key, owner, 0, now)
+            return Outcome(action, "done", ev.id)
+        if isinstance(action, RepairSeries):
+            ev = self.calendar.patch(owner, action.event_id, action.changes, etag=action.etag)
+            self.store.put_event(owner, ev)
+            return Outcome(action, "done", ev.id)
+        if isinstance(action, EndSeries):
+            write = Write.END_REPLACED if action.replaced else Write.END
+            ev = self.calendar.patch(
+                owner,
+                action.event_id,
+                {"recurrence": action.recurrence},
+                etag=action.etag,
+                write=write,
+            )
+            self.store.put_event(owner, ev)
+            for instance_id in action.cancel_ids:
+                self.store.put_event(
+                    owner,
+                    self.calendar.patch(
+                        owner, instance_id, {"status": "cancelled"}, write=Write.END_EXCEPTION
+                    ),
+                )
+            return Outcome(action, "done", ev.id)
+        if isinstance(action, Notice):
+            if self.store.first_notice(action.key, now):
+                pair = self.pair(action.pair_key)
+                self.tell(owner, action.key, action.reason, now=now, pair=pair)
+                return Outcome(action, "done", "told once")
+            return Outcome(action, "skipped", "already told")
+        if isinstance(action, MoveOccurrence):
+            return self._move(action, now=now)
+        if isinstance(action, CancelOccurrence):
+            return self.pauses.cancel(action, now=now)
+        if isinstance(action, RestoreOccurrence):
+            return self.pauses.restore(action, now=now)
+        if isinstance(action, MAIL_ACTIONS) and self.mail is not None:
+            result, detail = self.mail.apply(action, now=now)
+            return Outcome(action, result, detail)
+        raise TypeError(f"unknown action {action!r}")
+
+    def instance(
+        self, owner: str, series_id: str, original_start: dt.datetime
+    ) -> CalendarEvent | None:
+        """One occurrence by its original start: from this pass's synced copy when Google has
+        materialised it (a moved or edited one), else one read (instance ids are opaque)."""
+        for ev in self.store.cached_events(owner):
+            if ev.recurring_event_id == series_id and ev.original_start == original_start:
+                return ev
+        return self.calendar.instance(owner, series_id, original_start)
+
+    def _move(self, action: MoveOccurrence, *, now: dt.datetime) -> Outcome:
+        """Patch that one instance (never the series); the rep gets one email per move.
+
+        The intent is recorded first, so that however the patch ends (a crash, an answer lost
+        to a server error, a retry refused with 412 because the first try went through) the
+        move is known as the service's own, finished once and told once.
+        """
+        key = (action.series_id, action.original_start)
+        if action.resume:
+            return self._finish(action, now=now)
+        owner, instance_id, etag = action.owner, action.instance_id, action.etag or None
+        if not instance_id:  # not materialised yet: read it (the one check before writing)
+            found = self.instance(owner, action.series_id, action.original_start)
+            if found is None:
+                return Outcome(action, "skipped", "the occurrence is gone from the series")
+            if found.start != action.original_start and not action.restore:
+                return Outcome(action, "skipped", "someone changed it meanwhile")
+            instance_id, etag = found.id, None
+        past = move_log.past(self.store, key)
+        intent = PastMove(
+            start=action.start,
+            end=action.end,
+            from_start=action.from_start,
+            from_end=action.from_end,
+            cause=action.cause,
+            number=sum(1 for m in past if m.done) + 1,
+            at=now,
+            done=False,
+            reason=action.reason,
+        )
+        move_log.record_intent(self.store, key, intent)
+        try:
+            ev = self.calendar.patch(
+                owner, instance_id, _move_changes(action), etag=etag, write=Write.MOVE
+            )
+        except errors.PreconditionFailed:
+            # With If-Match, a retry of a patch whose first answer was lost gets 412: read it
+            # once; if it already sits where the intent says, that was our own write.
+            now_there = self.calendar.get(owner, instance_id)
+            if now_there is None or now_there.cancelled:
+                raise
+            if (now_there.start, now_there.end) != (action.start, action.end):
+                raise
+            ev = now_there
+        self.store.put_event(owner, ev)
+        return self._finish(replace(action, instance_id=ev.id), now=now, event=ev)
+
+    def _finish(
+        self, action: MoveOccurrence, *, now: dt.datetime, event: CalendarEvent | None = None
+    ) -> Outcome:
+        """What follows a move Google holds: the manager's note if the day changed, the rep's
+        notice, then the move marked done (each step is idempotent, so a crash anywhere
+        here is finished by the next pass without saying anything twice)."""
+        key = (action.series_id, action.original_start)
+        past = move_log.past(self.store, key)
+        if not past or past[-1].done:
+            return Outcome(action, "skipped", "no open move to finish")
+        intent = past[-1]
+        if event is None:
+            event = self.instance(action.owner, action.series_id, action.original_start)
+        pair = self.pair(action.pair_key)
+        if pair is not None and _local_date(intent.start, pair) != _local_date(
+            action.original_start, pair
+        ):
+            self.tell(
+                action.owner,
+                f"other-day:{action.series_id}:{action.original_start:%Y%m%d}",
+                intent.reason,
+                now=now,
+                pair=pair,
+                moved=Moved(action.original_start, intent.start),
+            )
+        if self.notifier is not None and pair is not None:
+            moved = replace(action, start=intent.start, end=intent.end)
+            self.notifier.move_notice(
+                pair,
+                series_id=action.series_id,
+                original_start=action.original_start,
+                old_start=intent.from_start or action.original_start,
+                start=intent.start,
+                end=intent.end,
+                number=intent.number,
+                calendar=move_request(pair, event, moved, now=now) if event else None,
+                now=now,
+            )
+        declined = {a.email for a in (event.attendees if event else ()) if a.response == "declined"}
+        move_log.complete(self.store, key, intent, declined)
+        self.forget_moves()  # the rest of the pass sees this move
+        return Outcome(action, "done", action.instance_id or "finished")
+
+    def pair(self, key: str) -> Pair | None:
+        return self._pairs.get(key)
+
+    def tell(
+        self,
+        owner: str,
+        key: str,
+        text: str,
+        *,
+        now: dt.datetime,
+        pair: Pair | None = None,
+        moved: Moved | None = None,
+    ) -> None:
+        """Tell a manager once, by email (worded in ``notify``), and keep it in the audit."""
+        self.store.audit(at=now, pair_key=owner, action="alert", reason=text, result="noted")
+        if self.notifier is None:
+            return
+        try:
+            manager = self.config.manager(owner).person
+        except KeyError:
+            return
+        self.notifier.alert(manager, key=key, text=text, pair=pair, moved=moved, now=now)
+
+
+def _move_changes(action: MoveOccurrence) -> dict[str, object]:
+    changes: dict[str, object] = {
+        "start": action.start,
+        "end": action.end,
+        "timezone": action.timezone,
+    }
+    if action.restore:
+        changes["status"] = "confirmed"
+    if action.attendees:
+        changes["attendees"] = action.attendees
+    return changes
+
+
+def _local_date(moment: dt.datetime, pair: Pair) -> dt.date:
+    return moment.astimezone(ZoneInfo(pair.manager.timezone)).date()

@@ -1,0 +1,278 @@
+"""After the meeting: reminders for missing notes, and the recap within the deadline.
+
+Level-triggered like everything else: each pass looks at every occurrence that ended in the last
+``WINDOW``, reads its notes (the event description below the agenda, and the notes file), and asks
+``scheduler.recap.recap_due`` what is due. The outbox keys (``recap:…``, ``reminder:…:N``) are the
+memory of what was sent, so a restart or a repeated pass never sends twice; a service that was down
+past a deadline sends the overdue recap at once, marked late.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from integrations.mail.notify import Notifier, OccurrenceRef
+from integrations.mail.recap_render import recap_context, reminder_context
+from integrations.state.items import ActionItems
+from integrations.state.notes_files import create_notes_file, read_notes_file
+from integrations.state.pair_lines import PairLines
+from integrations.state.store import Store
+from scheduler.actions import Action, SendRecap, SendReminder
+from scheduler.agenda import plan_meeting
+from scheduler.bumps import Occurrence, occurrences
+from scheduler.model import Config, Pair
+from scheduler.note_lines import clean_topics
+from scheduler.notes import EMPTY_NOTES, Notes, combine_notes, parse_notes
+from scheduler.pauses import paused_at
+from scheduler.ports import Address, CalendarEvent
+from scheduler.prep import meeting_days
+from scheduler.private_notes import split_private
+from scheduler.recap import recap_due
+from scheduler.series import OwnedSeries
+
+WINDOW = dt.timedelta(days=7)
+"""How far back a pass looks for meetings that still owe a recap (the deadline is 48 h)."""
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
+
+def recap_key(series_id: str, original_start: dt.datetime) -> str:
+    return f"recap:{series_id}:{_stamp(original_start)}"
+
+
+def reminder_key(series_id: str, original_start: dt.datetime, number: int) -> str:
+    return f"reminder:{series_id}:{_stamp(original_start)}:{number}"
+
+
+def happened(occ: Occurrence) -> bool:
+    """A deleted occurrence, or one the rep or manager declined and nobody moved, did not happen."""
+    if occ.cancelled:
+        return False
+    return "declined" not in (occ.rep_response, occ.manager_response)
+
+
+@dataclass
+class FollowUps:
+    config: Config
+    store: Store
+    notifier: Notifier
+
+    def __post_init__(self) -> None:
+        self.items = ActionItems(self.store)
+        self.lines = PairLines(self.store)
+
+    # -- planning ---------------------------------------------------------------------------
+    def plan(
+        self,
+        pair: Pair,
+        history: Sequence[OwnedSeries],
+        exceptions: dict[str, list[CalendarEvent]],
+        moves: dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]],
+        *,
+        now: dt.datetime,
+    ) -> tuple[list[Action], dt.datetime | None]:
+        actions: list[Action] = []
+        wakes: list[dt.datetime] = []
+        for series in history:
+            own = exceptions.get(series.event.id, [])
+            for occ in occurrences(series, own, moves, pair, time_min=now - WINDOW, time_max=now):
+                if occ.end > now or paused_at(pair, occ.original_start) is not None:
+                    continue
+                if not series.in_charge(occ.end):  # held before the service took charge
+                    continue
+                action, wake = self._step(pair, occ, own, now=now)
+                if action is not None:
+                    actions.append(action)
+                if wake is not None:
+                    wakes.append(wake)
+        return actions, min(wakes, default=None)
+
+    def _step(
+        self, pair: Pair, occ: Occurrence, own: Sequence[CalendarEvent], *, now: dt.datetime
+    ) -> tuple[Action | None, dt.datetime | None]:
+        sent = self.notifier.known(recap_key(occ.series_id, occ.original_start))
+        reminders = sum(
+            1
+            for n in (1, 2, 3)
+            if self.notifier.known(reminder_key(occ.series_id, occ.original_start, n))
+        )
+        notes = self.notes(pair, occ.original_start, occ.start, own)
+        step = recap_due(
+            end=occ.end,
+            policy=pair.recap,
+            has_notes=not notes.empty,
+            reminders_sent=reminders,
+            recap_sent=sent,
+            now=now,
+            happened=happened(occ),
+        )
+        if step.kind in ("send_recap", "send_partial"):
+            why = (
+                "notes are in and settled"
+                if step.kind == "send_recap"
+                else ("no notes yet and the deadline is near: sending what there is")
+            )
+            return SendRecap(
+                pair.key,
+                pair.manager.email,
+                occ.series_id,
+                occ.original_start,
+                occ.start,
+                occ.end,
+                step.kind == "send_partial",
+                step.late,
+                why
+                + (" (late: the deadline passed while the service was down)" if step.late else ""),
+            ), None
+        if step.kind == "remind":
+            return SendReminder(
+                pair.key,
+                pair.manager.email,
+                occ.series_id,
+                occ.original_start,
+                occ.start,
+                occ.end,
+                step.reminder,
+                f"no notes {step.reminder} reminder(s) in",
+            ), None
+        return None, step.at if step.kind == "wait" else None
+
+    def notes(
+        self,
+        pair: Pair,
+        original_start: dt.datetime,
+        start: dt.datetime,
+        own: Sequence[CalendarEvent],
+    ) -> Notes:
+        """The notes of one occurrence: its event description and its notes file, combined."""
+        day = start.astimezone(ZoneInfo(pair.manager.timezone)).date()
+        parts: list[Notes] = []
+        event = next((e for e in own if e.original_start == original_start), None)
+        if event is not None and event.description:
+            parts.append(
+                parse_notes(event.description, manager=pair.manager, rep=pair.rep, meeting_day=day)
+            )
+        text = self._notes_file_text(pair, original_start, start)
+        if text:
+            public, _ = split_private(text)  # the private section never reaches a recap
+            parts.append(parse_notes(public, manager=pair.manager, rep=pair.rep, meeting_day=day))
+        return combine_notes(parts) if parts else EMPTY_NOTES
+
+    def topics(
+        self,
+        pair: Pair,
+        original_start: dt.datetime,
+        start: dt.datetime,
+        own: Sequence[CalendarEvent],
+    ) -> list[str]:
+        """The occurrence's topics: the rep's note on their answer to the invitation (what a
+        guest can write on Google), then the lines under the Topics mark of the event
+        description and of the notes file (what the manager adds, or pastes from a reply)."""
+        event = next((e for e in own if e.original_start == original_start), None)
+        rep = event.attendee(pair.rep.email) if event is not None else None
+        notes = self.notes(pair, original_start, start, own)
+        return list(clean_topics([rep.comment if rep else "", *notes.topics]))
+
+    def private_notes(self, pair: Pair, original_start: dt.datetime, start: dt.datetime) -> str:
+        """The private section of the occurrence's notes file ("" when none): for the
+        manager's next prep only."""
+        text = self._notes_file_text(pair, original_start, start)
+        return split_private(text)[1] if text else ""
+
+    def _notes_file_text(
+        self, pair: Pair, original_start: dt.datetime, start: dt.datetime
+    ) -> str | None:
+        if self.config.notes_dir is None:
+            return None
+        return read_notes_file(
+            Path(self.config.notes_dir), pair, original_start, start=start, pairs=self.config.pairs
+        )
+
+    # -- applying ---------------------------------------------------------------------------
+    def send_recap(
+        self,
+        action: SendRecap,
+        pair: Pair,
+        notes: Notes,
+        history: Sequence[OwnedSeries],
+        next_start: dt.datetime | None,
+        *,
+        topics: Sequence[str] = (),
+        now: dt.datetime,
+    ) -> bool:
+        day = action.start.astimezone(ZoneInfo(pair.manager.timezone)).date()
+        items = self.items.merge(pair.key, notes.items, meeting_day=day)
+        self.lines.record(pair.key, notes, meeting_day=day)
+        zone = pair.manager.zone
+        days = meeting_days(history, action.original_start, zone)
+        after = next_start.astimezone(zone).date() if next_start is not None else None
+        plan = plan_meeting(pair, days, next_day=after)
+        context = recap_context(
+            pair,
+            notes,
+            [i for i in items if i.open],
+            start=action.start,
+            end=action.end,
+            next_start=next_start,
+            late=action.late,
+            partial=action.partial,
+            plan=plan,
+            topics=topics,
+            closed=[i for i in items if i.closed_on == day],
+        )
+        return self.notifier.send(
+            "recap",
+            context,
+            key=recap_key(action.series_id, action.original_start),
+            kind="recap",
+            manager=pair.manager,
+            to=pair.rep,
+            cc=(Address(pair.manager.email, pair.manager.name),),
+            occurrence=OccurrenceRef(pair, action.series_id, action.original_start),
+            now=now,
+        )
+
+    def send_reminder(self, action: SendReminder, pair: Pair, *, now: dt.datetime) -> bool:
+        notes_file = None
+        if self.config.notes_dir is not None:
+            from integrations.state.notes_files import notes_path
+
+            notes_file = str(notes_path(Path(self.config.notes_dir), pair, action.original_start))
+        context = reminder_context(
+            pair,
+            self.items.open_items(pair.key),
+            start=action.start,
+            end=action.end,
+            number=action.number,
+            notes_file=notes_file,
+        )
+        return self.notifier.send(
+            "reminder",
+            context,
+            key=reminder_key(action.series_id, action.original_start, action.number),
+            kind="reminder",
+            manager=pair.manager,
+            to=pair.manager,
+            occurrence=OccurrenceRef(pair, action.series_id, action.original_start),
+            now=now,
+        )
+
+    def notes_file(
+        self, pair: Pair, original_start: dt.datetime, start: dt.datetime, agenda: str
+    ) -> None:
+        """The notes file of one occurrence, from its agenda, for managers who prefer files."""
+        if self.config.notes_dir is not None:
+            create_notes_file(
+                Path(self.config.notes_dir),
+                pair,
+                original_start,
+                agenda,
+                start=start,
+                pairs=self.config.pairs,
+            )

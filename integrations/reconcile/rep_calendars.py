@@ -1,0 +1,97 @@
+"""Reps' own calendars, where the service may read them: conflicts on the rep's side, exactly.
+
+Free/busy merges overlapping spans, so a rep's meeting over the 1:1 looks like the 1:1 itself;
+only the rep's events tell. The service reads them where it may: with domain-wide delegation
+for a rep in the organisation's domains, or for a rep who ran ``oneonone auth login`` (read-only
+events scope, nothing else). Elsewhere the rep's decline is the signal.
+
+A readable rep's calendar is kept like a manager's: a synced copy in the state database, read
+incrementally with a sync token, one ``events.list`` at most every ``REP_READ_EVERY`` per rep
+(a manager who is also someone's rep is read every pass anyway). A rep whose calendar cannot
+be read is left to the decline signal for a day, and that is said once in the audit trail; it
+never stops the manager's pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from integrations.state.store import Store
+from scheduler import errors
+from scheduler.ports import Calendar, CalendarEvent
+
+log = logging.getLogger("oneonone")
+
+REP_READ_EVERY = dt.timedelta(minutes=5)
+"""How stale a rep's copy may get: a conflict booked on the rep's side is seen within this."""
+
+
+@dataclass
+class RepCalendars:
+    calendar: Calendar
+    store: Store
+    readable: Callable[[str], bool]  # whether credentials exist to read this address
+    managers: frozenset[str] = frozenset()  # calendars the pass syncs anyway
+    every: dt.timedelta = REP_READ_EVERY
+    _failed: dict[str, dt.datetime] = field(default_factory=dict)
+
+    def refresh(self, reps: Sequence[str], *, now: dt.datetime) -> None:
+        """Read the calendars of these reps that are readable and due (one request each)."""
+        for rep in reps:
+            email = rep.lower()
+            if email in self.managers or not self._may_read(email, now):
+                continue
+            synced = self.store.synced_at(email)
+            if synced is not None and now - synced < self.every:
+                continue
+            try:
+                self._sync(email, now=now)
+            except errors.TransientError as exc:  # next pass tries again
+                log.info("could not read %s's calendar this pass: %s", email, exc)
+            except errors.OneOnOneError as exc:
+                self._unreadable(email, str(exc), now=now)
+
+    def events(self, rep: str) -> list[CalendarEvent] | None:
+        """The rep's calendar as last read, or None when the service cannot see it."""
+        email = rep.lower()
+        if email in self.managers:
+            return self.store.cached_events(email)
+        if email in self._failed or self.store.sync_token(email) is None:
+            return None
+        if not self.readable(email):
+            return None
+        return self.store.cached_events(email)
+
+    def _may_read(self, email: str, now: dt.datetime) -> bool:
+        failed = self._failed.get(email)
+        if failed is not None and now - failed < dt.timedelta(days=1):
+            return False
+        self._failed.pop(email, None)
+        return self.readable(email)
+
+    def _sync(self, email: str, *, now: dt.datetime) -> None:
+        token = self.store.sync_token(email)
+        try:
+            changes = self.calendar.changes(email, token)
+        except errors.SyncTokenExpired:
+            changes = self.calendar.changes(email, None)
+        self.store.apply_changes(
+            email, changes.events, changes.next_token, full=changes.full, now=now
+        )
+
+    def _unreadable(self, email: str, why: str, *, now: dt.datetime) -> None:
+        """Left to the decline signal for a day; said once a day in the audit and the log."""
+        self._failed[email] = now
+        self.store.forget_sync(email)
+        if self.store.first_notice(f"rep-calendar:{email}:{now:%Y%m%d}", now):
+            log.warning("cannot read %s's calendar (%s): their decline is the signal", email, why)
+            self.store.audit(
+                at=now,
+                pair_key=email,
+                action="read-rep-calendar",
+                reason=why,
+                result="unreadable: the rep's decline is the signal",
+            )

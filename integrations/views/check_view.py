@@ -1,0 +1,112 @@
+"""``oneonone check``: what a valid config means, and what deserves a second look.
+
+Per pair: the cadence and the next three 1:1s in both people's zones. They are the dates the
+calendar holds when the service already made the series (read from the state database, no API
+call), and otherwise exactly the dates the next ``run`` creates (``planned_starts``: the
+series' own first-occurrence rule, 12-hour notice included). Then the warnings: hours
+(citing the next 1:1 affected), the KPI sheets, how the sender will read, the templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from integrations.state.store import Store
+from integrations.views.status import paused_meetings, upcoming_meetings
+from scheduler.kpis import parse_kpis
+from scheduler.model import Config, Manager, Pair
+from scheduler.pauses import paused_at
+from scheduler.recurrence import describe_cadence, planned_starts
+from scheduler.words import UTC, both, plural
+
+Print = Callable[[str], None]
+NEXT = 3
+
+
+def print_check(config: Config, *, now: dt.datetime, out: Print, utc: bool = False) -> None:
+    source = config.source or "config"
+    managers, pairs = plural(len(config.managers), "manager"), plural(len(config.pairs), "pair")
+    out(f"{source}: valid — {managers}, {pairs}")
+    in_calendar = calendar_starts(config, now=now)
+    for pair in config.pairs:
+        for line in pair_lines(pair, in_calendar.get(pair.key), now=now, utc=utc):
+            out(line)
+    for warning in config.warnings:
+        out(f"warning: {warning}")
+    for manager in config.managers:
+        for warning in kpi_warnings(config, manager):
+            out(f"warning: {warning}")
+
+
+def pair_lines(
+    pair: Pair, known: list[dt.datetime] | None, *, now: dt.datetime, utc: bool = False
+) -> list[str]:
+    minutes = int(pair.duration.total_seconds() // 60)
+    lines = [
+        f"{pair.manager.name} <{pair.manager.email}> → {pair.rep.name} <{pair.rep.email}>",
+        f"    {describe_cadence(pair)} at {pair.time:%H:%M} {pair.manager.timezone}, {minutes} min",
+    ]
+    if known is None:
+        lines.append("    not in the calendar yet; the next run creates it with these dates:")
+    starts = known if known is not None else planned_starts(pair, now=now, count=NEXT)
+    zone, rep_zone = (UTC, None) if utc else (pair.manager.timezone, pair.rep.timezone)
+    for start in starts[:NEXT]:
+        pause = paused_at(pair, start)
+        mark = ""
+        if pause is not None:
+            word = "skipped" if pause.skip else "paused"
+            mark = f" — {word} ({pause.reason or 'no reason given'})"
+        lines.append(f"    next: {both(start, zone, rep_zone)}{mark}")
+    return lines
+
+
+def calendar_starts(config: Config, *, now: dt.datetime) -> dict[str, list[dt.datetime]]:
+    """Per pair key, the upcoming 1:1s of the series the service made (from its last read of
+    the calendar); a pair with no series there is absent."""
+    if not Path(config.state).exists():
+        return {}
+    store = Store(config.state)
+    try:
+        moves = store.moves()
+        found: dict[str, list[dt.datetime]] = {}
+        for manager in config.managers:
+            events = store.cached_events(manager.person.email)
+            for pair in config.pairs:
+                if pair.manager.email != manager.person.email:
+                    continue
+                upcoming = upcoming_meetings(pair, events, moves, now=now)
+                if upcoming:  # and the paused ones, which the calendar holds cancelled
+                    paused = [start for start, _ in paused_meetings(pair, now=now)]
+                    starts = {u.start for u in upcoming if u.start >= now} | set(paused)
+                    found[pair.key] = sorted(starts)
+        return found
+    finally:
+        store.close()
+
+
+def kpi_warnings(config: Config, manager: Manager) -> list[str]:
+    """A KPI sheet that is missing or unreadable, its malformed rows, and rows that name
+    none of the manager's reps (a typo there leaves a rep's prep without numbers)."""
+    path = manager.kpis
+    if path is None:
+        return []
+    owner = f"{manager.person.name}'s KPI sheet {path}"
+    if not Path(path).exists():
+        return [f"{owner} does not exist (managers[].kpis); preps go out without KPIs"]
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"{owner} cannot be read ({exc}); preps go out without KPIs"]
+    table = parse_kpis(text, source=str(path))
+    reps = [p.rep for p in config.pairs if p.manager.email == manager.person.email]
+    known = {r.email.casefold() for r in reps} | {r.name.casefold() for r in reps}
+    strangers = sorted({k.rep for k in table.kpis if k.rep.casefold() not in known})
+    warnings = list(table.warnings)
+    if strangers:
+        warnings.append(
+            f"{path}: rep {', '.join(repr(s) for s in strangers)} is none of "
+            f"{manager.person.name}'s reps (write a rep's email or name as in the config)"
+        )
+    return warnings
