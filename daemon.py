@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from scheduler.errors import ConfigError, UserError
+from scheduler.errors import UserError
 from scheduler.model import Config
 
 DEFAULT_CONFIG = "config.yaml"
@@ -26,28 +26,10 @@ LOCK_WAIT = 30.0
 
 
 def load_config(path: str | Path) -> Config:
-    """Read and validate a config file; every problem is reported at once (``ConfigError``)."""
-    from integrations.shell.paths import LocalPaths
-    from scheduler.config import parse_config_bytes
-    from scheduler.errors import Problem
+    """Read and validate a config file now (``ConfigError`` names every problem at once)."""
+    from integrations.shell.config_file import load_config as load
 
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(
-            str(path), [Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]
-        ) from exc
-    config = parse_config_bytes(
-        data,
-        filename=str(path),
-        base_dir=path.resolve().parent,
-        paths=LocalPaths(),
-        now=_now(),
-    )
-    import dataclasses
-
-    return dataclasses.replace(config, source=path)
+    return load(path, now=_now())
 
 
 def _now() -> dt.datetime:
@@ -215,12 +197,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_auth(args: argparse.Namespace) -> int:
-    from integrations.google import auth
+    from integrations.shell.auth_command import command
 
     config = load_config(args.config)
-    return auth.command(
-        config, args.action, args.email, no_browser=args.no_browser, force=args.force
-    )
+    return command(config, args.action, args.email, no_browser=args.no_browser, force=args.force)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

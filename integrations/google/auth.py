@@ -1,5 +1,5 @@
-"""Google logins: ``oneonone auth login|status|logout EMAIL`` and the credentials the service
-builds from what was stored.
+"""Google logins (``oneonone auth login|status|logout EMAIL``, run by ``shell.auth_command``)
+and the credentials the service builds from what was stored.
 
 Only the refresh token (inside google-auth's authorized-user JSON) is stored, in the store chosen
 by ``secrets.select_store`` (OS keyring, or an encrypted file on headless servers);
@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -162,13 +161,6 @@ def login(config: Config, email: str, *, no_browser: bool, out: Callable[[str], 
         raise CredentialsError(" ".join(problems))
     store = store_for(config)
     store.set(token_name(email), creds.to_json())
-    from integrations.state.store import Store
-
-    state = Store(config.state)  # a manager parked for a dead login is served again
-    try:
-        state.unpark(email)
-    finally:
-        state.close()
     return f"The login of {email} works and is stored in {where(store)}."
 
 
@@ -220,25 +212,3 @@ def logout(config: Config, email: str) -> str:
         return f"No login was stored for {email} (in {where(store)}): nothing to remove."
     store.delete(token_name(email))
     return f"The login of {email} is removed from {where(store)}."
-
-
-def command(
-    config: Config, action: str, email: str, *, no_browser: bool, force: bool = False
-) -> int:
-    email = email.lower()
-    if config.calendar.provider == "sandbox":
-        print("The calendar provider is the built-in sandbox: it needs no Google login.")
-        return 0
-    if action == "login":
-        problem = None if force else role_problem(config, email)
-        if problem is not None:
-            print(f"oneonone: {problem}", file=sys.stderr)
-            return 2
-        print(login(config, email, no_browser=no_browser, out=print))
-        return 0
-    if action == "status":
-        ok, text = status(config, email)
-        print(text)
-        return 0 if ok else 1
-    print(logout(config, email))
-    return 0

@@ -47,10 +47,10 @@ class Check:
 
 
 def check_config(path: Path) -> tuple[Config | None, list[Check]]:
-    from daemon import load_config
+    from integrations.shell.config_file import load_config
 
     try:
-        config = load_config(path)
+        config = load_config(path, now=SystemClock().now())
     except ConfigError as exc:
         return None, [Check("FAIL", "config", str(exc))]
     summary = (
@@ -168,7 +168,7 @@ def _credentials_source(
     config: Config, sandbox_url: str | None
 ) -> Iterator[tuple[Callable[[str], Credentials], str | None]]:
     """The service's own credentials function and API root (an in-process sandbox if needed)."""
-    from integrations.shell.wiring import google_credentials, sandbox_credentials
+    from integrations.shell.wiring import google_credentials, local_sandbox, sandbox_credentials
 
     if config.calendar.provider != "sandbox":
         yield google_credentials(config), config.calendar.google.api_endpoint
@@ -176,15 +176,8 @@ def _credentials_source(
     if sandbox_url is not None:
         yield sandbox_credentials(sandbox_url), sandbox_url
         return
-    from integrations.sandbox import Sandbox
-
-    folder = Path(config.state).parent
-    sandbox = Sandbox(state_path=folder / "sandbox.db" if folder.is_dir() else None)
-    url = sandbox.start()
-    try:
+    with local_sandbox(Path(config.state)) as url:
         yield sandbox_credentials(url), url
-    finally:
-        sandbox.stop()
 
 
 def check_manager(

@@ -291,10 +291,10 @@ class Service:
 
     def reload_config(self) -> tuple[bool, str]:
         """``reload`` with a sentence saying how it went (for systemd and ``oneonone reload``)."""
-        from daemon import load_config
+        from integrations.shell.config_file import load_config
 
         try:
-            new = load_config(self.config_path)
+            new = load_config(self.config_path, now=self.clock.now())
         except ConfigError as exc:
             log.error("reload refused, keeping the last good config: %s", exc)
             return False, f"reload refused, keeping the last good config: {exc}"

@@ -95,6 +95,21 @@ def sandbox_credentials(url: str) -> Callable[[str], Credentials]:
     return for_user
 
 
+@contextlib.contextmanager
+def local_sandbox(state: Path) -> Iterator[str]:
+    """An in-process sandbox beside the state file (its own ``sandbox.db`` there), for
+    commands that need the API when no sandbox runs: yields its URL, stops it after."""
+    from integrations.sandbox import Sandbox
+
+    folder = state.parent
+    sandbox = Sandbox(state_path=folder / "sandbox.db" if folder.is_dir() else None)
+    url = sandbox.start()
+    try:
+        yield url
+    finally:
+        sandbox.stop()
+
+
 def google_credentials(config: Config) -> Callable[[str], Credentials]:
     settings = config.calendar.google
     if settings.auth == "authorized_user_file":
