@@ -159,7 +159,8 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Per rep: next 1:1, last held, 8-week record, streak, recap, open items (state DB only)."""
-    from integrations.views.status import read_status, status_text
+    from integrations.state.status_read import read_status
+    from integrations.views.status import status_text
 
     config = load_config(args.config)
     wanted = matching_managers(config, args.manager)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from scheduler.actions import Notice
 from scheduler.busy import BusyEvent, MoveKey
+from scheduler.keys import moved_by_person_key
 from scheduler.model import Pair
 from scheduler.moves import DECLINED, History, stale_declines
 from scheduler.ports import Attendee, CalendarEvent, Interval
@@ -131,7 +132,7 @@ def detect(
                 Notice(
                     pair.key,
                     pair.manager.email,
-                    f"moved-by-person:{occ.series_id}:{occ.start}",
+                    moved_by_person_key(occ.series_id, occ.start),
                     f"someone moved the {occ.original_start:%Y-%m-%d} occurrence to {where} "
                     f"{to_local(occ.start, tz):%H:%M}: respected",
                 )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from scheduler.bumps import MoveKey, Occurrence, occurrences
+from scheduler.keys import parse_unmoved
 from scheduler.model import Pair
 from scheduler.ports import CalendarEvent, Interval
 from scheduler.recurrence import to_local
@@ -71,14 +72,11 @@ def markers_from_notices(keys: Iterable[str]) -> Markers:
     skipped: set[MoveKey] = set()
     gave_up: set[MoveKey] = set()
     for key in keys:
-        parts = key.split(":")
-        if len(parts) != 4 or parts[0] != "unmoved":
+        notice = parse_unmoved(key)
+        if notice is None:
             continue
-        try:
-            moment = dt.datetime.strptime(parts[2], "%Y%m%dT%H%M").replace(tzinfo=dt.UTC)
-        except ValueError:
-            continue
-        (skipped if parts[3] in SKIP_KINDS else gave_up).add((parts[1], moment))
+        marked = (notice.series_id, notice.original_start)
+        (skipped if notice.kind in SKIP_KINDS else gave_up).add(marked)
     return Markers(frozenset(skipped), frozenset(gave_up))
 
 

@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from scheduler import keys
 from scheduler.actions import CancelOccurrence, RestoreOccurrence
 from scheduler.bumps import MoveKey, occurrences
 from scheduler.model import Pair, Pause
@@ -53,7 +54,7 @@ def pause_note_key(pair: Pair, pause: Pause) -> str:
 
     The reason is not part of it, so rewording the reason in the YAML sends nothing again.
     """
-    return f"pause-note:{pair.key}:{pause.start:%Y%m%d}-{pause.until:%Y%m%d}"
+    return keys.pause_note_key(pair.key, pause.start, pause.until)
 
 
 def resume_date(pair: Pair, pause: Pause) -> dt.date:

@@ -22,10 +22,6 @@ WRITE_AGENDA_AHEAD = dt.timedelta(days=2)
 """The agenda goes into the event description this long before the meeting (or at the prep)."""
 
 
-def prep_key(series_id: str, original_start: dt.datetime, recipient: str) -> str:
-    return f"prep:{series_id}:{original_start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}:{recipient}"
-
-
 def meeting_number(history: Sequence[OwnedSeries], original_start: dt.datetime) -> int:
     """How many of the pair's occurrences (every generation of its series) came before this one."""
     if not history:

@@ -31,6 +31,7 @@ from scheduler import intervals as iv
 from scheduler.actions import MoveOccurrence, Notice
 from scheduler.bumps import Bump, why_bumped
 from scheduler.busy import BusyEvent, spans_of
+from scheduler.keys import busy_unknown_key, unmoved_key
 from scheduler.model import RebookPolicy
 from scheduler.moves import History, declined_times, stale_declines
 from scheduler.ports import Attendee, BusyAnswer, Interval
@@ -144,7 +145,7 @@ def _rep_side(bump: Bump, answer: BusyAnswer) -> tuple[list[Interval], str] | No
         return Notice(
             pair.key,
             pair.manager.email,
-            f"busy-unknown:{occ.series_id}:{occ.original_start:%Y%m%dT%H%M}",
+            busy_unknown_key(occ.series_id, occ.original_start),
             f"{bump.detail}; Google could not tell when both are free, so the "
             "occurrence stays for now (tried again next pass)",
         )
@@ -244,7 +245,7 @@ def _move(
 
 def notice_key(bump: Bump) -> str:
     occ = bump.occurrence
-    return f"unmoved:{occ.series_id}:{occ.original_start:%Y%m%dT%H%M}:{bump.kind}"
+    return unmoved_key(occ.series_id, occ.original_start, bump.kind)
 
 
 def _notice(bump: Bump, text: str) -> Notice:

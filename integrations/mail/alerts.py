@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from scheduler.keys import kind_of, occurrence_of
 from scheduler.model import Pair, Person
 
 OPERATIONAL = frozenset({"auth-revoked", "usage-limited", "sender-parked", "removed-manager"})
@@ -64,13 +65,7 @@ class _Facts:
         """The occurrence's original start, from a move or from the key's UTC stamp."""
         if self.moved is not None:
             return self.moved.original_start
-        for part in self.key.split(":")[2:3]:
-            try:
-                stamp = dt.datetime.strptime(part, "%Y%m%dT%H%M").replace(tzinfo=dt.UTC)
-            except ValueError:
-                return None
-            return stamp
-        return None
+        return occurrence_of(self.key)
 
 
 def _moved_other_day(f: _Facts) -> AlertText:
@@ -231,16 +226,12 @@ _WORDING: dict[str, Callable[[_Facts], AlertText]] = {
 }
 
 
-def alert_kind(key: str) -> str:
-    return key.split(":", 1)[0]
-
-
 def word_alert(
     manager: Person, *, key: str, text: str, pair: Pair | None = None, moved: Moved | None = None
 ) -> AlertText:
     """The words of the alert keyed ``key`` about ``text`` (the planner's reason)."""
     facts = _Facts(manager, pair, text.strip(), key, moved)
-    wording = _WORDING.get(alert_kind(key), _generic)
+    wording = _WORDING.get(kind_of(key), _generic)
     if wording is _moved_other_day and moved is None:
         wording = _generic
     return wording(facts)

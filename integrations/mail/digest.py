@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from integrations.mail.notify import Notifier
 from integrations.mail.render import Renderer
-from integrations.views.status import WINDOW, ManagerStatus, read_status, rep_row, when
+from integrations.state.status_read import WINDOW, ManagerStatus, read_status, rep_row, when
+from scheduler import keys
 from scheduler.ledger import LedgerEntry
 from scheduler.model import Config, Pair, Person
 from scheduler.ports import Address, OutgoingEmail
@@ -65,8 +66,7 @@ def next_digest_at(manager: Person, *, now: dt.datetime) -> dt.datetime:
 def digest_key(manager: Person, now: dt.datetime) -> str:
     """``digest:dana@example.com:2026-W50``: the ISO week of this week's Monday."""
     monday = week_start(manager.timezone, now).astimezone(ZoneInfo(manager.timezone)).date()
-    year, week, _ = monday.isocalendar()
-    return f"digest:{manager.email}:{year}-W{week:02d}"
+    return keys.digest_key(manager.email, monday)
 
 
 def digest_context(status: ManagerStatus, *, now: dt.datetime) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def build_digest(
 
 def last_digest(notifier: Notifier, manager: Person) -> dt.datetime | None:
     """When the manager's latest digest was queued (None if never)."""
-    prefix = f"digest:{manager.email}:"
+    prefix = keys.digest_prefix(manager.email)
     times = [
         dt.datetime.fromisoformat(row.created_at)
         for row in notifier.deliveries.rows(kind="digest")

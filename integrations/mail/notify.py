@@ -19,25 +19,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from integrations.mail.alerts import OPERATIONAL, Moved, alert_kind, word_alert
+from integrations.mail.alerts import OPERATIONAL, Moved, word_alert
 from integrations.mail.deliveries import Deliveries
 from integrations.mail.mime import MAX_MESSAGE_BYTES, fit_message
 from integrations.mail.render import Renderer, prep_context
 from scheduler.actions import SendPrep
 from scheduler.agenda import plan_meeting
 from scheduler.deals import DealTable, deals_to_discuss, parse_deals
+from scheduler.keys import alert_key, kind_of, move_key, prep_key, thread_key
 from scheduler.kpis import KpiTable, parse_kpis
 from scheduler.model import Config, Pair, Person
 from scheduler.note_lines import Carried
 from scheduler.numbers import judge
 from scheduler.parse import split_sender
 from scheduler.ports import Address, CalendarPart, OutgoingEmail
-from scheduler.prep import prep_key
-
-
-def thread_key(series_id: str, original_start: dt.datetime) -> str:
-    """Prep, move notice and recap of one occurrence share this thread."""
-    return f"occ:{series_id}:{original_start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
 
 
 def occurrence_subject(pair: Pair, original_start: dt.datetime) -> str:
@@ -180,11 +175,10 @@ class Notifier:
             },
             "move": {"old_start": old_start, "shorter": end - start < pair.duration},
         }
-        stamp = f"{original_start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
         return self.send(
             "move_notice",
             context,
-            key=f"move:{series_id}:{stamp}:{number}",
+            key=move_key(series_id, original_start, number),
             kind="move",
             manager=pair.manager,
             to=pair.rep,
@@ -219,14 +213,14 @@ class Notifier:
                 "what_you_can_do": list(words.what_you_can_do),
             },
         }
-        operational = alert_kind(key) in OPERATIONAL
+        operational = kind_of(key) in OPERATIONAL
         ops = self.config.ops_email
         cc = (Address(ops),) if ops and operational and ops != manager.email else ()
         rendered = self.renderer.render("alert", **context)
         sender, transport = self._alert_route(manager, operational=operational)
         return self.queue(
             OutgoingEmail(
-                key=f"alert:{key}",
+                key=alert_key(key),
                 kind="alert",
                 sender=sender,
                 to=(Address(manager.email, manager.name),),

@@ -33,6 +33,7 @@ from scheduler.actions import (
     RepairSeries,
     RestoreOccurrence,
 )
+from scheduler.keys import other_day_key
 from scheduler.model import Config, Pair
 from scheduler.moves import PastMove
 from scheduler.people import People
@@ -226,7 +227,7 @@ class Applier:
         ):
             self.tell(
                 action.owner,
-                f"other-day:{action.series_id}:{action.original_start:%Y%m%d}",
+                other_day_key(action.series_id, action.original_start),
                 intent.reason,
                 now=now,
                 pair=pair,

@@ -24,6 +24,7 @@ from integrations.state.store import Store
 from scheduler.actions import Action, SendRecap, SendReminder
 from scheduler.agenda import plan_meeting
 from scheduler.bumps import Occurrence, occurrences
+from scheduler.keys import recap_key, reminder_key
 from scheduler.model import Config, Pair
 from scheduler.note_lines import clean_topics
 from scheduler.notes import EMPTY_NOTES, Notes, combine_notes, parse_notes
@@ -36,18 +37,6 @@ from scheduler.series import OwnedSeries
 
 WINDOW = dt.timedelta(days=7)
 """How far back a pass looks for meetings that still owe a recap (the deadline is 48 h)."""
-
-
-def _stamp(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
-
-
-def recap_key(series_id: str, original_start: dt.datetime) -> str:
-    return f"recap:{series_id}:{_stamp(original_start)}"
-
-
-def reminder_key(series_id: str, original_start: dt.datetime, number: int) -> str:
-    return f"reminder:{series_id}:{_stamp(original_start)}:{number}"
 
 
 def happened(occ: Occurrence) -> bool:

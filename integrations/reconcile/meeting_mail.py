@@ -26,6 +26,7 @@ from scheduler.actions import (
 )
 from scheduler.agenda import NOTES_MARKER
 from scheduler.bumps import MoveKey, Occurrence, occurrences
+from scheduler.keys import prep_key
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import (
     pause_context,
@@ -36,7 +37,7 @@ from scheduler.pauses import (
     resume_date,
 )
 from scheduler.ports import Calendar, CalendarEvent, CalendarPart, Write
-from scheduler.prep import meeting_days, plan_preps, prep_key
+from scheduler.prep import meeting_days, plan_preps
 from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
 
 Result = tuple[str, str]  # (done | skipped | failed, detail)

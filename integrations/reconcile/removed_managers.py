@@ -25,6 +25,7 @@ from integrations.reconcile.apply import Applier
 from integrations.reconcile.series_writes import Outcome
 from integrations.state.store import Store
 from scheduler import errors
+from scheduler.keys import removed_manager_key
 from scheduler.model import Config, Person, WorkingHours
 from scheduler.ports import CalendarEvent
 from scheduler.series import end_removed_manager, owned_series
@@ -67,7 +68,7 @@ class RemovedManagers:
 
     def _cannot(self, owner: str, exc: Exception, *, now: dt.datetime) -> None:
         """Tell ops once that a removed manager's series could not be ended, and why."""
-        if not self.store.first_notice(f"removed-manager:{owner}", now):
+        if not self.store.first_notice(removed_manager_key(owner), now):
             return
         text = (
             f"{owner} is no longer a manager in the config, so the service ends their reps' "

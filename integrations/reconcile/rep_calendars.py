@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from integrations.state.store import Store
 from scheduler import errors
+from scheduler.keys import rep_calendar_key
 from scheduler.ports import Calendar, CalendarEvent
 
 log = logging.getLogger("oneonone")
@@ -86,7 +87,7 @@ class RepCalendars:
         """Left to the decline signal for a day; said once a day in the audit and the log."""
         self._failed[email] = now
         self.store.forget_sync(email)
-        if self.store.first_notice(f"rep-calendar:{email}:{now:%Y%m%d}", now):
+        if self.store.first_notice(rep_calendar_key(email, now), now):
             log.warning("cannot read %s's calendar (%s): their decline is the signal", email, why)
             self.store.audit(
                 at=now,

@@ -34,6 +34,7 @@ from scheduler.actions import (
     Notice,
 )
 from scheduler.bumps import MoveKey
+from scheduler.keys import auth_revoked_key
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import plan_pause_writes
 from scheduler.ports import Calendar, CalendarEvent
@@ -374,7 +375,7 @@ class Runner:
             work()
         except errors.AuthRevoked as exc:
             self.store.park(owner, until=now + REVOKED_PARK, reason=str(exc))
-            if self.store.first_notice(f"auth-revoked:{owner}:{now:%Y%m%d}", now):
+            if self.store.first_notice(auth_revoked_key(owner, now), now):
                 self.applier.tell(owner, f"auth-revoked:{owner}", str(exc), now=now)
             return str(exc)
         except errors.UsageLimited as exc:

@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from integrations.state.status_read import paused_meetings, upcoming_meetings
 from integrations.state.store import Store
-from integrations.views.status import paused_meetings, upcoming_meetings
 from scheduler.kpis import parse_kpis
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import paused_at

@@ -14,9 +14,10 @@ import pytest
 
 from integrations.sandbox import SandboxAdmin
 from integrations.state.ledger_store import LedgerStore
+from integrations.state.status_read import read_status
 from integrations.state.store import Store
 from integrations.views.check_view import print_check
-from integrations.views.status import read_status, status_text
+from integrations.views.status import status_text
 from scheduler.config import parse_config
 from scheduler.errors import ConfigError
 from scheduler.series import series_id

@@ -19,7 +19,7 @@ from integrations.mail.digest import (
 )
 from integrations.mail.mime import build_mime, mime_bytes
 from integrations.mail.render import Renderer
-from integrations.views.status import read_status
+from integrations.state.status_read import read_status
 from scheduler.model import Person, WorkingHours
 from scheduler.ports import Address
 
@@ -119,7 +119,7 @@ def test_the_chart_numbers_are_also_in_the_plain_part(digest) -> None:
 
 def test_two_reps_with_the_same_initials_and_an_all_zero_week_read_apart(history) -> None:
     from integrations.mail.digest import digest_context
-    from integrations.views.status import read_status
+    from integrations.state.status_read import read_status
 
     [status] = read_status(history.config, now=MONDAY, manager="dana@example.com")
     context = digest_context(status, now=MONDAY)

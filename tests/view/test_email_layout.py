@@ -11,7 +11,7 @@ import pytest
 from integrations.mail.digest import digest_context
 from integrations.mail.recap_render import recap_sample_context
 from integrations.mail.render import Renderer
-from integrations.views.status import read_status
+from integrations.state.status_read import read_status
 from tests.view.test_digest import MONDAY
 from tests.view.test_status_page import ARGS, CHROMIUM
 

@@ -7,7 +7,8 @@ import io
 from contextlib import redirect_stdout
 
 import daemon
-from integrations.views.status import read_status, rep_row, status_text
+from integrations.state.status_read import read_status, rep_row
+from integrations.views.status import status_text
 from tests.view.conftest import PRIYA, SAM
 
 
