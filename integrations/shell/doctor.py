@@ -13,9 +13,8 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, TextIO
 
 import requests
 from google.auth.credentials import Credentials
@@ -24,26 +23,13 @@ from google.auth.transport.requests import Request
 
 from integrations.clock import SystemClock
 from integrations.google.google_client import SCOPES, build_service
-from integrations.redaction import redact, redact_known
+from integrations.redaction import redact
+from integrations.shell.checks import Check
 from integrations.state.statelock import StateLock
 from scheduler.errors import ConfigError, UserError
 from scheduler.model import Config
 from scheduler.ports import Clock
 from scheduler.words import plural
-
-Status = Literal["ok", "FAIL", "warn"]
-
-
-@dataclass(frozen=True)
-class Check:
-    status: Status
-    what: str
-    detail: str
-
-    def line(self) -> str:
-        head = f"{self.status:4}  {self.what} — "
-        lines = redact_known(self.detail).splitlines() or [""]  # our sentences show NAME=…
-        return head + "\n".join([lines[0], *("      " + rest for rest in lines[1:])])
 
 
 def check_config(path: Path) -> tuple[Config | None, list[Check]]:

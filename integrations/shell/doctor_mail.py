@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from integrations.shell.doctor import Check
+from integrations.shell.checks import Check
 from scheduler.errors import OneOnOneError, UserError
 from scheduler.model import Config
 from scheduler.parse import split_sender

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from daemon import main
-from integrations.shell.doctor import Check, check_token_store, doctor
+from integrations.shell.checks import Check
+from integrations.shell.doctor import check_token_store, doctor
 from integrations.state.statelock import StateLock
 from integrations.state.store import Store
 from tests.service.conftest import PRIYA, SAM, Setup, needs_token_uri
