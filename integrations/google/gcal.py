@@ -265,8 +265,8 @@ class GoogleCalendar:
         """Insert many series, each as its owner, in batches of 50: one round trip per batch.
 
         A batch may hold several owners' inserts. Google applies a part's own Authorization to
-        that part alone, and googleapiclient writes each part's from the part's ``http``; the
-        quota still counts every part against its owner. A part whose owner's access token is
+        that part alone, and each part carries its owner's; the quota still counts every part
+        against its owner. A part whose owner's access token is
         not fresh is not sent: it comes back as an error, to be made alone.
         """
         events = self._events("")
@@ -292,13 +292,17 @@ class GoogleCalendar:
                 request = events.insert(
                     calendarId="primary", body=series_body(spec), sendUpdates=CREATE_SEND_UPDATES
                 )
+                if creds is not None:
+                    # The part carries its owner's token in its own Authorization header
+                    # (google-auth's public Credentials.apply) and goes, like the batch, over
+                    # the bare transport (google_auth_httplib2's AuthorizedHttp.http). So
+                    # googleapiclient finds no credentials to refresh after a 401 and re-sends
+                    # the part as it was, outside our retries and error mapping: it comes back
+                    # as an error, to be made alone (which refreshes properly).
+                    creds.apply(request.headers)
+                    http = http.http
                 request.http = http
                 batch.add(request, request_id=str(i))
-                if creds is not None:
-                    # googleapiclient refreshes a part's credentials after a 401 and re-sends
-                    # it, outside our retries and error mapping; a part that gets a 401 comes
-                    # back as an error instead, and is made alone (which refreshes properly).
-                    batch._refreshed_credentials[id(creds)] = 1
                 outer = outer or http
             if outer is not None:
                 self._execute(functools.partial(batch.execute, http=outer))
