@@ -81,10 +81,6 @@ class ServicePool:
                 self._creds[user] = self._credentials_for(user)
             return self._creds[user]
 
-    def forget(self, user: str) -> None:
-        with self._lock:
-            self._creds.pop(user, None)
-
     def _get(self, user: str, api: str, version: str) -> Any:
         cache: dict[tuple[str, str], Any] | None = getattr(self._local, "cache", None)
         if cache is None:

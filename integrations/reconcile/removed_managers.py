@@ -45,8 +45,7 @@ class RemovedManagers:
     def owners(self) -> list[str]:
         """Owners of series the service made or adopted who are not managers in the config."""
         configured = {m.person.email.lower() for m in self.config.managers}
-        known = {str(row["owner"]).lower() for row in self.store.series_rows()}
-        return sorted(known - configured)
+        return sorted(self.store.series_owners() - configured)
 
     def wind_down(self, observe: Observe, *, now: dt.datetime, apply: bool = True) -> list[Outcome]:
         """End the live series of every removed manager (planned only, when not ``apply``)."""

@@ -49,11 +49,6 @@ class ActionItems:
             _save(conn, merged)
         return merged
 
-    def save(self, items: Sequence[Item]) -> None:
-        """Write items as given (insert or update by id)."""
-        with self.store.transaction() as conn:
-            _save(conn, items)
-
 
 def _load(conn: sqlite3.Connection, pair_key: str) -> list[Item]:
     rows = conn.execute(

@@ -81,6 +81,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             pair_key TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, day TEXT NOT NULL,
             PRIMARY KEY (pair_key, kind, day, text))""",
     ),
+    (
+        # The time of the last busy check: nothing reads or writes it any more.
+        "ALTER TABLE manager_state DROP COLUMN busy_checked_at",
+    ),
 )
 
 
@@ -291,9 +295,11 @@ class Store:
                 (event_id, pair_key, owner, gen, _iso(now)),
             )
 
-    def series_rows(self) -> list[sqlite3.Row]:
+    def series_owners(self) -> set[str]:
+        """Everyone the service made or adopted a series for (lower case)."""
         with self.lock:
-            return self.conn.execute("SELECT * FROM series ORDER BY pair_key, gen").fetchall()
+            rows = self.conn.execute("SELECT DISTINCT lower(owner) FROM series").fetchall()
+        return {str(r[0]) for r in rows}
 
     # -- audit and notices ----------------------------------------------------------------
     def audit(
