@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from scheduler.ports import Attendee, SeriesSpec
+from scheduler.ports import Attendee, EventPatch, SeriesSpec
 from scheduler.words import UTC, both, rep_aside, span, when
 
 
@@ -33,7 +33,7 @@ class AdoptSeries:
     event_id: str
     tags: Mapping[str, str]
     reason: str
-    changes: Mapping[str, object] = field(default_factory=dict)  # the configured length
+    changes: EventPatch = field(default_factory=EventPatch)  # the configured length
     verb: str = "adopt-series"
 
 
@@ -42,7 +42,7 @@ class RepairSeries:
     pair_key: str
     owner: str
     event_id: str
-    changes: Mapping[str, object]
+    changes: EventPatch
     etag: str
     reason: str
     verb: str = "repair-series"
@@ -228,7 +228,7 @@ def describe(action: Action, tz: str = UTC, rep_tz: str | None = None) -> str:
     if isinstance(action, AdoptSeries):
         return "adopt the existing recurring meeting as this pair's series"
     if isinstance(action, RepairSeries):
-        fixed = sorted({_REPAIRS.get(k, k) for k in action.changes if k in _REPAIRS})
+        fixed = sorted({_REPAIRS.get(k, k) for k in action.changes.names() if k in _REPAIRS})
         return f"repair the series: {', '.join(fixed) or 'its details'}"
     if isinstance(action, EndSeries):
         return f"end the series after {when(action.until, tz)}"

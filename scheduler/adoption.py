@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from scheduler.actions import AdoptSeries
 from scheduler.model import Pair
-from scheduler.ports import CalendarEvent
+from scheduler.ports import CalendarEvent, EventPatch
 from scheduler.recurrence import to_local
 from scheduler.series_tags import TAG, spec_fingerprint, tags
 
@@ -34,18 +34,18 @@ def adopt(pair: Pair, candidate: CalendarEvent, *, now: dt.datetime) -> AdoptSer
     """Adopt in one write: the tags, and the configured length if it differs (the tags say
     "as configured"). Title and description stay the manager's, so nothing is left for a
     second pass to repair."""
-    changes: dict[str, object] = {}
+    changes = EventPatch()
     why = (
         "an existing recurring event with exactly the manager and the rep, on the configured "
         "day and time: adopted instead of creating a second one; its title and description stay"
     )
     start, end = candidate.start, candidate.end
     if start is not None and end is not None and end - start != pair.duration:
-        changes = {
-            "start": start,
-            "end": start + pair.duration,
-            "timezone": candidate.timezone or pair.manager.timezone,
-        }
+        changes = EventPatch(
+            start=start,
+            end=start + pair.duration,
+            timezone=candidate.timezone or pair.manager.timezone,
+        )
         why += f"; its length becomes the configured {int(pair.duration.total_seconds() // 60)} min"
     return AdoptSeries(
         pair.key,

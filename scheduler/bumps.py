@@ -23,6 +23,7 @@ from scheduler.moves import DECLINED, History, stale_declines
 from scheduler.ports import Attendee, CalendarEvent, Interval
 from scheduler.recurrence import to_local
 from scheduler.series import OwnedSeries
+from scheduler.vocabulary import BumpKind
 
 __all__ = ["Bump", "MoveKey", "Occurrence", "detect", "occurrences", "why_bumped"]
 
@@ -47,7 +48,7 @@ class Occurrence:
 class Bump:
     pair: Pair
     occurrence: Occurrence
-    kind: str  # deleted | out_of_office | holiday | declined | conflict
+    kind: BumpKind
     detail: str  # for the manager and the audit: may name her own events
     conflicts: tuple[Interval, ...] = field(default=())
     by: str = ""  # who declined, for a decline
@@ -156,9 +157,9 @@ def why_bumped(
     """The strongest reason ``occ`` must move, or None; ``stale`` declines are old answers."""
     tz = pair.manager.timezone
     if occ.cancelled:
-        return Bump(pair, occ, "deleted", "the occurrence was deleted")
+        return Bump(pair, occ, BumpKind.DELETED, "the occurrence was deleted")
     if to_local(occ.start, tz).date() in holidays:
-        return Bump(pair, occ, "holiday", f"{to_local(occ.start, tz):%a %d %b} is a holiday")
+        return Bump(pair, occ, BumpKind.HOLIDAY, f"{to_local(occ.start, tz):%a %d %b} is a holiday")
     key = (occ.series_id, occ.original_start)
     mine = [b for b in busy_events if _overlaps(b, occ) and b.occurrence != key]
     theirs = [b for b in rep_events or () if _overlaps(b, occ)]
@@ -169,21 +170,25 @@ def why_bumped(
         return Bump(
             pair,
             occ,
-            "out_of_office",
+            BumpKind.OUT_OF_OFFICE,
             f"{away[0][1]} is out of office",
             tuple((b.start, b.end) for b, _ in away),
         )
     for person, answer in ((pair.rep, occ.rep_response), (pair.manager, occ.manager_response)):
         if answer == "declined" and person.email.lower() not in stale:
             return Bump(
-                pair, occ, "declined", f"{person.name} declined it", by=person.email.lower()
+                pair, occ, BumpKind.DECLINED, f"{person.name} declined it", by=person.email.lower()
             )
     if mine:
         return _conflict(pair, occ, mine)
     if theirs:  # the rep's own events are not named to anyone
         spans = tuple((b.start, b.end) for b in theirs)
         return Bump(
-            pair, occ, "conflict", f"{pair.rep.name}'s calendar has another meeting then", spans
+            pair,
+            occ,
+            BumpKind.CONFLICT,
+            f"{pair.rep.name}'s calendar has another meeting then",
+            spans,
         )
     return None
 
@@ -197,8 +202,12 @@ def _conflict(pair: Pair, occ: Occurrence, mine: Sequence[BusyEvent]) -> Bump:
     others = [b for b in mine if b.occurrence is None]
     if not others:  # only her own 1:1s: the other rep is not named
         detail = f"another of {pair.manager.name}'s 1:1s overlaps it"
-        return Bump(pair, occ, "conflict", detail, spans, own=True)
+        return Bump(pair, occ, BumpKind.CONFLICT, detail, spans, own=True)
     names = ", ".join(repr(b.summary) for b in others[:3] if b.summary) or "a meeting"
     return Bump(
-        pair, occ, "conflict", f"{names} overlaps it on {pair.manager.name}'s calendar", spans
+        pair,
+        occ,
+        BumpKind.CONFLICT,
+        f"{names} overlaps it on {pair.manager.name}'s calendar",
+        spans,
     )

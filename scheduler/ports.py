@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
+
+from scheduler.vocabulary import EmailKind, EventStatus, Response
 
 Interval = tuple[dt.datetime, dt.datetime]
 """A half-open ``[start, end)`` span of aware UTC datetimes."""
@@ -20,12 +22,40 @@ Interval = tuple[dt.datetime, dt.datetime]
 @dataclass(frozen=True)
 class Attendee:
     email: str
-    response: str = "needsAction"  # needsAction | declined | tentative | accepted
+    response: Response = Response.NEEDS_ACTION
     name: str = ""
     organizer: bool = False
     optional: bool = False
     resource: bool = False
     comment: str = ""  # the note a guest adds to their answer (the one field they can write)
+
+
+@dataclass(frozen=True)
+class EventPatch:
+    """A change to one event: the fields that are set are written, the others left as they are.
+
+    ``start`` and ``end`` are written in ``timezone`` (UTC when it is not set), so a moved
+    occurrence keeps its wall clock across a DST change.
+    """
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    timezone: str | None = None
+    status: EventStatus | None = None
+    summary: str | None = None
+    description: str | None = None
+    attendees: tuple[Attendee, ...] | None = None
+    recurrence: tuple[str, ...] | None = None
+    private: Mapping[str, str] | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """The fields this patch writes."""
+        return tuple(f.name for f in fields(self) if getattr(self, f.name) is not None)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to write."""
+        return not self.names()
 
 
 @dataclass(frozen=True)
@@ -37,7 +67,7 @@ class CalendarEvent:
     """
 
     id: str
-    status: str = "confirmed"  # confirmed | tentative | cancelled
+    status: EventStatus = EventStatus.CONFIRMED
     summary: str = ""
     description: str = ""
     start: dt.datetime | None = None
@@ -144,12 +174,12 @@ class Calendar(Protocol):
         self,
         owner: str,
         event_id: str,
-        changes: Mapping[str, object],
+        changes: EventPatch,
         *,
         etag: str | None = None,
         write: Write = Write.CHANGE,
     ) -> CalendarEvent:
-        """Apply domain-level changes to one event; see ``integrations.google.gcal`` for the keys.
+        """Apply the fields ``changes`` sets to one event (and no other).
 
         ``write`` says what the write is for, which decides who hears of it from Google.
         """
@@ -197,7 +227,7 @@ class OutgoingEmail:
     """A message to deliver once. ``key`` identifies it for exactly-once bookkeeping."""
 
     key: str
-    kind: str  # prep | move | recap | reminder | alert | note | digest
+    kind: EmailKind
     sender: Address
     to: tuple[Address, ...]
     subject: str

@@ -37,6 +37,7 @@ from scheduler.moves import History, declined_times, stale_declines
 from scheduler.ports import Attendee, BusyAnswer, Interval
 from scheduler.recurrence import to_local
 from scheduler.slots import SlotDecision, SlotRequest, find_next_business_day, find_slot
+from scheduler.vocabulary import Response
 from scheduler.words import zone_label
 
 MAX_MOVES = 3
@@ -237,7 +238,7 @@ def _move(
         attendees=tuple(
             a
             if a.organizer or a.response != "declined"
-            else Attendee(a.email, "needsAction", a.name)
+            else Attendee(a.email, Response.NEEDS_ACTION, a.name)
             for a in occ.attendees
         ),
     )

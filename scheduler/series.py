@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from scheduler import adoption
@@ -33,7 +33,7 @@ from scheduler.actions import (
     RepairSeries,
 )
 from scheduler.model import Manager, Pair
-from scheduler.ports import Attendee, CalendarEvent, SeriesSpec
+from scheduler.ports import Attendee, CalendarEvent, EventPatch, SeriesSpec
 from scheduler.recurrence import (
     describe_cadence,
     expand,
@@ -55,6 +55,7 @@ from scheduler.series_tags import (
     spec_fingerprint,
     tags,
 )
+from scheduler.vocabulary import Response
 from scheduler.words import when, zone_label
 
 __all__ = [  # the marks are part of what this module offers its callers
@@ -156,8 +157,8 @@ def owned_series(events: Iterable[CalendarEvent]) -> dict[str, list[OwnedSeries]
 
 def attendees_for(pair: Pair) -> tuple[Attendee, ...]:
     return (
-        Attendee(pair.manager.email, "accepted", pair.manager.name, organizer=True),
-        Attendee(pair.rep.email, "needsAction", pair.rep.name),
+        Attendee(pair.manager.email, Response.ACCEPTED, pair.manager.name, organizer=True),
+        Attendee(pair.rep.email, Response.NEEDS_ACTION, pair.rep.name),
     )
 
 
@@ -380,25 +381,29 @@ def _last_date(owned: OwnedSeries, now: dt.datetime) -> dt.date | None:
 
 def _repairs(pair: Pair, current: OwnedSeries) -> list[Action]:
     ev = current.event
-    changes: dict[str, object] = {}
+    changes = EventPatch()
     reasons = []
     if ev.attendee(pair.rep.email) is None:
         kept = list(ev.attendees)
         if ev.attendee(pair.manager.email) is None:
-            kept.insert(0, Attendee(pair.manager.email, "accepted", pair.manager.name, True))
-        changes["attendees"] = (*kept, Attendee(pair.rep.email, "needsAction", pair.rep.name))
+            kept.insert(0, Attendee(pair.manager.email, Response.ACCEPTED, pair.manager.name, True))
+        rep = Attendee(pair.rep.email, Response.NEEDS_ACTION, pair.rep.name)
+        changes = replace(changes, attendees=(*kept, rep))
         reasons.append(f"{pair.rep.email} was missing from the attendees: re-invited")
     if ev.summary != pair.summary and (pair.title or not current.adopted):
         # An adopted series keeps the manager's own title unless the config names one.
-        changes["summary"] = pair.summary
+        changes = replace(changes, summary=pair.summary)
         reasons.append(f"title was {ev.summary!r}")
     if ev.start is not None and ev.end is not None and ev.end - ev.start != pair.duration:
-        changes["end"] = ev.start + pair.duration
-        changes["start"] = ev.start
-        changes["timezone"] = ev.timezone or pair.manager.timezone
+        changes = replace(
+            changes,
+            start=ev.start,
+            end=ev.start + pair.duration,
+            timezone=ev.timezone or pair.manager.timezone,
+        )
         reasons.append(f"length was {int((ev.end - ev.start).total_seconds() // 60)} min")
     actions: list[Action] = []
-    if changes:
+    if not changes.empty:
         actions.append(
             RepairSeries(pair.key, pair.manager.email, ev.id, changes, ev.etag, "; ".join(reasons))
         )

@@ -18,7 +18,16 @@ from zoneinfo import ZoneInfo
 
 from integrations.google.retry import Pacer, call_with_retries, to_domain_error
 from scheduler import errors
-from scheduler.ports import Attendee, BusyAnswer, CalendarEvent, Changes, SeriesSpec, Write
+from scheduler.ports import (
+    Attendee,
+    BusyAnswer,
+    CalendarEvent,
+    Changes,
+    EventPatch,
+    SeriesSpec,
+    Write,
+)
+from scheduler.vocabulary import EventStatus, Response
 
 PAGE_SIZE = 2500
 BATCH_SIZE = 50  # Google advises batches of at most 50 calls
@@ -94,7 +103,7 @@ def from_google(item: Mapping[str, Any]) -> CalendarEvent:
     attendees = tuple(
         Attendee(
             email=str(a.get("email", "")).lower(),
-            response=a.get("responseStatus", "needsAction"),
+            response=Response(a.get("responseStatus", "needsAction")),
             name=a.get("displayName", ""),
             organizer=bool(a.get("organizer", False)),
             optional=bool(a.get("optional", False)),
@@ -106,7 +115,7 @@ def from_google(item: Mapping[str, Any]) -> CalendarEvent:
     )
     return CalendarEvent(
         id=item["id"],
-        status=item.get("status", "confirmed"),
+        status=EventStatus(item.get("status", "confirmed")),
         summary=item.get("summary", ""),
         description=item.get("description", ""),
         start=start,
@@ -147,27 +156,27 @@ def _local(moment: dt.datetime, tz: str) -> dict[str, str]:
     return {"dateTime": moment.astimezone(ZoneInfo(tz)).isoformat(), "timeZone": tz}
 
 
-def to_google_changes(changes: Mapping[str, object]) -> dict[str, Any]:
-    """Domain-level changes → an events.patch body (start and end always with their zone)."""
+def to_google_changes(changes: EventPatch) -> dict[str, Any]:
+    """An ``EventPatch`` → an events.patch body: the fields it sets and no other (start and
+    end always with their zone)."""
     body: dict[str, Any] = {}
-    tz = str(changes.get("timezone") or "UTC")
-    for key, value in changes.items():
-        if key in ("summary", "description", "status"):
-            body[key] = value
-        elif key in ("start", "end"):
-            assert isinstance(value, dt.datetime)
-            body[key] = _local(value, tz)
-        elif key == "attendees":
-            assert isinstance(value, tuple)
-            body["attendees"] = [_attendee_json(a) for a in value]
-        elif key == "recurrence":
-            assert isinstance(value, tuple)
-            body["recurrence"] = list(value)
-        elif key == "private":
-            assert isinstance(value, Mapping)
-            body["extendedProperties"] = {"private": dict(value)}
-        elif key != "timezone":
-            raise ValueError(f"unknown change {key!r}")
+    tz = changes.timezone or "UTC"
+    if changes.status is not None:
+        body["status"] = str(changes.status)
+    if changes.summary is not None:
+        body["summary"] = changes.summary
+    if changes.description is not None:
+        body["description"] = changes.description
+    if changes.start is not None:
+        body["start"] = _local(changes.start, tz)
+    if changes.end is not None:
+        body["end"] = _local(changes.end, tz)
+    if changes.attendees is not None:
+        body["attendees"] = [_attendee_json(a) for a in changes.attendees]
+    if changes.recurrence is not None:
+        body["recurrence"] = list(changes.recurrence)
+    if changes.private is not None:
+        body["extendedProperties"] = {"private": dict(changes.private)}
     return body
 
 
@@ -315,7 +324,7 @@ class GoogleCalendar:
         self,
         owner: str,
         event_id: str,
-        changes: Mapping[str, object],
+        changes: EventPatch,
         *,
         etag: str | None = None,
         write: Write = Write.CHANGE,

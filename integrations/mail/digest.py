@@ -21,6 +21,7 @@ from scheduler import keys
 from scheduler.ledger import LedgerEntry
 from scheduler.model import Config, Pair, Person
 from scheduler.ports import Address, OutgoingEmail
+from scheduler.vocabulary import EmailKind
 
 SEND_AT = dt.time(8, 0)
 """Monday, in the manager's own zone."""
@@ -135,7 +136,7 @@ def build_digest(
     manager = status.manager
     return OutgoingEmail(
         key=digest_key(manager, now),
-        kind="digest",
+        kind=EmailKind.DIGEST,
         sender=sender,
         to=(Address(manager.email, manager.name),),
         subject=rendered.subject,

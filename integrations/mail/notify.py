@@ -33,6 +33,7 @@ from scheduler.note_lines import Carried
 from scheduler.numbers import judge
 from scheduler.parse import split_sender
 from scheduler.ports import Address, CalendarPart, OutgoingEmail
+from scheduler.vocabulary import EmailKind
 
 
 def occurrence_subject(pair: Pair, original_start: dt.datetime) -> str:
@@ -107,7 +108,7 @@ class Notifier:
         context: Mapping[str, Any],
         *,
         key: str,
-        kind: str,
+        kind: EmailKind,
         manager: Person,
         to: Person,
         cc: tuple[Address, ...] = (),
@@ -179,7 +180,7 @@ class Notifier:
             "move_notice",
             context,
             key=move_key(series_id, original_start, number),
-            kind="move",
+            kind=EmailKind.MOVE,
             manager=pair.manager,
             to=pair.rep,
             occurrence=OccurrenceRef(pair, series_id, original_start),
@@ -221,7 +222,7 @@ class Notifier:
         return self.queue(
             OutgoingEmail(
                 key=alert_key(key),
-                kind="alert",
+                kind=EmailKind.ALERT,
                 sender=sender,
                 to=(Address(manager.email, manager.name),),
                 cc=cc,
@@ -313,7 +314,7 @@ class Notifier:
             f"prep_{action.recipient}",
             context,
             key=prep_key(action.series_id, action.original_start, action.recipient),
-            kind="prep",
+            kind=EmailKind.PREP,
             manager=pair.manager,
             to=person,
             occurrence=OccurrenceRef(pair, action.series_id, action.original_start),

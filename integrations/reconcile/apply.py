@@ -37,7 +37,8 @@ from scheduler.keys import other_day_key
 from scheduler.model import Config, Pair
 from scheduler.moves import PastMove
 from scheduler.people import People
-from scheduler.ports import Calendar, CalendarEvent, Write
+from scheduler.ports import Calendar, CalendarEvent, EventPatch, Write
+from scheduler.vocabulary import EventStatus, Result
 
 log = logging.getLogger("oneonone")
 
@@ -92,9 +93,11 @@ class Applier:
         except (errors.AuthRevoked, errors.UsageLimited):
             raise
         except errors.PreconditionFailed as exc:
-            return Outcome(action, "skipped", f"changed meanwhile, next pass decides again: {exc}")
+            return Outcome(
+                action, Result.SKIPPED, f"changed meanwhile, next pass decides again: {exc}"
+            )
         except errors.OneOnOneError as exc:
-            return Outcome(action, "failed", str(exc))
+            return Outcome(action, Result.FAILED, str(exc))
 
     def _dispatch(self, action: Action, *, now: dt.datetime) -> Outcome:
         owner = action.owner
@@ -102,26 +105,26 @@ class Applier:
             return self.series.create(action, now=now)
         if isinstance(action, AdoptSeries):
             # Tags alone are bookkeeping; a new length is news the rep should see and hear of.
-            write = Write.CHANGE if action.changes else Write.BOOKKEEPING
+            write = Write.BOOKKEEPING if action.changes.empty else Write.CHANGE
             ev = self.calendar.patch(
                 owner,
                 action.event_id,
-                {**action.changes, "private": dict(action.tags)},
+                replace(action.changes, private=action.tags),
                 write=write,
             )
             self.store.put_event(owner, ev)
             self.store.record_series(ev.id, action.pair_key, owner, 0, now)
-            return Outcome(action, "done", ev.id)
+            return Outcome(action, Result.DONE, ev.id)
         if isinstance(action, RepairSeries):
             ev = self.calendar.patch(owner, action.event_id, action.changes, etag=action.etag)
             self.store.put_event(owner, ev)
-            return Outcome(action, "done", ev.id)
+            return Outcome(action, Result.DONE, ev.id)
         if isinstance(action, EndSeries):
             write = Write.END_REPLACED if action.replaced else Write.END
             ev = self.calendar.patch(
                 owner,
                 action.event_id,
-                {"recurrence": action.recurrence},
+                EventPatch(recurrence=action.recurrence),
                 etag=action.etag,
                 write=write,
             )
@@ -130,16 +133,19 @@ class Applier:
                 self.store.put_event(
                     owner,
                     self.calendar.patch(
-                        owner, instance_id, {"status": "cancelled"}, write=Write.END_EXCEPTION
+                        owner,
+                        instance_id,
+                        EventPatch(status=EventStatus.CANCELLED),
+                        write=Write.END_EXCEPTION,
                     ),
                 )
-            return Outcome(action, "done", ev.id)
+            return Outcome(action, Result.DONE, ev.id)
         if isinstance(action, Notice):
             if self.store.first_notice(action.key, now):
                 pair = self.pair(action.pair_key)
                 self.tell(owner, action.key, action.reason, now=now, pair=pair)
-                return Outcome(action, "done", "told once")
-            return Outcome(action, "skipped", "already told")
+                return Outcome(action, Result.DONE, "told once")
+            return Outcome(action, Result.SKIPPED, "already told")
         if isinstance(action, MoveOccurrence):
             return self._move(action, now=now)
         if isinstance(action, CancelOccurrence):
@@ -175,9 +181,9 @@ class Applier:
         if not instance_id:  # not materialised yet: read it (the one check before writing)
             found = self.instance(owner, action.series_id, action.original_start)
             if found is None:
-                return Outcome(action, "skipped", "the occurrence is gone from the series")
+                return Outcome(action, Result.SKIPPED, "the occurrence is gone from the series")
             if found.start != action.original_start and not action.restore:
-                return Outcome(action, "skipped", "someone changed it meanwhile")
+                return Outcome(action, Result.SKIPPED, "someone changed it meanwhile")
             instance_id, etag = found.id, None
         past = move_log.past(self.store, key)
         intent = PastMove(
@@ -217,7 +223,7 @@ class Applier:
         key = (action.series_id, action.original_start)
         past = move_log.past(self.store, key)
         if not past or past[-1].done:
-            return Outcome(action, "skipped", "no open move to finish")
+            return Outcome(action, Result.SKIPPED, "no open move to finish")
         intent = past[-1]
         if event is None:
             event = self.instance(action.owner, action.series_id, action.original_start)
@@ -249,7 +255,7 @@ class Applier:
         declined = {a.email for a in (event.attendees if event else ()) if a.response == "declined"}
         move_log.complete(self.store, key, intent, declined)
         self.forget_moves()  # the rest of the pass sees this move
-        return Outcome(action, "done", action.instance_id or "finished")
+        return Outcome(action, Result.DONE, action.instance_id or "finished")
 
     def pair(self, key: str) -> Pair | None:
         return self._pairs.get(key)
@@ -275,17 +281,14 @@ class Applier:
         self.notifier.alert(manager, key=key, text=text, pair=pair, moved=moved, now=now)
 
 
-def _move_changes(action: MoveOccurrence) -> dict[str, object]:
-    changes: dict[str, object] = {
-        "start": action.start,
-        "end": action.end,
-        "timezone": action.timezone,
-    }
-    if action.restore:
-        changes["status"] = "confirmed"
-    if action.attendees:
-        changes["attendees"] = action.attendees
-    return changes
+def _move_changes(action: MoveOccurrence) -> EventPatch:
+    return EventPatch(
+        start=action.start,
+        end=action.end,
+        timezone=action.timezone,
+        status=EventStatus.CONFIRMED if action.restore else None,
+        attendees=action.attendees or None,
+    )
 
 
 def _local_date(moment: dt.datetime, pair: Pair) -> dt.date:

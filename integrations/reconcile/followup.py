@@ -34,6 +34,7 @@ from scheduler.prep import meeting_days
 from scheduler.private_notes import split_private
 from scheduler.recap import recap_due
 from scheduler.series import OwnedSeries
+from scheduler.vocabulary import EmailKind
 
 WINDOW = dt.timedelta(days=7)
 """How far back a pass looks for meetings that still owe a recap (the deadline is 48 h)."""
@@ -219,7 +220,7 @@ class FollowUps:
             "recap",
             context,
             key=recap_key(action.series_id, action.original_start),
-            kind="recap",
+            kind=EmailKind.RECAP,
             manager=pair.manager,
             to=pair.rep,
             cc=(Address(pair.manager.email, pair.manager.name),),
@@ -245,7 +246,7 @@ class FollowUps:
             "reminder",
             context,
             key=reminder_key(action.series_id, action.original_start, action.number),
-            kind="reminder",
+            kind=EmailKind.REMINDER,
             manager=pair.manager,
             to=pair.manager,
             occurrence=OccurrenceRef(pair, action.series_id, action.original_start),

@@ -36,11 +36,12 @@ from scheduler.pauses import (
     pauses_to_announce,
     resume_date,
 )
-from scheduler.ports import Calendar, CalendarEvent, CalendarPart, Write
+from scheduler.ports import Calendar, CalendarEvent, CalendarPart, EventPatch, Write
 from scheduler.prep import meeting_days, plan_preps
 from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
+from scheduler.vocabulary import EmailKind, Result
 
-Result = tuple[str, str]  # (done | skipped | failed, detail)
+MailResult = tuple[Result, str]  # (what became of it, detail)
 Moves = dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]]
 
 PRIVATE_HEADING = "Private (your notes for yourself; the rep never sees them):"
@@ -61,7 +62,7 @@ class MeetingMail:
     wake: Callable[[dt.datetime | None], None]
     paused: Callable[[], set[MoveKey]] = set  # occurrences the service cancelled for a pause
 
-    def apply(self, action: Action, *, now: dt.datetime) -> Result:
+    def apply(self, action: Action, *, now: dt.datetime) -> MailResult:
         if isinstance(action, WriteAgenda):
             return self.write_agenda(action, now=now)
         if isinstance(action, SendPrep):
@@ -73,9 +74,9 @@ class MeetingMail:
         if isinstance(action, SendReminder):
             pair = self.pair(action.pair_key)
             if pair is None:
-                return ("skipped", "pair no longer configured")
+                return (Result.SKIPPED, "pair no longer configured")
             queued = self.followups.send_reminder(action, pair, now=now)
-            return ("done" if queued else "skipped", "queued")
+            return (Result.DONE if queued else Result.SKIPPED, "queued")
         raise TypeError(f"not an email action: {action!r}")
 
     def plan(self, manager: Manager, pairs: Sequence[Pair], *, now: dt.datetime) -> list[Action]:
@@ -201,22 +202,22 @@ class MeetingMail:
                 return items, notes.summary, private
         return items, "", ""
 
-    def send_pause_note(self, action: SendPauseNote, *, now: dt.datetime) -> Result:
+    def send_pause_note(self, action: SendPauseNote, *, now: dt.datetime) -> MailResult:
         pair = self.pair(action.pair_key)
         if pair is None or self.notifier is None:
-            return ("skipped", "pair no longer configured")
+            return (Result.SKIPPED, "pair no longer configured")
         pause = next(p for p in pair.pauses if (p.start, p.until) == (action.start, action.until))
         queued = self.notifier.send(
             "pause_note",
             pause_context(pair, pause, next_meeting=action.next_meeting),
             key=action.key,
-            kind="note",
+            kind=EmailKind.NOTE,
             manager=pair.manager,
             to=pair.rep,
             calendar=self._pause_cancels(pair, action, now=now),
             now=now,
         )
-        return ("done" if queued else "skipped", "queued")
+        return (Result.DONE if queued else Result.SKIPPED, "queued")
 
     def _pause_cancels(
         self, pair: Pair, action: SendPauseNote, *, now: dt.datetime
@@ -248,10 +249,10 @@ class MeetingMail:
         cancelled.sort(key=lambda c: c.original_start)
         return invites.occurrences_cancel(pair, cancelled, summary=pair.summary, now=now)
 
-    def send_recap(self, action: SendRecap, *, now: dt.datetime) -> Result:
+    def send_recap(self, action: SendRecap, *, now: dt.datetime) -> MailResult:
         pair = self.pair(action.pair_key)
         if pair is None or self.followups is None:
-            return ("skipped", "pair no longer configured")
+            return (Result.SKIPPED, "pair no longer configured")
         events = self.store.cached_events(action.owner)
         history = owned_series(events).get(pair.rep.email.lower(), [])
         own = [e for e in events if e.recurring_event_id == action.series_id]
@@ -262,17 +263,17 @@ class MeetingMail:
         queued = self.followups.send_recap(
             action, pair, notes, history, min(upcoming, default=None), topics=topics, now=now
         )
-        return ("done" if queued else "skipped", "late" if action.late else "")
+        return (Result.DONE if queued else Result.SKIPPED, "late" if action.late else "")
 
-    def write_agenda(self, action: WriteAgenda, *, now: dt.datetime) -> Result:
+    def write_agenda(self, action: WriteAgenda, *, now: dt.datetime) -> MailResult:
         pair = self.pair(action.pair_key)
         if pair is None or self.notifier is None:
-            return ("skipped", "pair no longer configured")
+            return (Result.SKIPPED, "pair no longer configured")
         instance = self.instance(action.owner, action.series_id, action.original_start)
         if instance is None or instance.cancelled:
-            return ("skipped", "the occurrence is gone")
+            return (Result.SKIPPED, "the occurrence is gone")
         if NOTES_MARKER in instance.description:
-            return ("skipped", "the agenda is already there")
+            return (Result.SKIPPED, "the agenda is already there")
         text = self.notifier.agenda_text(
             self._context(
                 pair,
@@ -282,18 +283,18 @@ class MeetingMail:
             )
         )
         ev = self.calendar.patch(
-            action.owner, instance.id, {"description": text}, write=Write.BOOKKEEPING
+            action.owner, instance.id, EventPatch(description=text), write=Write.BOOKKEEPING
         )
         self.store.put_event(action.owner, ev)
         if self.followups is not None:
             start = instance.start or action.start
             self.followups.notes_file(pair, action.original_start, start, text)
-        return ("done", ev.id)
+        return (Result.DONE, ev.id)
 
-    def send_prep(self, action: SendPrep, *, now: dt.datetime) -> Result:
+    def send_prep(self, action: SendPrep, *, now: dt.datetime) -> MailResult:
         pair = self.pair(action.pair_key)
         if pair is None or self.notifier is None:
-            return ("skipped", "pair no longer configured")
+            return (Result.SKIPPED, "pair no longer configured")
         context = self._context(
             pair,
             start=action.start,
@@ -302,4 +303,4 @@ class MeetingMail:
             for_manager=action.recipient == "manager",
         )
         queued = self.notifier.prep(action, context, now=now)
-        return ("done" if queued else "skipped", "queued" if queued else "known")
+        return (Result.DONE if queued else Result.SKIPPED, "queued" if queued else "known")

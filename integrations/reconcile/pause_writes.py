@@ -16,7 +16,8 @@ from integrations.reconcile.series_writes import Outcome
 from integrations.state.pause_store import PauseStore
 from integrations.state.store import Store
 from scheduler.actions import CancelOccurrence, RestoreOccurrence
-from scheduler.ports import Calendar, CalendarEvent, Write
+from scheduler.ports import Calendar, CalendarEvent, EventPatch, Write
+from scheduler.vocabulary import EventStatus, Result
 
 FindInstance = Callable[[str, str, dt.datetime], CalendarEvent | None]
 
@@ -35,27 +36,30 @@ class PauseWriter:
         if not instance_id:  # not materialised yet: one read for its opaque id
             found = self.instance(action.owner, action.series_id, action.original_start)
             if found is None:
-                return Outcome(action, "skipped", "the occurrence is gone from the series")
+                return Outcome(action, Result.SKIPPED, "the occurrence is gone from the series")
             if found.cancelled:
-                return Outcome(action, "skipped", "already cancelled by someone")
+                return Outcome(action, Result.SKIPPED, "already cancelled by someone")
             instance_id = found.id
         ev = self.calendar.patch(
-            action.owner, instance_id, {"status": "cancelled"}, write=Write.PAUSE_CANCEL
+            action.owner,
+            instance_id,
+            EventPatch(status=EventStatus.CANCELLED),
+            write=Write.PAUSE_CANCEL,
         )
         self.paused.add(action.series_id, action.original_start, now=now)
         self.store.put_event(action.owner, ev)
-        return Outcome(action, "done", ev.id)
+        return Outcome(action, Result.DONE, ev.id)
 
     def restore(self, action: RestoreOccurrence, *, now: dt.datetime) -> Outcome:
-        changes: dict[str, object] = {
-            "status": "confirmed",
-            "start": action.start,
-            "end": action.end,
-            "timezone": action.timezone,
-        }
+        changes = EventPatch(
+            status=EventStatus.CONFIRMED,
+            start=action.start,
+            end=action.end,
+            timezone=action.timezone,
+        )
         ev = self.calendar.patch(
             action.owner, action.instance_id, changes, write=Write.PAUSE_RESTORE
         )
         self.store.put_event(action.owner, ev)
         self.paused.remove(action.series_id, action.original_start)
-        return Outcome(action, "done", ev.id)
+        return Outcome(action, Result.DONE, ev.id)

@@ -29,6 +29,7 @@ from scheduler.keys import removed_manager_key
 from scheduler.model import Config, Person, WorkingHours
 from scheduler.ports import CalendarEvent
 from scheduler.series import end_removed_manager, owned_series
+from scheduler.vocabulary import Result
 
 log = logging.getLogger("oneonone")
 
@@ -56,7 +57,7 @@ class RemovedManagers:
             try:
                 actions = end_removed_manager(owner, observe(owner), now=now)
                 if not apply:
-                    outcomes += [Outcome(a, "planned") for a in actions]
+                    outcomes += [Outcome(a, Result.PLANNED) for a in actions]
                     continue
                 outcomes += self.applier.apply(actions, now=now)
             except (errors.CredentialsError, errors.AuthRevoked) as exc:

@@ -39,6 +39,7 @@ from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import plan_pause_writes
 from scheduler.ports import Calendar, CalendarEvent
 from scheduler.series import exceptions_by_series, owned_series, plan_series, tags
+from scheduler.vocabulary import Result
 
 log = logging.getLogger("oneonone")
 
@@ -393,7 +394,7 @@ class Runner:
     def _series_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
         actions = self.plan_manager(run.manager, now=now)
         if not apply:
-            run.outcomes += [Outcome(a, "planned") for a in actions]
+            run.outcomes += [Outcome(a, Result.PLANNED) for a in actions]
             return
         run.creates = [a for a in actions if isinstance(a, CreateSeries)]
         run.outcomes += self.apply([a for a in actions if not isinstance(a, CreateSeries)], now=now)
@@ -426,7 +427,7 @@ class Runner:
             if apply:
                 run.outcomes += self.apply(actions, now=now)
             else:
-                run.outcomes += [Outcome(a, "planned") for a in actions]
+                run.outcomes += [Outcome(a, Result.PLANNED) for a in actions]
 
     def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
         return self.applier.apply(actions, now=now)

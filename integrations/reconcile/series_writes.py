@@ -20,6 +20,7 @@ from scheduler import errors
 from scheduler.actions import Action, CreateSeries
 from scheduler.ports import Calendar, CalendarEvent, SeriesSpec
 from scheduler.series import TAG_GEN, TAG_REP, series_id
+from scheduler.vocabulary import Result
 
 log = logging.getLogger("oneonone")
 
@@ -36,7 +37,7 @@ class Tell(Protocol):
 @dataclass
 class Outcome:
     action: Action
-    result: str  # done | skipped | failed
+    result: Result
     detail: str = ""
 
 
@@ -66,7 +67,7 @@ class SeriesWriter:
                     spec = _regenerate(action, gen)
                     continue
             return self.created(action, ev, gen, now=now)
-        return Outcome(action, "failed", f"{MAX_GENERATIONS} generations of ids are taken")
+        return Outcome(action, Result.FAILED, f"{MAX_GENERATIONS} generations of ids are taken")
 
     def created(
         self, action: CreateSeries, ev: CalendarEvent, gen: int, *, now: dt.datetime
@@ -75,7 +76,7 @@ class SeriesWriter:
         self.store.record_series(ev.id, action.pair_key, action.owner, gen, now)
         if action.alert:
             self.tell(action.owner, f"recreated:{ev.id}", action.alert, now=now)
-        return Outcome(action, "done", ev.id)
+        return Outcome(action, Result.DONE, ev.id)
 
     def create_batched(
         self, creates: Sequence[CreateSeries], *, now: dt.datetime

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.ports import Attendee, CalendarEvent
+from scheduler.vocabulary import EventStatus, Response
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -108,7 +109,10 @@ def event_from_json(text: str) -> CalendarEvent:
         data[key] = dt.datetime.fromisoformat(data[key]) if data[key] else None
     for key in ("start_date", "end_date"):
         data[key] = dt.date.fromisoformat(data[key]) if data[key] else None
-    data["attendees"] = tuple(Attendee(**a) for a in data["attendees"])
+    data["status"] = EventStatus(data["status"])
+    data["attendees"] = tuple(
+        Attendee(**{**a, "response": Response(a["response"])}) for a in data["attendees"]
+    )
     data["recurrence"] = tuple(data["recurrence"])
     return CalendarEvent(**data)
 
@@ -250,7 +254,7 @@ class Store:
                         prior = event_from_json(prior_text)
                         merged = dataclasses.replace(
                             prior,
-                            status="cancelled",
+                            status=EventStatus.CANCELLED,
                             etag=ev.etag or prior.etag,
                             updated=ev.updated or prior.updated,
                         )

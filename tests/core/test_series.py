@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler.actions import AdoptSeries, CreateSeries, EndSeries, Notice, RepairSeries
-from scheduler.ports import Attendee, CalendarEvent
+from scheduler.ports import Attendee, CalendarEvent, EventPatch
 from scheduler.recurrence import expand, parse_until, to_local
 from scheduler.series import TAG_SINCE, plan_series, series_id
 from tests.core.builders import DANA, PRIYA, SAM, event_for, manager, pair, replace
@@ -115,7 +115,7 @@ def test_a_rep_missing_from_the_attendees_is_invited_again():
     ev = replace(ev, attendees=tuple(a for a in ev.attendees if a.email != "sam@example.com"))
     [action] = plan_series(manager(), [pair()], [ev], now=NOW)
     assert isinstance(action, RepairSeries)
-    assert {a.email for a in action.changes["attendees"]} == {"dana@example.com", "sam@example.com"}
+    assert {a.email for a in action.changes.attendees} == {"dana@example.com", "sam@example.com"}
 
 
 @pytest.mark.parametrize(
@@ -130,7 +130,7 @@ def test_drift_in_title_or_length_is_repaired(change, field):
     ev = replace(event_for(create.spec), **change)
     [action] = plan_series(manager(), [pair()], [ev], now=NOW)
     assert isinstance(action, RepairSeries)
-    assert field in action.changes
+    assert field in action.changes.names()
 
 
 def test_a_series_moved_by_a_person_to_another_time_is_respected_and_told_once():
@@ -156,14 +156,14 @@ def test_an_existing_recurring_event_with_just_the_manager_and_rep_is_adopted():
     [action] = plan_series(manager(), [pair()], [theirs], now=NOW)
     assert isinstance(action, AdoptSeries)
     assert action.event_id == "humanmade1"
-    assert action.changes == {}  # same length: only the tags are written
+    assert action.changes.empty  # same length: only the tags are written
     assert action.tags[TAG_SINCE] == "20261123T150000Z"
     adopted = replace(theirs, private=dict(action.tags))
     assert plan_series(manager(), [pair()], [adopted], now=NOW) == []  # the title stays theirs
     titled = replace(pair(), title="Weekly 1:1")
     [repair] = plan_series(manager(), [titled], [adopted], now=NOW)
     assert isinstance(repair, RepairSeries)
-    assert repair.changes == {"summary": "Weekly 1:1"}  # a title the config names does apply
+    assert repair.changes == EventPatch(summary="Weekly 1:1")  # a title the config names does apply
     assert plan_series(manager(), [pair()], [theirs], now=NOW, adopt=False)[0].verb == (
         "create-series"
     )
@@ -182,9 +182,9 @@ def test_adopting_an_event_of_another_length_sets_the_configured_length_in_the_s
     )
     [action] = plan_series(manager(), [pair()], [theirs], now=NOW)
     assert isinstance(action, AdoptSeries)
-    assert action.changes["end"] == dt.datetime(2026, 11, 3, 15, 45, tzinfo=dt.UTC)
+    assert action.changes.end == dt.datetime(2026, 11, 3, 15, 45, tzinfo=dt.UTC)
     assert "length becomes the configured 45 min" in action.reason
-    after = replace(theirs, end=action.changes["end"], private=dict(action.tags))
+    after = replace(theirs, end=action.changes.end, private=dict(action.tags))
     assert plan_series(manager(), [pair()], [after], now=NOW) == []
 
 
