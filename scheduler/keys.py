@@ -130,12 +130,49 @@ def removed_manager_key(owner: str) -> str:
     return f"removed-manager:{owner}"
 
 
+def auth_revoked_alert_key(owner: str) -> str:
+    """``auth-revoked:{manager}``: the alert about a dead login (once, until she logs in again;
+    the daily ``auth_revoked_key`` notice only marks the day)."""
+    return f"auth-revoked:{owner}"
+
+
+def usage_limited_key(owner: str, now: dt.datetime) -> str:
+    """``usage-limited:{manager}:{YYYYmmddHH}``: Google's usage limit, told once an hour."""
+    return f"usage-limited:{owner}:{now:%Y%m%d%H}"
+
+
+def sender_parked_key(sender: str, now: dt.datetime) -> str:
+    """``sender-parked:{sender}:{YYYYmmdd}``: a manager's own sender lost its credentials."""
+    return f"sender-parked:{sender}:{now:%Y%m%d}"
+
+
+def recreated_key(event_id: str) -> str:
+    """``recreated:{new series}``: a deleted series was made again."""
+    return f"recreated:{event_id}"
+
+
+def not_adopted_key(event_id: str) -> str:
+    """``not-adopted:{event}``: a look-alike recurring event the service did not adopt."""
+    return f"not-adopted:{event_id}"
+
+
+def series_moved_key(event_id: str, local: dt.datetime) -> str:
+    """``series-moved:{series}:{Tue 13:00}``: someone moved the whole series (its new
+    weekday and time in the manager's zone)."""
+    return f"series-moved:{event_id}:{local:%a %H:%M}"
+
+
 # -- reading keys back -----------------------------------------------------------------------------
 
 
 def kind_of(key: str) -> str:
     """The first word of a key (``unmoved``, ``auth-revoked``…): what it is about."""
     return key.split(":", 1)[0]
+
+
+def subject_of(key: str) -> str:
+    """What a key is about, after its kind (``removed-manager:{manager}`` → the manager)."""
+    return key.split(":", 1)[1] if ":" in key else ""
 
 
 def occurrence_of(key: str) -> dt.datetime | None:
@@ -172,3 +209,8 @@ def same_occurrence(key: str, series_id: str, original_start: dt.datetime) -> bo
     rest = key[len(prefix) :]
     start = original_start.astimezone(dt.UTC)
     return rest.startswith((f"{start:%Y%m%dT%H%M}", start.date().isoformat()))
+
+
+def names_occurrence(key: str, series_id: str, original_start: dt.datetime) -> bool:
+    """Whether a notice key is about this occurrence (``{series}:{minute}`` within it)."""
+    return f"{series_id}:{minute_stamp(original_start)}" in key

@@ -32,6 +32,7 @@ from scheduler.actions import (
     Notice,
     RepairSeries,
 )
+from scheduler.keys import not_adopted_key, series_moved_key
 from scheduler.model import Manager, Pair
 from scheduler.ports import Attendee, CalendarEvent, EventPatch, SeriesSpec
 from scheduler.recurrence import (
@@ -316,7 +317,7 @@ def _plan_pair(
                 Notice(
                     pair.key,
                     owner,
-                    f"not-adopted:{candidate.id}",
+                    not_adopted_key(candidate.id),
                     f"{candidate.summary or 'a recurring event'} ({candidate.id}) also has just "
                     "the manager and the rep but not the configured day and time: left as it "
                     "is; the configured 1:1 is created beside it",
@@ -414,7 +415,7 @@ def _repairs(pair: Pair, current: OwnedSeries) -> list[Action]:
                 Notice(
                     pair.key,
                     pair.manager.email,
-                    f"series-moved:{ev.id}:{local:%a %H:%M}",
+                    series_moved_key(ev.id, local),
                     f"the series was moved in Calendar to {local:%A %H:%M} {zone_label(local)}; "
                     f"the config says {pair.time:%H:%M}: left as the person set it (edit the "
                     "config to change it)",

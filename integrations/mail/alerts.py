@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from scheduler.keys import kind_of, occurrence_of
+from scheduler.keys import kind_of, occurrence_of, subject_of
 from scheduler.model import Pair, Person
 
 OPERATIONAL = frozenset({"auth-revoked", "usage-limited", "sender-parked", "removed-manager"})
@@ -189,7 +189,7 @@ def _sender_parked(f: _Facts) -> AlertText:
 
 
 def _removed_manager(f: _Facts) -> AlertText:
-    owner = f.key.split(":", 1)[1]
+    owner = subject_of(f.key)
     return AlertText(
         subject=f"The 1:1s of {owner}, no longer in the config, are still running",
         what_happened=f.text[:1].upper() + f.text[1:],

@@ -80,7 +80,7 @@ class RemovedManagers:
         if self.notifier is None or not ops:
             return
         person = Person("oneonone operations", ops, self.config.timezone, WorkingHours(((),) * 7))
-        self.notifier.alert(person, key=f"removed-manager:{owner}", text=text, now=now)
+        self.notifier.alert(person, key=removed_manager_key(owner), text=text, now=now)
 
 
 def _has_live_series(events: list[CalendarEvent], now: dt.datetime) -> bool:

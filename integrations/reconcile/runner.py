@@ -34,7 +34,13 @@ from scheduler.actions import (
     Notice,
 )
 from scheduler.bumps import MoveKey
-from scheduler.keys import auth_revoked_key
+from scheduler.keys import (
+    auth_revoked_alert_key,
+    auth_revoked_key,
+    names_occurrence,
+    sender_parked_key,
+    usage_limited_key,
+)
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import plan_pause_writes
 from scheduler.ports import Calendar, CalendarEvent
@@ -293,7 +299,7 @@ class Runner:
         told = False
         for parked in emails.parked:
             if parked.reason == "credentials" and parked.sender in managers:
-                key = f"sender-parked:{parked.sender}:{now:%Y%m%d}"
+                key = sender_parked_key(parked.sender, now)
                 self.applier.tell(parked.sender, key, parked.error, now=now)
                 told = True
         if told and self.notifier is not None:
@@ -377,11 +383,11 @@ class Runner:
         except errors.AuthRevoked as exc:
             self.store.park(owner, until=now + REVOKED_PARK, reason=str(exc))
             if self.store.first_notice(auth_revoked_key(owner, now), now):
-                self.applier.tell(owner, f"auth-revoked:{owner}", str(exc), now=now)
+                self.applier.tell(owner, auth_revoked_alert_key(owner), str(exc), now=now)
             return str(exc)
         except errors.UsageLimited as exc:
             self.store.park(owner, until=now + LIMIT_PARK, reason=str(exc))
-            self.applier.tell(owner, f"usage-limited:{owner}:{now:%Y%m%d%H}", str(exc), now=now)
+            self.applier.tell(owner, usage_limited_key(owner, now), str(exc), now=now)
             return str(exc)
         except errors.OneOnOneError as exc:
             log.warning("manager %s: %s", owner, exc)
@@ -436,7 +442,6 @@ class Runner:
 def _not_paused(actions: Sequence[Action], paused: set[MoveKey]) -> list[Action]:
     """Leave out any rebooking of an occurrence the service itself cancelled for a pause: its
     own cancellation is no bump (it is restored by the pause planner, or stays cancelled)."""
-    stamps = {f"{series}:{original:%Y%m%dT%H%M}" for series, original in paused}
     out: list[Action] = []
     for action in actions:
         if (
@@ -444,7 +449,9 @@ def _not_paused(actions: Sequence[Action], paused: set[MoveKey]) -> list[Action]
             and (action.series_id, action.original_start) in paused
         ):
             continue
-        if isinstance(action, Notice) and any(stamp in action.key for stamp in stamps):
+        if isinstance(action, Notice) and any(
+            names_occurrence(action.key, series, original) for series, original in paused
+        ):
             continue
         out.append(action)
     return out

@@ -18,6 +18,7 @@ from integrations.google.gcal import BATCH_SIZE
 from integrations.state.store import Store
 from scheduler import errors
 from scheduler.actions import Action, CreateSeries
+from scheduler.keys import recreated_key
 from scheduler.ports import Calendar, CalendarEvent, SeriesSpec
 from scheduler.series import TAG_GEN, TAG_REP, series_id
 from scheduler.vocabulary import Result
@@ -75,7 +76,7 @@ class SeriesWriter:
         self.store.put_event(action.owner, ev)
         self.store.record_series(ev.id, action.pair_key, action.owner, gen, now)
         if action.alert:
-            self.tell(action.owner, f"recreated:{ev.id}", action.alert, now=now)
+            self.tell(action.owner, recreated_key(ev.id), action.alert, now=now)
         return Outcome(action, Result.DONE, ev.id)
 
     def create_batched(

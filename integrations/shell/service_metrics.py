@@ -24,6 +24,7 @@ from integrations.reconcile.runner import PassReport
 from integrations.shell.observe import Metrics
 from integrations.shell.wiring import Wired
 from scheduler.actions import MoveOccurrence, SendRecap
+from scheduler.keys import kind_of
 from scheduler.model import Config
 
 log = logging.getLogger("oneonone.service")
@@ -76,7 +77,7 @@ def feed_metrics(metrics: Metrics, report: PassReport) -> None:
         ("dropped", emails.dropped),
     ):
         for key in keys:
-            metrics.email(key.split(":", 1)[0], result)
+            metrics.email(kind_of(key), result)
 
 
 def _method_of(fn: Callable[[], Any]) -> str:

@@ -82,6 +82,28 @@ SERIES = "oo1a2b3c"
             id="rep-calendar",
         ),
         pytest.param(
+            keys.auth_revoked_alert_key("dana@example.com"),
+            "auth-revoked:dana@example.com",
+            id="auth-revoked-alert",
+        ),
+        pytest.param(
+            keys.usage_limited_key("dana@example.com", START_UTC),
+            "usage-limited:dana@example.com:2026110318",
+            id="usage-limited",
+        ),
+        pytest.param(
+            keys.sender_parked_key("dana@example.com", START_UTC),
+            "sender-parked:dana@example.com:20261103",
+            id="sender-parked",
+        ),
+        pytest.param(keys.recreated_key(SERIES), "recreated:oo1a2b3c", id="recreated"),
+        pytest.param(keys.not_adopted_key("abc123"), "not-adopted:abc123", id="not-adopted"),
+        pytest.param(
+            keys.series_moved_key(SERIES, START),
+            "series-moved:oo1a2b3c:Tue 13:00",
+            id="series-moved",
+        ),
+        pytest.param(
             keys.removed_manager_key("dana@example.com"),
             "removed-manager:dana@example.com",
             id="removed-manager",
@@ -136,3 +158,10 @@ def test_a_recap_stored_in_any_earlier_form_counts_for_its_occurrence(stored: st
     assert keys.same_occurrence(stored, SERIES, START)
     assert not keys.same_occurrence(stored, "other", START)
     assert not keys.same_occurrence(stored, SERIES, START + dt.timedelta(days=1))
+
+
+def test_a_notice_names_an_occurrence_by_its_series_and_minute() -> None:
+    key = keys.unmoved_key(SERIES, START_UTC, "declined")
+    assert keys.names_occurrence(key, SERIES, START_UTC)
+    assert keys.names_occurrence(keys.busy_unknown_key(SERIES, START_UTC), SERIES, START_UTC)
+    assert not keys.names_occurrence(key, SERIES, START_UTC + dt.timedelta(minutes=1))
