@@ -8,19 +8,16 @@ transports implement ``scheduler.ports.Mailer`` and are chosen by ``email.provid
 from __future__ import annotations
 
 from integrations.mail.deliveries import (
-    SCHEMA,
     Deliveries,
     DeliveryReport,
     DeliveryRow,
     ParkedSender,
     SqliteThreads,
-    ensure_schema,
 )
 from integrations.mail.mime import build_mime, message_id, mime_bytes, thread_anchor
 from integrations.mail.outbox import OutboxMailer
 
 __all__ = [
-    "SCHEMA",
     "Deliveries",
     "DeliveryReport",
     "DeliveryRow",
@@ -28,7 +25,6 @@ __all__ = [
     "ParkedSender",
     "SqliteThreads",
     "build_mime",
-    "ensure_schema",
     "message_id",
     "mime_bytes",
     "thread_anchor",

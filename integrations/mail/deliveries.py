@@ -23,12 +23,10 @@ from typing import Any
 
 from integrations.mail.mime import build_mime
 from integrations.mail.records import (
-    SCHEMA,
     DeliveryReport,
     DeliveryRow,
     ParkedSender,
     SqliteThreads,
-    ensure_schema,
     from_payload,
     to_payload,
 )
@@ -44,13 +42,11 @@ from scheduler.ports import Mailer, OutgoingEmail
 
 __all__ = [
     "AT_LEAST_ONCE",
-    "SCHEMA",
     "Deliveries",
     "DeliveryReport",
     "DeliveryRow",
     "ParkedSender",
     "SqliteThreads",
-    "ensure_schema",
     "from_payload",
     "logger_log",
     "to_payload",
@@ -101,7 +97,6 @@ class Deliveries:
         self.daily_budget = daily_budget
         self.park_for = park_for
         self.max_backoff = max_backoff
-        ensure_schema(conn)
 
     # -- queries ------------------------------------------------------------------------
     def state(self, key: str) -> str | None:

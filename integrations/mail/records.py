@@ -1,6 +1,6 @@
 """What the send-once outbox keeps in SQLite, and the values it hands back.
 
-Split from ``deliveries`` so the state machine reads on its own: here are the schema, the JSON
+Split from ``deliveries`` so the state machine reads on its own: here are the JSON
 form of a queued message (the whole ``OutgoingEmail``, images base64, so a restart sends it
 unchanged), the row and report types, and the Gmail thread-id store that lives in the same file.
 """
@@ -14,29 +14,6 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from scheduler.ports import Address, CalendarPart, InlineImage, OutgoingEmail
-
-SCHEMA: tuple[str, ...] = (
-    """CREATE TABLE IF NOT EXISTS outbox (
-        key TEXT PRIMARY KEY, kind TEXT NOT NULL, sender TEXT NOT NULL,
-        recipient TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0, ambiguous INTEGER NOT NULL DEFAULT 0,
-        not_before TEXT NOT NULL, created_at TEXT NOT NULL, sending_at TEXT, sent_at TEXT,
-        provider_id TEXT, thread_key TEXT, last_error TEXT)""",
-    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, not_before)",
-    """CREATE TABLE IF NOT EXISTS threads (
-        sender TEXT NOT NULL, thread_key TEXT NOT NULL, provider_thread_id TEXT NOT NULL,
-        PRIMARY KEY (sender, thread_key))""",
-    """CREATE TABLE IF NOT EXISTS parked_senders (
-        sender TEXT PRIMARY KEY, until TEXT NOT NULL, reason TEXT NOT NULL)""",
-    "CREATE TABLE IF NOT EXISTS send_log (sender TEXT NOT NULL, at TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS send_log_by_sender ON send_log (sender, at)",
-)
-
-
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    with conn:
-        for statement in SCHEMA:
-            conn.execute(statement)
 
 
 def ts(when: dt.datetime) -> str:
@@ -146,8 +123,7 @@ class SqliteThreads:
     """The ``ThreadStore`` of ``GmailMailer``, kept in the ``threads`` table."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-        ensure_schema(conn)
+        self._conn = conn  # from ``state.db.connect``, which made the table
 
     def get(self, sender: str, thread_key: str) -> str | None:
         row = self._conn.execute(

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from integrations.shell.checks import Check
+from integrations.state import db
 from scheduler.errors import OneOnOneError, UserError
 from scheduler.model import Config
 from scheduler.parse import split_sender
@@ -77,7 +78,7 @@ def _folder_check(what: str, folder: Path) -> Check:
 def _outbox_state(state: Path) -> Iterator[Check]:
     if not state.exists():
         return
-    with contextlib.closing(sqlite3.connect(f"file:{state}?mode=ro", uri=True)) as conn:
+    with contextlib.closing(db.connect(state, readonly=True)) as conn:
         try:
             rows = conn.execute(
                 "SELECT state, COUNT(*), MAX(last_error) FROM outbox "

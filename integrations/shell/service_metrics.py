@@ -23,6 +23,7 @@ from integrations.google.retry import http_status
 from integrations.reconcile.runner import PassReport
 from integrations.shell.observe import Metrics
 from integrations.shell.wiring import Wired
+from integrations.state import db
 from scheduler.actions import MoveOccurrence, SendRecap
 from scheduler.keys import kind_of
 from scheduler.model import Config
@@ -136,7 +137,7 @@ def _outbox_counts(state: Path) -> dict[tuple[str, str], int]:
     if not state.exists():
         return {}
     try:
-        conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=2)
+        conn = db.connect(state, readonly=True)
     except sqlite3.Error:
         return {}
     try:

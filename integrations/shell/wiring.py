@@ -35,6 +35,7 @@ from integrations.mail.smtp import SmtpMailer
 from integrations.reconcile.rep_calendars import RepCalendars
 from integrations.reconcile.runner import PassReport, Progress, Runner
 from integrations.redaction import remember_secret
+from integrations.state import db
 from integrations.state.store import Store
 from scheduler.errors import CredentialsError
 from scheduler.model import Config
@@ -170,10 +171,7 @@ def _impersonation(config: Config) -> Callable[[str], Credentials]:
 
 def open_outbox_db(path: Path) -> sqlite3.Connection:
     """The outbox's own connection: WAL + synchronous=FULL, so SENDING is durable before a send."""
-    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    return conn
+    return db.connect(path)
 
 
 def build_mailer(

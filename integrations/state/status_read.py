@@ -12,7 +12,6 @@ import datetime as dt
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -269,11 +268,9 @@ def rep_row(rs: RepStatus, *, utc: bool = False) -> dict[str, str]:
 def read_status(
     config: Config, *, now: dt.datetime, manager: str | None = None
 ) -> list[ManagerStatus]:
-    """Open the state database, gather, close (each call its own connections)."""
-    store = Store(config.state)
-    conn = sqlite3.connect(str(Path(config.state)), timeout=10)
+    """Open the state database read-only, gather, close (each call its own connection)."""
+    store = Store(config.state, readonly=True)
     try:
-        return gather_status(config, store, recap_rows(conn), now=now, manager=manager)
+        return gather_status(config, store, recap_rows(store.conn), now=now, manager=manager)
     finally:
-        conn.close()
         store.close()

@@ -3,7 +3,7 @@
 The calendar stays the source of truth; this file holds the cache of each manager's calendar
 with its sync token, the series we created, the audit trail, and the tables of the email outbox.
 A lost database is survivable: the series are found again by their tags and ids.
-Schema changes go in ``MIGRATIONS``; ``meta.schema_version`` says how far a file has come.
+Its connection and its schema come from ``state.db``, the file's one owner.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -20,73 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from integrations.state import db
 from scheduler.ports import Attendee, CalendarEvent
 from scheduler.vocabulary import EventStatus, Response
-
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        """CREATE TABLE calendar_cache (
-            owner TEXT NOT NULL, event_id TEXT NOT NULL, data TEXT NOT NULL,
-            PRIMARY KEY (owner, event_id))""",
-        """CREATE TABLE sync_state (
-            owner TEXT PRIMARY KEY, token TEXT, synced_at TEXT)""",
-        """CREATE TABLE series (
-            event_id TEXT PRIMARY KEY, pair_key TEXT NOT NULL, owner TEXT NOT NULL,
-            gen INTEGER NOT NULL, created_at TEXT NOT NULL)""",
-        """CREATE TABLE audit (
-            id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, pair_key TEXT NOT NULL,
-            action TEXT NOT NULL, reason TEXT NOT NULL, result TEXT NOT NULL,
-            details TEXT NOT NULL DEFAULT '{}')""",
-        "CREATE INDEX audit_pair ON audit (pair_key, at)",
-        "CREATE TABLE notices (key TEXT PRIMARY KEY, at TEXT NOT NULL)",
-    ),
-    (
-        # Occurrences the service moved: a move it made is never taken for a new bump.
-        """CREATE TABLE moves (
-            series_id TEXT NOT NULL, original_start TEXT NOT NULL, start TEXT NOT NULL,
-            end TEXT NOT NULL, at TEXT NOT NULL, reason TEXT NOT NULL,
-            PRIMARY KEY (series_id, original_start, at))""",
-        """CREATE TABLE manager_state (
-            owner TEXT PRIMARY KEY, busy_checked_at TEXT, parked_until TEXT, parked_reason TEXT)""",
-    ),
-    (
-        # Action items belong to the manager/rep pair, so they survive moves and new series.
-        """CREATE TABLE action_items (
-            id TEXT PRIMARY KEY, pair_key TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL,
-            due TEXT, opened_on TEXT NOT NULL, closed_on TEXT, meetings_open INTEGER NOT NULL,
-            last_meeting TEXT NOT NULL)""",
-        "CREATE INDEX action_items_pair ON action_items (pair_key)",
-    ),
-    (
-        # The 1:1 ledger: what became of each ended occurrence, kept past series changes.
-        """CREATE TABLE ledger (
-            series_id TEXT NOT NULL, original_start TEXT NOT NULL, pair_key TEXT NOT NULL,
-            start TEXT NOT NULL, end TEXT NOT NULL, state TEXT NOT NULL, reason TEXT NOT NULL,
-            recorded_at TEXT NOT NULL, PRIMARY KEY (series_id, original_start))""",
-        "CREATE INDEX ledger_pair ON ledger (pair_key, original_start)",
-    ),
-    (
-        # A move is recorded as an intent before the patch and completed after it, with where
-        # it came from, why, its number and who still showed "declined" right after it.
-        "ALTER TABLE moves ADD COLUMN state TEXT NOT NULL DEFAULT 'done'",
-        "ALTER TABLE moves ADD COLUMN from_start TEXT",
-        "ALTER TABLE moves ADD COLUMN from_end TEXT",
-        "ALTER TABLE moves ADD COLUMN cause TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE moves ADD COLUMN number INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE moves ADD COLUMN still_declined TEXT NOT NULL DEFAULT ''",
-    ),
-    (
-        # Coaching focus, goals and agreed steps from a pair's notes: they open later 1:1s.
-        """CREATE TABLE pair_lines (
-            pair_key TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, day TEXT NOT NULL,
-            PRIMARY KEY (pair_key, kind, day, text))""",
-    ),
-    (
-        # The time of the last busy check: nothing reads or writes it any more.
-        "ALTER TABLE manager_state DROP COLUMN busy_checked_at",
-    ),
-)
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -136,23 +71,12 @@ times in a row (series, bumps, each email), so a few per worker thread is enough
 class Store:
     """One SQLite file. Thread-safe through one lock; every write is its own transaction."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+        """``readonly``: for readers (``status``, the digest), which change nothing."""
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
+        self.conn = db.connect(path, readonly=readonly, autocommit=True)
         self.lock = threading.RLock()
         self._parsed: OrderedDict[str, tuple[CalendarEvent, ...]] = OrderedDict()
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self.conn.execute("PRAGMA busy_timeout=5000")
-        self._migrate()
-        if str(path) != ":memory:":
-            for suffix in ("", "-wal", "-shm"):
-                p = Path(str(self.path) + suffix)
-                if p.exists():
-                    os.chmod(p, 0o600)
 
     def close(self) -> None:
         with self.lock:
@@ -169,26 +93,9 @@ class Store:
                 raise
             self.conn.execute("COMMIT")
 
-    def _migrate(self) -> None:
-        with self.lock:
-            self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            version = int(row[0]) if row else 0
-            for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
-                with self.transaction() as conn:
-                    for sql in statements:
-                        if sql.startswith("CREATE TABLE meta"):
-                            continue
-                        conn.execute(sql)
-                    conn.execute(
-                        "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                        (str(number),),
-                    )
-
     @property
     def schema_version(self) -> int:
-        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        return db.schema_version(self.conn)
 
     # -- calendar cache -------------------------------------------------------------------
     def cached_events(self, owner: str) -> list[CalendarEvent]:

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from integrations.mail.mime import build_mime
-from integrations.mail.records import DeliveryRow, ensure_schema, from_payload
+from integrations.mail.records import DeliveryRow, from_payload
 from integrations.mail.records import ts as _ts
+from integrations.state import db
 from scheduler import words
 from scheduler.errors import UserError
 
@@ -33,9 +34,8 @@ class OutboxError(UserError):
 
 @contextlib.contextmanager
 def _open(state: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(str(state), timeout=10)
+    conn = db.connect(state)
     try:
-        ensure_schema(conn)
         yield conn
     finally:
         conn.close()

@@ -10,7 +10,6 @@ move one hour later the same day. Nothing is written and no calendar is read.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from integrations.mail.mime import header_address
 from integrations.mail.notify import Notifier, OccurrenceRef
 from integrations.mail.recap_render import item_rows, recap_context, reminder_context
 from integrations.mail.render import RenderedEmail, Renderer
+from integrations.state import db
 from scheduler.agenda import plan_meeting
 from scheduler.errors import UserError
 from scheduler.model import Config, Pair
@@ -142,7 +142,7 @@ def preview(
     pair = find_pair(config, who)
     start = occurrence_start(pair, now=now, on=on)
     renderer = Renderer(config.templates_dir)
-    nowhere = Deliveries(sqlite3.connect(":memory:"), _Refuse())  # a preview queues nothing
+    nowhere = Deliveries(db.connect(":memory:"), _Refuse())  # a preview queues nothing
     notifier = Notifier(config, nowhere, renderer)
     email: RenderedEmail = renderer.render(
         name, **preview_context(config, pair, name, start, notifier, now=now)

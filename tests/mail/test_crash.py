@@ -19,6 +19,7 @@ from integrations.mail.deliveries import AT_LEAST_ONCE, Deliveries
 from integrations.mail.mime import short_hash
 from integrations.mail.outbox import OutboxMailer
 from integrations.mail.smtp import SmtpMailer
+from integrations.state import db
 from scheduler.ports import Mailer, OutgoingEmail
 from tests.mail.conftest import DATE, SmtpServer, make_email
 
@@ -58,10 +59,8 @@ def _close_connections() -> Iterator[None]:
 
 
 def open_db(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path)
+    conn = db.connect(path)
     _OPEN.append(conn)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
     return conn
 
 

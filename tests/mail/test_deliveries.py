@@ -17,6 +17,7 @@ from integrations.mail.deliveries import (
     from_payload,
     to_payload,
 )
+from integrations.state import db
 from scheduler.errors import (
     AuthRevoked,
     CredentialsError,
@@ -32,10 +33,7 @@ OTHER = Address("lee@example.com", "Lee Park")
 
 
 def open_db(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    return conn
+    return db.connect(path)
 
 
 @pytest.fixture

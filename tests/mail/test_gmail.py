@@ -6,7 +6,6 @@ import datetime as dt
 import email.policy
 import importlib.resources
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from email.parser import BytesParser
 from pathlib import Path
@@ -21,6 +20,7 @@ from integrations.mail.deliveries import Deliveries, SqliteThreads
 from integrations.mail.gmail import GmailMailer
 from integrations.mail.mime import build_mime
 from integrations.sandbox import Sandbox, SandboxAdmin
+from integrations.state import db
 from scheduler.errors import AuthRevoked, SendRejected, TransientError, UsageLimited
 from tests.mail.conftest import DANA, DATE, make_email
 
@@ -106,7 +106,7 @@ def test_a_message_is_sent_from_the_managers_mailbox(
 def test_messages_of_one_occurrence_share_a_gmail_thread_kept_in_sqlite(
     service_for: Callable[[str], Any], admin: SandboxAdmin, clock: FixedClock, tmp_path: Path
 ) -> None:
-    conn = sqlite3.connect(tmp_path / "state.db")
+    conn = db.connect(tmp_path / "state.db")
     thread_key = unique("occ")
     mailer = GmailMailer(service_for, threads=SqliteThreads(conn), date_fn=clock.now)
     deliveries = Deliveries(conn, mailer)
@@ -179,7 +179,7 @@ def test_a_message_too_big_for_gmail_is_cut_with_a_line_saying_so_and_goes_out_o
     from integrations.mail.notify import Notifier
     from integrations.mail.render import Renderer
 
-    conn = sqlite3.connect(":memory:")
+    conn = db.connect(":memory:")
     deliveries = Deliveries(conn, GmailMailer(service_for, date_fn=clock.now))
     limit = 400_000  # Gmail's own 36,700,160 would take seconds to build; the rule is the same
     notifier = Notifier(None, deliveries, Renderer(), max_bytes=limit)  # type: ignore[arg-type]

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import json
 import logging
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from integrations.clock import FixedClock
 from integrations.redaction import MASK, install, redact, redact_known, remember_secret
 from integrations.shell.observe import JsonFormatter
 from integrations.shell.wiring import build_mailer
+from integrations.state import db
 from tests.mail.conftest import RecordingHandler, free_port, make_email, password_checker
 
 CONFIG = """\
@@ -112,7 +112,7 @@ def test_the_smtp_password_is_masked_even_when_passed_positionally(
         assert main(["check", "-c", str(path)]) == 0  # any command sets up the logging
     config = load_config(path)
     clock = FixedClock(dt.datetime(2026, 3, 9, 12, tzinfo=dt.UTC))
-    mailer = build_mailer(config, None, clock, sqlite3.connect(":memory:"))  # type: ignore[arg-type]
+    mailer = build_mailer(config, None, clock, db.connect(":memory:"))  # type: ignore[arg-type]
     mailer.send(make_email())  # the real login: the password is loaded, and so known
     logger, stream = unfiltered_log
     logger.warning("smtp login as %s with %s", "keeper", "Tr0mb0ne-Harbour-81")

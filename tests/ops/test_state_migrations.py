@@ -1,5 +1,5 @@
-"""A state file written by an earlier release opens in this one: migrations run in order, once,
-and keep what the file held."""
+"""The state file has one owner (``state.db``): a file written by an earlier release opens in this
+one, its migrations run in order and once and keep what it held, and a reader changes nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from integrations.state.store import MIGRATIONS, Store
+import pytest
+
+from integrations.state import db
+from integrations.state.db import MIGRATIONS
+from integrations.state.store import Store
 
 NOW = dt.datetime(2026, 11, 3, 18, 0, tzinfo=dt.UTC)
 
@@ -53,3 +57,40 @@ def test_a_file_from_before_the_busy_check_column_was_dropped_keeps_its_parked_m
         assert again.parked("dana@example.com", NOW) == "login revoked"
     finally:
         again.close()
+
+
+def test_a_reader_changes_nothing_in_the_state_file(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    writer = Store(path)
+    writer.audit(
+        at=NOW, pair_key="dana@example.com/sam@example.com", action="a", reason="r", result="done"
+    )
+    writer.close()
+    before = path.read_bytes()
+    reader = Store(path, readonly=True)
+    try:
+        assert [r.result for r in reader.audit_rows()] == ["done"]
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.audit(at=NOW, pair_key="x", action="a", reason="r", result="done")
+    finally:
+        reader.close()
+    assert path.read_bytes() == before
+    assert all(oct(p.stat().st_mode)[-3:] == "600" for p in tmp_path.glob("state.db*"))
+
+
+def test_a_reader_leaves_an_old_file_at_its_schema_version(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    file_at_version(path, 6)
+    reader = Store(path, readonly=True)
+    try:
+        assert reader.schema_version == 6
+    finally:
+        reader.close()
+
+
+def test_one_migration_list_makes_every_table_the_outbox_included() -> None:
+    conn = db.connect(":memory:")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"calendar_cache", "audit", "notices", "moves", "ledger", "action_items"} <= tables
+    assert {"outbox", "threads", "parked_senders", "send_log"} <= tables
+    assert db.schema_version(conn) == len(MIGRATIONS)

@@ -3,10 +3,11 @@ read it, and says what is stuck in the outbox (a real aiosmtpd server on 127.0.0
 
 from __future__ import annotations
 
-import sqlite3
+import contextlib
 
 import pytest
 
+from integrations.state import db
 from tests.mail.conftest import free_port
 from tests.service.conftest import SAM, Setup
 from tests.service.test_doctor import DANA, lines_about, run_doctor
@@ -70,11 +71,8 @@ def test_failed_and_waiting_messages_in_the_outbox_are_a_problem_named(on_sandbo
     run_doctor(path, sandbox_url=on_sandbox.url)  # creates nothing; the state comes next
     state = on_sandbox.tmp / "var" / "state.db"
     state.parent.mkdir(exist_ok=True)
-    from integrations.mail.records import ensure_schema
-
-    with sqlite3.connect(state) as db:
-        ensure_schema(db)
-        db.execute(
+    with contextlib.closing(db.connect(state)) as conn, conn:
+        conn.execute(
             "INSERT INTO outbox (key, kind, sender, recipient, payload, state, not_before, "
             "created_at, last_error) VALUES ('prep:x', 'prep', 's', 'sam@example.com', '{}', "
             "'FAILED', '2026-11-23', '2026-11-23', '550 no such user')"

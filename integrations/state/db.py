@@ -1,0 +1,175 @@
+"""The state file's one owner: how it is opened, and how its schema comes up to date.
+
+Every connection to the state database comes from ``connect``: the store's, the outbox's, and
+the read-only ones of ``status``, the digest, the metrics and ``doctor``. A writing connection
+runs in WAL mode with ``synchronous=FULL`` (a sent email is durable before the next one goes)
+and brings the schema up to date through ``MIGRATIONS``, the one list of every table, the
+outbox's included; ``meta.schema_version`` says how far a file has come. A read-only one
+changes nothing, not even the schema.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+BUSY_TIMEOUT = 10.0
+"""Seconds a connection waits for another one's write to finish."""
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE calendar_cache (
+            owner TEXT NOT NULL, event_id TEXT NOT NULL, data TEXT NOT NULL,
+            PRIMARY KEY (owner, event_id))""",
+        """CREATE TABLE sync_state (
+            owner TEXT PRIMARY KEY, token TEXT, synced_at TEXT)""",
+        """CREATE TABLE series (
+            event_id TEXT PRIMARY KEY, pair_key TEXT NOT NULL, owner TEXT NOT NULL,
+            gen INTEGER NOT NULL, created_at TEXT NOT NULL)""",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, pair_key TEXT NOT NULL,
+            action TEXT NOT NULL, reason TEXT NOT NULL, result TEXT NOT NULL,
+            details TEXT NOT NULL DEFAULT '{}')""",
+        "CREATE INDEX audit_pair ON audit (pair_key, at)",
+        "CREATE TABLE notices (key TEXT PRIMARY KEY, at TEXT NOT NULL)",
+    ),
+    (
+        # Occurrences the service moved: a move it made is never taken for a new bump.
+        """CREATE TABLE moves (
+            series_id TEXT NOT NULL, original_start TEXT NOT NULL, start TEXT NOT NULL,
+            end TEXT NOT NULL, at TEXT NOT NULL, reason TEXT NOT NULL,
+            PRIMARY KEY (series_id, original_start, at))""",
+        """CREATE TABLE manager_state (
+            owner TEXT PRIMARY KEY, busy_checked_at TEXT, parked_until TEXT, parked_reason TEXT)""",
+    ),
+    (
+        # Action items belong to the manager/rep pair, so they survive moves and new series.
+        """CREATE TABLE action_items (
+            id TEXT PRIMARY KEY, pair_key TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL,
+            due TEXT, opened_on TEXT NOT NULL, closed_on TEXT, meetings_open INTEGER NOT NULL,
+            last_meeting TEXT NOT NULL)""",
+        "CREATE INDEX action_items_pair ON action_items (pair_key)",
+    ),
+    (
+        # The 1:1 ledger: what became of each ended occurrence, kept past series changes.
+        """CREATE TABLE ledger (
+            series_id TEXT NOT NULL, original_start TEXT NOT NULL, pair_key TEXT NOT NULL,
+            start TEXT NOT NULL, end TEXT NOT NULL, state TEXT NOT NULL, reason TEXT NOT NULL,
+            recorded_at TEXT NOT NULL, PRIMARY KEY (series_id, original_start))""",
+        "CREATE INDEX ledger_pair ON ledger (pair_key, original_start)",
+    ),
+    (
+        # A move is recorded as an intent before the patch and completed after it, with where
+        # it came from, why, its number and who still showed "declined" right after it.
+        "ALTER TABLE moves ADD COLUMN state TEXT NOT NULL DEFAULT 'done'",
+        "ALTER TABLE moves ADD COLUMN from_start TEXT",
+        "ALTER TABLE moves ADD COLUMN from_end TEXT",
+        "ALTER TABLE moves ADD COLUMN cause TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE moves ADD COLUMN number INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE moves ADD COLUMN still_declined TEXT NOT NULL DEFAULT ''",
+    ),
+    (
+        # Coaching focus, goals and agreed steps from a pair's notes: they open later 1:1s.
+        """CREATE TABLE pair_lines (
+            pair_key TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, day TEXT NOT NULL,
+            PRIMARY KEY (pair_key, kind, day, text))""",
+    ),
+    (
+        # The time of the last busy check: nothing reads or writes it any more.
+        "ALTER TABLE manager_state DROP COLUMN busy_checked_at",
+    ),
+    (
+        # The outbox's tables (mail/deliveries.py), which it used to create itself on first
+        # use: IF NOT EXISTS, since most files already have them.
+        """CREATE TABLE IF NOT EXISTS outbox (
+            key TEXT PRIMARY KEY, kind TEXT NOT NULL, sender TEXT NOT NULL,
+            recipient TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0, ambiguous INTEGER NOT NULL DEFAULT 0,
+            not_before TEXT NOT NULL, created_at TEXT NOT NULL, sending_at TEXT, sent_at TEXT,
+            provider_id TEXT, thread_key TEXT, last_error TEXT)""",
+        "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, not_before)",
+        """CREATE TABLE IF NOT EXISTS threads (
+            sender TEXT NOT NULL, thread_key TEXT NOT NULL, provider_thread_id TEXT NOT NULL,
+            PRIMARY KEY (sender, thread_key))""",
+        """CREATE TABLE IF NOT EXISTS parked_senders (
+            sender TEXT PRIMARY KEY, until TEXT NOT NULL, reason TEXT NOT NULL)""",
+        "CREATE TABLE IF NOT EXISTS send_log (sender TEXT NOT NULL, at TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS send_log_by_sender ON send_log (sender, at)",
+    ),
+)
+
+
+def connect(
+    path: Path | str, *, readonly: bool = False, autocommit: bool = False
+) -> sqlite3.Connection:
+    """A connection to the state file at ``path`` (``":memory:"`` for a test's own).
+
+    ``autocommit`` leaves transactions to the caller (``BEGIN IMMEDIATE`` … ``COMMIT``);
+    otherwise Python's ``with conn:`` makes one. Rows come back as ``sqlite3.Row``.
+    """
+    memory = str(path) == ":memory:"
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+        conn.row_factory = sqlite3.Row
+        _private(Path(path))  # reading a WAL file may create its -wal and -shm
+        return conn
+    if not memory:
+        Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    conn = sqlite3.connect(
+        str(path),
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT,
+        isolation_level=None if autocommit else "DEFERRED",
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
+    migrate(conn)
+    if not memory:
+        _private(Path(path))
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """How many of ``MIGRATIONS`` the file has had (0: a new file)."""
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    except sqlite3.OperationalError:  # no meta table yet
+        return 0
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Run the migrations a file has not had yet, each in its own transaction; a second
+    process migrating at the same time finds the work done and skips it."""
+    if schema_version(conn) >= len(MIGRATIONS):
+        return
+    if conn.in_transaction:
+        conn.commit()
+    for number, statements in enumerate(MIGRATIONS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            if schema_version(conn) < number:
+                for sql in statements:
+                    if not sql.startswith("CREATE TABLE meta"):
+                        conn.execute(sql)
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (str(number),),
+                )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def _private(path: Path) -> None:
+    """The state holds names, notes and addresses: its files are the owner's alone."""
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        if p.exists():
+            os.chmod(p, 0o600)
