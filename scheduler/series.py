@@ -20,8 +20,8 @@ The decision table (``plan_series``), one reason per branch:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from scheduler import adoption
@@ -34,10 +34,10 @@ from scheduler.actions import (
 )
 from scheduler.keys import not_adopted_key, series_moved_key
 from scheduler.model import Manager, Pair
+from scheduler.owned import HORIZON, OwnedSeries, exceptions_by_series, owned_series
 from scheduler.ports import Attendee, CalendarEvent, EventPatch, SeriesSpec
 from scheduler.recurrence import (
     describe_cadence,
-    expand,
     first_occurrence,
     rrule_for,
     to_local,
@@ -51,7 +51,6 @@ from scheduler.series_tags import (
     TAG_SINCE,
     TAG_SPEC,
     format_since,
-    parse_since,
     series_id,
     spec_fingerprint,
     tags,
@@ -67,6 +66,7 @@ __all__ = [  # the marks are part of what this module offers its callers
     "TAG_SINCE",
     "TAG_SPEC",
     "OwnedSeries",
+    "exceptions_by_series",
     "format_since",
     "owned_series",
     "plan_series",
@@ -75,85 +75,10 @@ __all__ = [  # the marks are part of what this module offers its callers
     "tags",
 ]
 
-HORIZON = dt.timedelta(days=400)
-
 DESCRIPTION = (
     "Recurring 1:1 kept by oneonone. If this time stops working for one occurrence, just decline "
     "or book over it: the service moves that occurrence to a free time the same day."
 )
-
-
-@dataclass(frozen=True)
-class OwnedSeries:
-    event: CalendarEvent
-    rep: str
-    gen: int
-    spec: str
-
-    @property
-    def since(self) -> dt.datetime | None:
-        """When the service took charge of this series, from its tag (so a lost state file
-        does not forget it); None for a series tagged before the tag existed."""
-        return parse_since(self.event.private.get(TAG_SINCE, ""))
-
-    @property
-    def adopted(self) -> bool:
-        return self.event.private.get(TAG_ADOPTED) == "1"
-
-    def in_charge(self, end: dt.datetime) -> bool:
-        """Whether an occurrence ending at ``end`` ended after the service took charge: one
-        that ended before was no business of the service (no recap, reminder or ledger entry)."""
-        since = self.since
-        return since is None or end > since
-
-    @property
-    def first_local(self) -> dt.datetime:
-        assert self.event.start is not None
-        assert self.event.timezone
-        return to_local(self.event.start, self.event.timezone).replace(tzinfo=None)
-
-    def starts(self, time_min: dt.datetime, time_max: dt.datetime) -> list[dt.datetime]:
-        if self.event.start is None or not self.event.timezone:
-            return []
-        return expand(
-            self.first_local,
-            self.event.timezone,
-            self.event.recurrence,
-            time_min=time_min,
-            time_max=time_max,
-        )
-
-    def is_live(self, now: dt.datetime) -> bool:
-        if self.event.cancelled:
-            return False
-        bounded = any("UNTIL=" in r.upper() or "COUNT=" in r.upper() for r in self.event.recurrence)
-        return not bounded or bool(self.starts(now, now + HORIZON))
-
-
-def exceptions_by_series(events: Iterable[CalendarEvent]) -> dict[str, list[CalendarEvent]]:
-    """Modified or cancelled occurrences, grouped by the id of the series they belong to."""
-    out: dict[str, list[CalendarEvent]] = {}
-    for ev in events:
-        if ev.recurring_event_id:
-            out.setdefault(ev.recurring_event_id, []).append(ev)
-    return out
-
-
-def owned_series(events: Iterable[CalendarEvent]) -> dict[str, list[OwnedSeries]]:
-    """Series masters we tagged, by rep email, oldest generation first."""
-    out: dict[str, list[OwnedSeries]] = {}
-    for ev in events:
-        if ev.private.get(TAG) != "series" or ev.recurring_event_id:
-            continue
-        rep = ev.private.get(TAG_REP, "").lower()
-        try:
-            gen = int(ev.private.get(TAG_GEN, "0"))
-        except ValueError:
-            gen = 0
-        out.setdefault(rep, []).append(OwnedSeries(ev, rep, gen, ev.private.get(TAG_SPEC, "")))
-    for items in out.values():
-        items.sort(key=lambda s: s.gen)
-    return out
 
 
 def attendees_for(pair: Pair) -> tuple[Attendee, ...]:
