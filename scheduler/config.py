@@ -22,8 +22,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from scheduler.config_checks import Finding
+from scheduler.config_fields import ROTATION_KINDS, with_zone_enum
 from scheduler.config_resolve import resolve_config
-from scheduler.config_schema import ROTATION_KINDS, RawConfig, with_zone_enum
+from scheduler.config_schema import RawConfig
 from scheduler.encoding import decode_config
 from scheduler.errors import ConfigError, Problem
 from scheduler.model import Config
