@@ -6,24 +6,23 @@ so a missed or repeated pass costs nothing. One manager's failure never stops th
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from integrations.mail.deliveries import DeliveryReport
 from integrations.mail.notify import Notifier
 from integrations.reconcile.apply import Applier
 from integrations.reconcile.followup import FollowUps
 from integrations.reconcile.meeting_mail import MeetingMail
+from integrations.reconcile.pass_report import ManagerRun, PassReport, Progress
 from integrations.reconcile.rebook import Rebooker
 from integrations.reconcile.removed_managers import RemovedManagers
 from integrations.reconcile.rep_calendars import RepCalendars
 from integrations.reconcile.series_writes import Outcome, batch_groups
+from integrations.reconcile.workers import Workers
 from integrations.state import move_log
 from integrations.state.store import Store
 from scheduler import errors
@@ -51,40 +50,6 @@ log = logging.getLogger("oneonone")
 
 REVOKED_PARK = dt.timedelta(days=3650)  # until someone logs in again (``auth login`` unparks)
 LIMIT_PARK = dt.timedelta(hours=1)
-
-
-T = TypeVar("T")
-Progress = Callable[[str, "ManagerRun"], None]
-
-
-@dataclass
-class PassReport:
-    started: dt.datetime
-    outcomes: list[Outcome] = field(default_factory=list)
-    manager_errors: dict[str, str] = field(default_factory=dict)
-    emails: DeliveryReport | None = None
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.manager_errors) or any(o.result == "failed" for o in self.outcomes)
-
-    @property
-    def planned(self) -> list[Action]:
-        return [o.action for o in self.outcomes]
-
-
-@dataclass
-class ManagerRun:
-    """One manager's part of a pass, carried from stage to stage."""
-
-    manager: Manager
-    outcomes: list[Outcome] = field(default_factory=list)
-    error: str | None = None
-    creates: list[CreateSeries] = field(default_factory=list)  # for the shared batches
-
-    @property
-    def owner(self) -> str:
-        return self.manager.person.email
 
 
 @dataclass
@@ -137,10 +102,7 @@ class Runner:
             dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]] | None
         ) = None
         self._records: move_log.Records | None = None
-        self._in_flight: set[str] = set()
-        self._executor: ThreadPoolExecutor | None = None
-        self._executor_size = 0
-        self.max_in_flight = 0
+        self.workers = Workers()
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
         return self._pairs_by_manager.get(manager.person.email, [])
@@ -254,7 +216,7 @@ class Runner:
             if progress is not None:
                 progress("read", run)
 
-        self._each(runs, series, workers)
+        self.workers.each(runs, series, workers)
         if apply:
             self._batch_stage([r for r in runs if r.creates and r.error is None], now, workers)
 
@@ -263,7 +225,7 @@ class Runner:
             if progress is not None:
                 progress("done", run)
 
-        self._each(runs, rest, workers)
+        self.workers.each(runs, rest, workers)
         # Managers taken out of the config: their series end too (no request once none is live).
         report.outcomes += self.removed.wind_down(
             lambda owner: self.observe(owner, now=now), now=now, apply=apply
@@ -309,28 +271,8 @@ class Runner:
             emails.failed += more.failed
             emails.dropped += more.dropped
 
-    def _each(self, items: Sequence[T], work: Callable[[T], object], workers: int) -> None:
-        if workers <= 1:  # else on the pool even for one item: its threads hold the connections
-            for item in items:
-                work(item)
-        else:
-            list(self._pool(workers).map(work, items))
-
-    def _pool(self, workers: int) -> ThreadPoolExecutor:
-        """One long-lived pool: its threads keep their connections from pass to pass."""
-        with self._lock:
-            if self._executor is None or self._executor_size != workers:
-                if self._executor is not None:
-                    self._executor.shutdown(wait=True)
-                self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pass")
-                self._executor_size = workers
-            return self._executor
-
     def close(self) -> None:
-        with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True)
+        self.workers.close()
 
     def _ledger_and_digests(self, *, now: dt.datetime) -> None:
         """Record how each past 1:1 ended, and queue Monday's digest to each manager."""
@@ -356,23 +298,9 @@ class Runner:
         """One stage of one manager's pass, guarded: an error parks or skips this manager only."""
         if run.error is not None:
             return
-        with self._claim({run.owner}):
-            with self._lock:  # managers in their own stages at once: at most the worker count
-                self.max_in_flight = max(self.max_in_flight, len(self._in_flight))
+        with self.workers.claim({run.owner}):
+            self.workers.note_in_flight()
             run.error = self._guarded(run.owner, lambda: stage(run, now, apply), now=now)
-
-    @contextlib.contextmanager
-    def _claim(self, owners: set[str]) -> Iterator[None]:
-        """Mark managers as being processed; a guard, not a wait: two threads must never meet."""
-        with self._lock:
-            if owners & self._in_flight:
-                raise RuntimeError(f"{sorted(owners & self._in_flight)} already being processed")
-            self._in_flight |= owners
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._in_flight -= owners
 
     def _guarded(self, owner: str, work: Callable[[], None], *, now: dt.datetime) -> str | None:
         parked = self.store.parked(owner, now)
@@ -413,7 +341,7 @@ class Runner:
         groups = list(batch_groups([r.creates for r in runs]))
 
         def insert(group: list[CreateSeries]) -> None:
-            with self._claim({c.owner for c in group}):
+            with self.workers.claim({c.owner for c in group}):
                 done = self.applier.series.create_batched(group, now=now)
                 for action in group:
                     outcome = done.get(id(action))
@@ -423,7 +351,7 @@ class Runner:
                             self.applier.record(outcome, now=now)
                         )
 
-        self._each(groups, insert, workers)
+        self.workers.each(groups, insert, workers)
 
     def _rest_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
         creates, run.creates = run.creates, []
@@ -457,4 +385,4 @@ def _not_paused(actions: Sequence[Action], paused: set[MoveKey]) -> list[Action]
     return out
 
 
-__all__ = ["Outcome", "PassReport", "Runner", "tags"]
+__all__ = ["ManagerRun", "Outcome", "PassReport", "Progress", "Runner", "tags"]

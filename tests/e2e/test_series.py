@@ -262,7 +262,7 @@ def test_a_parallel_pass_serves_every_manager_once(env, admin):
     with wire(config, sandbox_url=env.url) as wired:
         report = wired.runner.run_pass(now=NOW, workers=4)
         assert not report.failed
-        assert 1 < wired.runner.max_in_flight <= 4
+        assert 1 < wired.runner.workers.max_in_flight <= 4
         again = wired.runner.run_pass(now=NOW + dt.timedelta(minutes=1), workers=4)
     assert [o for o in again.outcomes if o.action.verb in SERIES_VERBS] == []
     for i in range(5):
@@ -290,7 +290,7 @@ def test_one_manager_is_never_processed_by_two_threads_at_once(env, admin):
         )
         first.start()
         deadline = time.monotonic() + 5
-        while not runner._in_flight and time.monotonic() < deadline:
+        while not runner.workers.in_flight and time.monotonic() < deadline:
             time.sleep(0.01)
         with pytest.raises(RuntimeError, match="already being processed"):
             runner._manager_pass(ManagerRun(config.managers[0]), runner._series_stage, NOW, True)

@@ -1,0 +1,45 @@
+"""What one pass did: its outcomes and each manager's error, and one manager's run through the
+stages of a pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from integrations.mail.deliveries import DeliveryReport
+from integrations.reconcile.series_writes import Outcome
+from scheduler.actions import Action, CreateSeries
+from scheduler.model import Manager
+
+Progress = Callable[[str, "ManagerRun"], None]
+
+
+@dataclass
+class PassReport:
+    started: dt.datetime
+    outcomes: list[Outcome] = field(default_factory=list)
+    manager_errors: dict[str, str] = field(default_factory=dict)
+    emails: DeliveryReport | None = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.manager_errors) or any(o.result == "failed" for o in self.outcomes)
+
+    @property
+    def planned(self) -> list[Action]:
+        return [o.action for o in self.outcomes]
+
+
+@dataclass
+class ManagerRun:
+    """One manager's part of a pass, carried from stage to stage."""
+
+    manager: Manager
+    outcomes: list[Outcome] = field(default_factory=list)
+    error: str | None = None
+    creates: list[CreateSeries] = field(default_factory=list)  # for the shared batches
+
+    @property
+    def owner(self) -> str:
+        return self.manager.person.email
