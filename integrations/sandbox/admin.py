@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from integrations.sandbox.auth import Auth, full_scope
+from integrations.sandbox.copies import organizer_of
 from integrations.sandbox.errors import ApiError, bad_request, not_found
-from integrations.sandbox.events import Events, organizer_of
+from integrations.sandbox.events import Events
 from integrations.sandbox.gmail import Gmail
 from integrations.sandbox.metering import Meter
 from integrations.sandbox.reads import Reads

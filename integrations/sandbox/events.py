@@ -8,13 +8,23 @@ from the master on demand and become stored exceptions the first time they are w
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import secrets
 from collections.abc import Callable
 from typing import Any
 
 from integrations.sandbox import recurrence, validation
+from integrations.sandbox.copies import (
+    carry_statuses,
+    derive,
+    ext,
+    html_link,
+    moved,
+    new_id,
+    organizer_of,
+    own_comment,
+    own_status,
+    shared_view,
+)
 from integrations.sandbox.errors import ApiError, bad_request, forbidden_for_non_organizer
 from integrations.sandbox.notifications import Notifications
 from integrations.sandbox.org import Org
@@ -35,10 +45,6 @@ def etag_for(seq: int) -> str:
 
 def attendee_emails(data: dict[str, Any]) -> set[str]:
     return {str(a.get("email", "")).lower() for a in data.get("attendees") or []}
-
-
-def organizer_of(data: dict[str, Any]) -> str:
-    return str((data.get("organizer") or {}).get("email", ""))
 
 
 class Events:
@@ -83,7 +89,7 @@ class Events:
         self, cal: str, body: dict[str, Any], send_updates: str | None = None
     ) -> dict[str, Any]:
         data = recurrence.clone(body)
-        event_id = str(data.get("id") or _new_id())
+        event_id = str(data.get("id") or new_id())
         validation.check_id(event_id)
         if self.store.get(cal, event_id) is not None:
             raise ApiError(409, "duplicate", "The requested identifier already exists.")
@@ -97,7 +103,7 @@ class Events:
             id=event_id,
             created=stamp,
             updated=stamp,
-            htmlLink=_html_link(event_id, cal),
+            htmlLink=html_link(event_id, cal),
             iCalUID=f"{event_id}@google.com",
             organizer={"email": cal, "self": True},
             creator={"email": cal, "self": True},
@@ -218,7 +224,7 @@ class Events:
             del new["attendees"]
         if any(new.get(k) != current.get(k) for k in ("start", "end", "recurrence")):
             new["sequence"] = int(current.get("sequence", 0)) + 1
-        if self.reset_responses_on_time_change and _moved(current, new):
+        if self.reset_responses_on_time_change and moved(current, new):
             for entry in new.get("attendees") or []:
                 if entry.get("email") != cal:
                     entry["responseStatus"] = "needsAction"
@@ -243,7 +249,7 @@ class Events:
             updated = recurrence.clone(exception)
             for key in changed:
                 if key == "attendees" and attendee_emails(exception) == attendee_emails(old):
-                    updated["attendees"] = _carry_statuses(new.get("attendees"), exception)
+                    updated["attendees"] = carry_statuses(new.get("attendees"), exception)
                 elif key != "attendees" and exception.get(key) == old.get(key):
                     updated.pop(key, None)
                     if key in new:
@@ -255,12 +261,12 @@ class Events:
                 self._save(cal, updated, exception)
 
     def _attendee_modify(self, cal: str, current: dict[str, Any], proposed: dict[str, Any]) -> None:
-        if _shared_view(current, cal) != _shared_view(proposed, cal):
+        if shared_view(current, cal) != shared_view(proposed, cal):
             raise forbidden_for_non_organizer()
-        wanted = _own_status(proposed, cal)
-        note = _own_comment(proposed, cal)
+        wanted = own_status(proposed, cal)
+        note = own_comment(proposed, cal)
         if wanted is not None and (
-            wanted != _own_status(current, cal) or note != _own_comment(current, cal)
+            wanted != own_status(current, cal) or note != own_comment(current, cal)
         ):
             self.respond(cal, current["id"], wanted, note)
         mine = recurrence.clone(self.resolve(cal, current["id"]) or current)
@@ -270,7 +276,7 @@ class Events:
                 mine[key] = proposed[key]
         private = (proposed.get("extendedProperties") or {}).get("private")
         shared = (mine.get("extendedProperties") or {}).get("shared")
-        mine["extendedProperties"] = _ext(shared, private or {})
+        mine["extendedProperties"] = ext(shared, private or {})
         mine["updated"] = recurrence.format_stamp(self.now())
         self._put(cal, mine, hidden=False)
 
@@ -289,7 +295,7 @@ class Events:
             existing = self.store.get(email, data["id"])
             if existing is not None and organizer_of(existing.data) not in ("", organizer):
                 continue  # that address owns a different event with this id
-            copy_ = _derive(data, email, existing.data if existing else None)
+            copy_ = derive(data, email, existing.data if existing else None)
             hidden = existing.hidden if existing else False
             if hidden:
                 copy_["status"] = "cancelled"
@@ -336,92 +342,3 @@ class Events:
             }
         )
         del self.mutations[:-10_000]
-
-
-def _derive(source: dict[str, Any], viewer: str, own: dict[str, Any] | None) -> dict[str, Any]:
-    """The attendee ``viewer``'s copy of the organizer's event."""
-    data = recurrence.clone(source)
-    data["organizer"] = {"email": organizer_of(source)}
-    data["creator"] = {"email": organizer_of(source)}
-    for entry in data.get("attendees") or []:
-        entry.pop("self", None)
-        if entry.get("email") == viewer:
-            entry["self"] = True
-    own = own or {}
-    for key in _OWN_FIELDS:
-        data.pop(key, None)
-        if key in own:
-            data[key] = own[key]
-    data.setdefault("reminders", {"useDefault": True})
-    shared = (source.get("extendedProperties") or {}).get("shared")
-    private = (own.get("extendedProperties") or {}).get("private") or {}
-    data.pop("extendedProperties", None)
-    if shared is not None or private or "extendedProperties" in source:
-        data["extendedProperties"] = _ext(shared, private)
-    return data
-
-
-def _moved(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """Whether the event now happens at another time (a zone spelt differently is no move)."""
-    return any(
-        recurrence.resolve(old[k]) != recurrence.resolve(new[k])
-        for k in ("start", "end")
-        if old.get(k) and new.get(k)
-    )
-
-
-def _carry_statuses(
-    attendees: list[dict[str, Any]] | None, exception: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """The series' new attendee list, keeping each answer already given on the occurrence."""
-    answered = {a.get("email"): a.get("responseStatus") for a in exception.get("attendees") or []}
-    out = recurrence.clone(attendees or [])
-    for entry in out:
-        if answered.get(entry.get("email")):
-            entry["responseStatus"] = answered[entry.get("email")]
-    return out
-
-
-def _ext(shared: dict[str, Any] | None, private: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"private": private}
-    if shared is not None:
-        out["shared"] = shared
-    return out
-
-
-def _shared_view(data: dict[str, Any], viewer: str) -> dict[str, Any]:
-    view = recurrence.clone(data)
-    for key in (*_OWN_FIELDS, *validation.READ_ONLY, "sequence", "id", "eventType"):
-        view.pop(key, None)
-    ext = view.pop("extendedProperties", None) or {}
-    if ext.get("shared"):
-        view["shared"] = ext["shared"]
-    for entry in view.get("attendees") or []:
-        entry.pop("self", None)
-        if entry.get("email") == viewer:
-            entry.pop("responseStatus", None)
-            entry.pop("comment", None)
-    return view
-
-
-def _own_status(data: dict[str, Any], viewer: str) -> str | None:
-    for entry in data.get("attendees") or []:
-        if entry.get("email") == viewer:
-            return str(entry.get("responseStatus", "needsAction"))
-    return None
-
-
-def _own_comment(data: dict[str, Any], viewer: str) -> str:
-    for entry in data.get("attendees") or []:
-        if entry.get("email") == viewer:
-            return str(entry.get("comment", ""))
-    return ""
-
-
-def _new_id() -> str:
-    return base64.b32hexencode(secrets.token_bytes(15)).decode().lower()
-
-
-def _html_link(event_id: str, cal: str) -> str:
-    eid = base64.urlsafe_b64encode(f"{event_id} {cal}".encode()).decode().rstrip("=")
-    return f"https://www.google.com/calendar/event?eid={eid}"
