@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from integrations.shell.process import reader_went_away, version
 from scheduler.errors import UserError
 from scheduler.model import Config
 
@@ -58,15 +59,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_counts(counts: dict[str, object] | None) -> None:
-    if counts is None:
-        return
-    by_method = counts.get("by_method", {})
-    assert isinstance(by_method, dict)
-    methods = ", ".join(f"{k}={v}" for k, v in sorted(by_method.items()))
-    print(f"sandbox requests: {counts.get('total')} (writes: {counts.get('writes')}) {methods}")
-
-
 def holding_state(config: Config, args: argparse.Namespace) -> AbstractContextManager[object]:
     """The state's lock for a command that changes the state (waiting up to ``--lock-wait``)."""
     from integrations.state.statelock import holding
@@ -76,6 +68,7 @@ def holding_state(config: Config, args: argparse.Namespace) -> AbstractContextMa
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from integrations.shell.wiring import wire
+    from integrations.views.run_report import print_counts
     from scheduler.people import People
 
     config = load_config(args.config)
@@ -92,7 +85,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             )
         for owner, error in report.manager_errors.items():
             print(f"error    {people.of(owner).label}: {error}")
-        _print_counts(wired.sandbox_counts())
+        print_counts(wired.sandbox_counts(), print)
     return 1 if report.manager_errors else 0
 
 
@@ -101,7 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     if not args.once:
-        from integrations.shell.service import serve
+        from integrations.shell.serve import serve
 
         return serve(
             args.config,
@@ -111,7 +104,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             lock_wait=args.lock_wait,
         )
     from integrations.views.progress import PassProgress
-    from integrations.views.run_report import exit_code, print_actions, print_emails, summary_lines
+    from integrations.views.run_report import (
+        exit_code,
+        print_actions,
+        print_counts,
+        print_emails,
+        summary_lines,
+    )
     from scheduler.people import People
 
     people = People(config, utc=args.utc)
@@ -123,7 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("nothing to do: every pair has its series as configured")
         if wired.runner.notifier is not None:
             print_emails(report.emails, wired.runner.notifier.deliveries, print, people)
-        _print_counts(wired.sandbox_counts())
+        print_counts(wired.sandbox_counts(), print)
         if report.outcomes or report.manager_errors:
             print("\n".join(summary_lines(report, progress.elapsed)))
     return exit_code(report)
@@ -160,7 +159,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     """Per rep: next 1:1, last held, 8-week record, streak, recap, open items (state DB only)."""
     from integrations.state.status_read import read_status
-    from integrations.views.status import status_text
+    from integrations.views.status import matching_managers, status_text
 
     config = load_config(args.config)
     wanted = matching_managers(config, args.manager)
@@ -177,16 +176,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     statuses = [s for s in read_status(config, now=_now()) if s.manager.email in wanted]
     print(status_text(statuses, utc=args.utc), end="")
     return 0
-
-
-def matching_managers(config: Config, text: str | None) -> set[str]:
-    """Managers whose name or address contains ``text`` (any case), as ``log --pair`` does."""
-    needle = (text or "").casefold()
-    return {
-        m.person.email
-        for m in config.managers
-        if needle in m.person.email.casefold() or needle in m.person.name.casefold()
-    }
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -253,7 +242,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oneonone", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
-    parser.add_argument("--version", action="version", version=f"oneonone {_version()}")
+    parser.add_argument("--version", action="version", version=f"oneonone {version()}")
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", help="oneonone COMMAND -h tells more"
     )
@@ -367,15 +356,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("oneonone")
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown (not installed)"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
@@ -392,21 +372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(redact_known(f"oneonone: {exc}"), file=sys.stderr)  # no secret we know of
         return exc.exit_code
     except BrokenPipeError:
-        return _reader_went_away()
+        return reader_went_away()
     except Exception:
         logging.getLogger("oneonone").exception("unexpected error (a bug; please report it)")
         return 70  # EX_SOFTWARE
-
-
-def _reader_went_away() -> int:
-    """``oneonone check | head``: the reader closed the pipe; stop quietly, as ``cat`` does.
-
-    Python would flush stdout again at exit and print the error; pointing stdout at /dev/null
-    first keeps that quiet (the recipe in the ``signal`` module's documentation)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-    return 141  # 128 + SIGPIPE, what a shell reports for a writer cut off by its reader
 
 
 if __name__ == "__main__":

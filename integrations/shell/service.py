@@ -33,7 +33,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from integrations.clock import SystemClock
 from integrations.reconcile.runner import PassReport
 from integrations.shell.access import Gate
-from integrations.shell.observe import Metrics, ObservabilityServer, setup_logging
+from integrations.shell.observe import Metrics, ObservabilityServer
 from integrations.shell.reload import Reloader, handle_signals
 from integrations.shell.sdnotify import SystemdNotifier
 from integrations.shell.service_metrics import count_api_requests, count_outbox, feed_metrics
@@ -374,36 +374,4 @@ def _serving(config: Config) -> str:
     return f"{managers}, {plural(len(config.pairs), 'pair')}"
 
 
-def _log_to_stderr_once(json_logs: bool) -> None:
-    """The service logs at INFO, as JSON lines with --json-logs, through the redacting handler."""
-    setup_logging(json=json_logs)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per wake-up is noise
-
-
-def serve(
-    config_path: str | Path,
-    config: Config,
-    *,
-    clock: Clock | None = None,
-    sandbox_url: str | None = None,
-    json_logs: bool = False,
-    command: str = "oneonone run",
-    lock_wait: float = 0.0,
-) -> int:
-    """Run the service until SIGTERM/SIGINT; returns the exit code (0 on a clean stop)."""
-    _log_to_stderr_once(json_logs)
-    for warning in config.warnings:
-        log.warning("config: %s", warning)
-    service = Service(
-        config_path,
-        config,
-        clock=clock,
-        sandbox_url=sandbox_url,
-        command=command,
-        lock_wait=lock_wait,
-    )
-    service.start()
-    return service.run_forever()
-
-
-__all__ = ["JOB_DEFAULTS", "Service", "StateLock", "jitter_for", "serve"]
+__all__ = ["JOB_DEFAULTS", "Service", "StateLock", "jitter_for"]

@@ -123,3 +123,13 @@ def exit_code(report: PassReport) -> int:
     held by a parked sender; 0 otherwise (an email that will be retried is said, not failed)."""
     emails_bad = report.emails is not None and not report.emails.ok
     return 1 if report.failed or emails_bad else 0
+
+
+def print_counts(counts: dict[str, object] | None, out: Print) -> None:
+    """The sandbox's request counts after a pass on it (None: not on the sandbox)."""
+    if counts is None:
+        return
+    by_method = counts.get("by_method", {})
+    assert isinstance(by_method, dict)
+    methods = ", ".join(f"{k}={v}" for k, v in sorted(by_method.items()))
+    out(f"sandbox requests: {counts.get('total')} (writes: {counts.get('writes')}) {methods}")

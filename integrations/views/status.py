@@ -96,3 +96,13 @@ def manager_page(config: Config, who: str, *, now: dt.datetime) -> tuple[str, by
     statuses = read_status(config, now=now, manager=who.strip().lower())
     html = status_html(statuses, now=now, renderer=Renderer(config.templates_dir), single=True)
     return "text/html; charset=utf-8", html.encode("utf-8")
+
+
+def matching_managers(config: Config, text: str | None) -> set[str]:
+    """Managers whose name or address contains ``text`` (any case), as ``log --pair`` does."""
+    needle = (text or "").casefold()
+    return {
+        m.person.email
+        for m in config.managers
+        if needle in m.person.email.casefold() or needle in m.person.name.casefold()
+    }
