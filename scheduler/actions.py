@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from scheduler import words
 from scheduler.ports import Attendee, EventPatch, SeriesSpec
 from scheduler.words import UTC, both, rep_aside, span, when
 
@@ -243,8 +244,8 @@ def describe(action: Action, tz: str = UTC, rep_tz: str | None = None) -> str:
         late = " (late)" if action.late else ""
         return f"{kind} of the {when(action.start, tz)} 1:1{late}"
     if isinstance(action, SendPauseNote):
-        until = f"{action.until:%a %d %b %Y}"
-        return f"pause note to the rep: no 1:1s from {action.start:%a %d %b} to {until}"
+        until = words.short_day(action.until, year=True)
+        return f"pause note to the rep: no 1:1s from {words.short_day(action.start)} to {until}"
     if isinstance(action, CancelOccurrence):
         return f"cancel the {both(action.start, tz, rep_tz)} 1:1 for a pause"
     if isinstance(action, RestoreOccurrence):

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from scheduler import words
 from scheduler.actions import Notice
 from scheduler.busy import BusyEvent, MoveKey
 from scheduler.keys import moved_by_person_key
@@ -128,7 +129,7 @@ def detect(
         if occ.moved_by_person:
             day_then = to_local(occ.original_start, tz).date()
             day_now = to_local(occ.start, tz).date()
-            where = "the same day" if day_then == day_now else f"{day_now:%a %d %b}"
+            where = "the same day" if day_then == day_now else words.short_day(day_now)
             out.append(
                 Notice(
                     pair.key,
@@ -159,7 +160,9 @@ def why_bumped(
     if occ.cancelled:
         return Bump(pair, occ, BumpKind.DELETED, "the occurrence was deleted")
     if to_local(occ.start, tz).date() in holidays:
-        return Bump(pair, occ, BumpKind.HOLIDAY, f"{to_local(occ.start, tz):%a %d %b} is a holiday")
+        return Bump(
+            pair, occ, BumpKind.HOLIDAY, f"{words.short_day(to_local(occ.start, tz))} is a holiday"
+        )
     key = (occ.series_id, occ.original_start)
     mine = [b for b in busy_events if _overlaps(b, occ) and b.occurrence != key]
     theirs = [b for b in rep_events or () if _overlaps(b, occ)]

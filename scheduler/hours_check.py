@@ -16,6 +16,7 @@ import functools
 from collections.abc import Iterator, Sequence
 from zoneinfo import ZoneInfo
 
+from scheduler import words
 from scheduler.model import WEEKDAYS, Pair, Person
 from scheduler.recurrence import first_occurrence, localize, planned_starts
 
@@ -89,7 +90,11 @@ def _first_outside(person: Person, pair: Pair, starts: Sequence[dt.datetime]) ->
 
 def _on(start: dt.datetime, tz: str, *, dated: bool) -> str:
     local = start.astimezone(ZoneInfo(tz))
-    return f"next on {local:%a %d %b %Y}" if dated else f"on {local.date().isoformat()}"
+    return (
+        f"next on {words.short_day(local, year=True)}"
+        if dated
+        else f"on {local.date().isoformat()}"
+    )
 
 
 def _rep_sentence(pair: Pair, start: dt.datetime, *, dated: bool) -> str:

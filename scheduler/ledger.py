@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from scheduler import words
 from scheduler.bumps import MoveKey, Occurrence, occurrences
 from scheduler.keys import parse_unmoved
 from scheduler.model import Pair
@@ -107,9 +108,12 @@ def classify(
     if occ.manager_response == "declined":
         return "missed", f"declined by {pair.manager.name}"
     if planned_day in holidays and unmoved:
-        return "skipped", f"{planned_day:%a %d %b} is a holiday"
+        return "skipped", f"{words.short_day(planned_day)} is a holiday"
     if actual_day != planned_day:
-        return "moved_day", f"held on {actual_day:%a %d %b} instead of {planned_day:%a %d %b}"
+        return (
+            "moved_day",
+            f"held on {words.short_day(actual_day)} instead of {words.short_day(planned_day)}",
+        )
     if not unmoved:
         planned_at = to_local(occ.original_start, tz)
         return "held_moved", f"at {to_local(occ.start, tz):%H:%M} instead of {planned_at:%H:%M}"

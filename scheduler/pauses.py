@@ -19,15 +19,12 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler import keys
+from scheduler import keys, words
 from scheduler.actions import CancelOccurrence, RestoreOccurrence
 from scheduler.bumps import MoveKey, occurrences
 from scheduler.model import Pair, Pause
 from scheduler.ports import CalendarEvent
 from scheduler.series import OwnedSeries
-
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def pause_for(pair: Pair, day: dt.date) -> Pause | None:
@@ -89,7 +86,7 @@ def pause_words(pause: Pause) -> str:
 
 def describe_day(day: dt.date) -> str:
     """``Mon 4 Jan 2027``."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return words.day(day, year=True)
 
 
 def pause_context(

@@ -28,6 +28,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from scheduler import intervals as iv
+from scheduler import words
 from scheduler.actions import MoveOccurrence, Notice
 from scheduler.bumps import Bump, why_bumped
 from scheduler.busy import BusyEvent, spans_of
@@ -227,7 +228,7 @@ def _move(
         start,
         end,
         pair.manager.timezone,
-        f"{bump.detail}: {verb} to {local:%a %d %b %H:%M} {zone_label(local)}. "
+        f"{bump.detail}: {verb} to {words.short_day(local)} {local:%H:%M} {zone_label(local)}. "
         f"{decision.reason}{caveat}",
         restore=bump.kind == "deleted",
         explain=explain,

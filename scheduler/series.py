@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from scheduler import adoption
+from scheduler import adoption, words
 from scheduler.actions import (
     Action,
     CreateSeries,
@@ -225,7 +225,7 @@ def _plan_pair(
             spec = new_series(pair, next_gen, now=now, after=last_kept)
             why = (
                 f"the series {history[-1].event.id} was deleted in Calendar; the 1:1 is kept, "
-                f"so it is recreated from {spec.first_start_local:%a %d %b}"
+                f"so it is recreated from {words.short_day(spec.first_start_local)}"
             )
             return [CreateSeries(pair.key, owner, spec, next_gen, why, alert=why)]
         candidate = (
@@ -341,7 +341,8 @@ def _repairs(pair: Pair, current: OwnedSeries) -> list[Action]:
                     pair.key,
                     pair.manager.email,
                     series_moved_key(ev.id, local),
-                    f"the series was moved in Calendar to {local:%A %H:%M} {zone_label(local)}; "
+                    f"the series was moved in Calendar to {words.WEEKDAY_NAMES[local.weekday()]} "
+                    f"{local:%H:%M} {zone_label(local)}; "
                     f"the config says {pair.time:%H:%M}: left as the person set it (edit the "
                     "config to change it)",
                 )

@@ -17,13 +17,12 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from scheduler import intervals as iv
+from scheduler import words
 from scheduler.model import Person
 from scheduler.ports import Interval
 
 BusyForDay = Callable[[dt.date], tuple[tuple[Interval, ...], tuple[Interval, ...]]]
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _KEEP = 5
 _MINUTE = dt.timedelta(minutes=1)
 _HOUR = dt.timedelta(hours=1)
@@ -178,13 +177,9 @@ def find_next_business_day(
     )
 
 
-def format_day(day: dt.date) -> str:
-    """``Tue 24 Nov``: locale-free, for sentences managers read."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
-
-
-def format_time(t: dt.datetime, tz: str) -> str:
-    return t.astimezone(ZoneInfo(tz)).strftime("%H:%M")
+format_day = words.day
+"""``Tue 24 Nov``: locale-free, for sentences managers read."""
+format_time = words.hour
 
 
 def _rep_work(rep: Person, day: dt.date, mgr_tz: str) -> list[Interval]:

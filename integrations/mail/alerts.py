@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from scheduler import words
 from scheduler.keys import kind_of, occurrence_of, subject_of
 from scheduler.model import Pair, Person
 
@@ -56,7 +57,7 @@ class _Facts:
 
     def when(self, moment: dt.datetime) -> str:
         local = moment.astimezone(ZoneInfo(self.manager.timezone))
-        return f"{local:%a} {local.day} {local:%b %H:%M}"
+        return f"{words.day(local.date())} {local:%H:%M}"
 
     def zone(self, moment: dt.datetime) -> str:
         return f"{moment.astimezone(ZoneInfo(self.manager.timezone)).tzname()}"
@@ -72,9 +73,11 @@ def _moved_other_day(f: _Facts) -> AlertText:
     assert f.moved is not None
     old, new = f.moved.original_start, f.moved.start
     day = old.astimezone(ZoneInfo(f.manager.timezone))
+    weekday = words.WEEKDAY_NAMES[day.weekday()]
     return AlertText(
-        subject=f"{f.rep}'s 1:1 moved to {f.when(new)} — {day:%A} was full",
-        what_happened=f"Nothing fitted on {day:%A} {day.day} {day:%b} for both of you. {f.text}",
+        subject=f"{f.rep}'s 1:1 moved to {f.when(new)} — {weekday} was full",
+        what_happened=f"Nothing fitted on {words.day(day.date(), full=True)} for both of you. "
+        f"{f.text}",
         what_we_did=f"Moved {f.rep}'s 1:1 from {f.when(old)} to {f.when(new)} "
         f"({f.zone(new)}) and emailed {f.rep_first} the new time, without saying why.",
         what_you_can_do=(

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from integrations.mail.notify import Notifier
 from integrations.mail.render import Renderer
 from integrations.state.status_read import WINDOW, ManagerStatus, read_status, rep_row, when
-from scheduler import keys
+from scheduler import keys, words
 from scheduler.ledger import LedgerEntry
 from scheduler.model import Config, Pair, Person
 from scheduler.ports import Address, OutgoingEmail
@@ -97,7 +97,7 @@ def digest_context(status: ManagerStatus, *, now: dt.datetime) -> dict[str, Any]
     return {
         "manager": manager,
         "digest": {
-            "week_of": f"{monday:%a} {monday.day} {monday:%b %Y}",
+            "week_of": words.day(monday, year=True),
             "weeks": WINDOW.days // 7,
             "meetings": [m for _, m in sorted(meetings, key=lambda m: m[0])],
             "ledger": [r for _, r in sorted(ledger, key=lambda r: r[0])],

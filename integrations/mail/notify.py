@@ -23,6 +23,7 @@ from integrations.mail.alerts import OPERATIONAL, Moved, word_alert
 from integrations.mail.deliveries import Deliveries
 from integrations.mail.mime import MAX_MESSAGE_BYTES, fit_message
 from integrations.mail.render import Renderer, prep_context
+from scheduler import words
 from scheduler.actions import SendPrep
 from scheduler.agenda import plan_meeting
 from scheduler.deals import DealTable, deals_to_discuss, parse_deals
@@ -43,7 +44,7 @@ def occurrence_subject(pair: Pair, original_start: dt.datetime) -> str:
     move or a late recap keeps the subject and with it the thread.
     """
     local = original_start.astimezone(pair.manager.zone)
-    return f"{pair.summary}, {local:%a} {local.day} {local:%b}"
+    return f"{pair.summary}, {words.day(local.date())}"
 
 
 @dataclass(frozen=True)

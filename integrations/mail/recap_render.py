@@ -26,7 +26,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from integrations.mail.render import describe_zone, sample_context, sample_days, sample_pair
+from integrations.mail.render import sample_context, sample_days, sample_pair
+from scheduler import words
 from scheduler.agenda import MeetingPlan, plan_meeting
 from scheduler.model import Pair, Person
 from scheduler.notes import ActionLine, Notes, normalise, parse_notes
@@ -38,26 +39,19 @@ from scheduler.recap import (
     merge_items,
     reminder_times,
 )
+from scheduler.words import describe_zone
 
 SUMMARY_LIMIT = 20_000
 """Characters of notes quoted in a recap; the rest stays in the event or the notes file."""
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def when_for_rep(t: dt.datetime, pair: Pair) -> str:
     """``Tue 24 Nov, 10:00 PST (America/Los_Angeles) [13:00 EST (America/New_York)]``."""
-    text = describe_zone(t, pair.rep.timezone)
-    if pair.manager.timezone != pair.rep.timezone:
-        manager_time = describe_zone(t, pair.manager.timezone)
-        rep_day = text.split(",", 1)[0]
-        day, _, clock = manager_time.partition(", ")
-        text += f" [{clock if day == rep_day else manager_time}]"
-    return text
+    return words.for_rep(t, pair.rep.timezone, pair.manager.timezone)
 
 
-def format_due(day: dt.date | None) -> str:
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}" if day else ""
+def format_due(due: dt.date | None) -> str:
+    return words.day(due) if due else ""
 
 
 def owner_name(owner: str | None, pair: Pair) -> str:

@@ -44,10 +44,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 
+from scheduler import words
 from scheduler.agenda import (
     ACTIONS_MARKER,
     AGENDA_MARKER,
@@ -65,12 +65,11 @@ from scheduler.model import Cadence, Pair, Pause, Person, WorkingHours
 from scheduler.note_lines import Carried
 from scheduler.numbers import Numbers, format_value, judge, percent
 from scheduler.pauses import pause_context
+from scheduler.words import describe_zone
 
 DESCRIPTION_LIMIT = 8 * 1024
 """Bytes of UTF-8 an event description may take; Google allows far more, people read less."""
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PARTS = ("subject", "txt", "html")
 
 
@@ -79,15 +78,6 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
-
-
-def describe_zone(t: dt.datetime, tz: str) -> str:
-    """``Tue 24 Nov, 10:00 EST (America/New_York)``: a time as the person in ``tz`` sees it."""
-    if t.tzinfo is None:
-        raise ValueError("describe_zone needs an aware datetime")
-    local = t.astimezone(ZoneInfo(tz))
-    day = f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}"
-    return f"{day}, {local:%H:%M} {local.tzname()} ({tz})"
 
 
 format_kpi_value = format_value
@@ -294,8 +284,8 @@ def prep_extras(
     }
 
 
-def _day(day: dt.date | None) -> str:
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}" if day else ""
+def _day(date: dt.date | None) -> str:
+    return words.day(date) if date else ""
 
 
 def owned_by(owner: str, person: Person) -> bool:

@@ -22,7 +22,6 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from integrations.clock import FixedClock
-from integrations.mail.render import describe_zone
 from integrations.reconcile.runner import Outcome, PassReport
 from integrations.sandbox import SandboxAdmin
 from integrations.shell.wiring import Wired, wire
@@ -31,6 +30,7 @@ from scheduler.agenda import ACTIONS_MARKER, NOTES_MARKER
 from scheduler.config import parse_config
 from scheduler.model import Config, Pair
 from scheduler.recurrence import describe_cadence, localize
+from scheduler.words import describe_zone
 
 MANAGER_TZ = "America/New_York"
 NY = ZoneInfo(MANAGER_TZ)
