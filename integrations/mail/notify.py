@@ -21,6 +21,7 @@ from typing import Any
 
 from integrations.mail.alerts import OPERATIONAL, Moved, word_alert
 from integrations.mail.deliveries import Deliveries
+from integrations.mail.meeting_context import meeting_context
 from integrations.mail.mime import MAX_MESSAGE_BYTES, fit_message
 from integrations.mail.render import Renderer, prep_context
 from scheduler import words
@@ -166,15 +167,7 @@ class Notifier:
         the manager's other events, which are hers). ``calendar``: the move as an iCalendar
         REQUEST, for a rep's calendar outside Google."""
         context: dict[str, Any] = {
-            "manager": pair.manager,
-            "rep": pair.rep,
-            "meeting": {
-                "summary": pair.summary,
-                "start": start,
-                "end": end,
-                "minutes": int((end - start).total_seconds() // 60),
-                "number": number,
-            },
+            **meeting_context(pair, start, end, number=number),
             "move": {"old_start": old_start, "shorter": end - start < pair.duration},
         }
         return self.send(

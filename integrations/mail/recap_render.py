@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from integrations.mail.meeting_context import meeting_context
 from integrations.mail.render import sample_context, sample_days, sample_pair
 from scheduler import words
 from scheduler.agenda import MeetingPlan, plan_meeting
@@ -125,15 +126,7 @@ def recap_context(
         if (item.owner, normalise(item.text)) not in written
     ]
     return {
-        "manager": pair.manager,
-        "rep": pair.rep,
-        "meeting": {
-            "summary": pair.summary,
-            "start": start,
-            "end": end,
-            "minutes": int((end - start).total_seconds() // 60),
-            "when": when_for_rep(start, pair),
-        },
+        **meeting_context(pair, start, end, when=when_for_rep(start, pair)),
         "next_meeting": (
             {"start": next_start, "when": when_for_rep(next_start, pair)} if next_start else None
         ),
@@ -193,15 +186,7 @@ def reminder_context(
         place += f", or in {notes_file}"
     recap_at = end + pair.recap.deadline - PARTIAL_LEAD
     return {
-        "manager": pair.manager,
-        "rep": pair.rep,
-        "meeting": {
-            "summary": pair.summary,
-            "start": start,
-            "end": end,
-            "minutes": int((end - start).total_seconds() // 60),
-            "when": describe_zone(start, tz),
-        },
+        **meeting_context(pair, start, end, when=describe_zone(start, tz)),
         "reminder": {
             "meeting_when": describe_zone(start, tz),
             "number": number,

@@ -47,6 +47,7 @@ from typing import Any
 
 import jinja2
 
+from integrations.mail.meeting_context import meeting_context
 from scheduler import words
 from scheduler.agenda import (
     ACTIONS_MARKER,
@@ -222,15 +223,7 @@ def prep_context(
     """The context for prep emails and the event description of one occurrence."""
     return {
         **prep_extras(plan, numbers, deals, topics, carried or Carried()),
-        "manager": pair.manager,
-        "rep": pair.rep,
-        "meeting": {
-            "summary": pair.summary,
-            "start": start,
-            "end": start + pair.duration,
-            "minutes": int(pair.duration.total_seconds() // 60),
-            "number": number,
-        },
+        **meeting_context(pair, start, start + pair.duration, number=number),
         "plan": plan,
         "kpis": list(kpis),
         "kpi_warnings": list(kpi_warnings),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from integrations.mail.deliveries import Deliveries
+from integrations.mail.meeting_context import meeting_context
 from integrations.mail.mime import header_address
 from integrations.mail.notify import Notifier, OccurrenceRef
 from integrations.mail.recap_render import item_rows, recap_context, reminder_context
@@ -109,12 +110,9 @@ def preview_context(
     elif name == "move_notice":
         later = start + dt.timedelta(hours=1)
         context = {
-            "manager": pair.manager,
-            "rep": pair.rep,
-            "meeting": {"summary": pair.summary, "start": later, "end": later + pair.duration,
-                        "minutes": int(pair.duration.total_seconds() // 60), "number": 1},
+            **meeting_context(pair, later, later + pair.duration, number=1),
             "move": {"old_start": start, "shorter": False},
-        }  # fmt: skip
+        }
     elif name == "reminder":
         context = reminder_context(pair, [], start=start, end=end, number=1, notes_file=None)
     elif name == "recap":
