@@ -5,7 +5,7 @@ without one, the open action items, and a bar chart of 1:1s held per rep over 8 
 bars with each rep's full name and number, the same numbers as a table in the text part). Its
 key ``digest:{manager}:{ISO week}`` makes it once a week, however often a pass runs.
 
-Call ``queue_digests(config, notifier, now=now)`` once per pass: it decides, builds and queues.
+When it falls due is ``scheduler.digest_timing``; the pass queues it (``reconcile.digests``).
 """
 
 from __future__ import annotations
@@ -14,19 +14,15 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from integrations.mail.notify import Notifier
 from integrations.mail.render import Renderer
-from integrations.state.status_read import WINDOW, ManagerStatus, read_status, rep_row, when
-from scheduler import keys, words
+from integrations.state.status_read import WINDOW, ManagerStatus, rep_row, when
+from scheduler import words
+from scheduler.digest_timing import digest_key, week_start
 from scheduler.ledger import LedgerEntry
-from scheduler.model import Config, Pair, Person
+from scheduler.model import Pair, Person
 from scheduler.ports import Address, OutgoingEmail
 from scheduler.vocabulary import EmailKind
 
-SEND_AT = dt.time(8, 0)
-"""Monday, in the manager's own zone."""
-GRACE = dt.timedelta(hours=48)
-"""A service that was down sends the week's digest up to this late, then waits for next week."""
 STATE_WORDS = {
     "held": "held",
     "held_moved": "moved the same day",
@@ -34,40 +30,6 @@ STATE_WORDS = {
     "skipped": "skipped",
     "missed": "missed",
 }
-
-
-def week_start(tz: str, now: dt.datetime) -> dt.datetime:
-    """The latest Monday ``SEND_AT`` in ``tz`` at or before ``now`` (aware UTC)."""
-    zone = ZoneInfo(tz)
-    local = now.astimezone(zone)
-    monday = local.date() - dt.timedelta(days=local.weekday())
-    due = dt.datetime.combine(monday, SEND_AT, tzinfo=zone)
-    if due > local:
-        due = dt.datetime.combine(monday - dt.timedelta(days=7), SEND_AT, tzinfo=zone)
-    return due.astimezone(dt.UTC)
-
-
-def digest_due(manager: Person, *, now: dt.datetime, last_sent: dt.datetime | None) -> bool:
-    """Whether this week's digest should go now: Monday 08:00 (manager's zone) has passed, less
-    than ``GRACE`` ago, and none went out since."""
-    due = week_start(manager.timezone, now)
-    return now - due <= GRACE and (last_sent is None or last_sent < due)
-
-
-def next_digest_at(manager: Person, *, now: dt.datetime) -> dt.datetime:
-    """When the next digest falls due (aware UTC): a wake-up time for the service."""
-    return (
-        (week_start(manager.timezone, now) + dt.timedelta(days=7))
-        .astimezone(ZoneInfo(manager.timezone))
-        .replace(hour=SEND_AT.hour, minute=SEND_AT.minute)
-        .astimezone(dt.UTC)
-    )
-
-
-def digest_key(manager: Person, now: dt.datetime) -> str:
-    """``digest:dana@example.com:2026-W50``: the ISO week of this week's Monday."""
-    monday = week_start(manager.timezone, now).astimezone(ZoneInfo(manager.timezone)).date()
-    return keys.digest_key(manager.email, monday)
 
 
 def digest_context(status: ManagerStatus, *, now: dt.datetime) -> dict[str, Any]:
@@ -143,32 +105,3 @@ def build_digest(
         text=rendered.text,
         html=rendered.html,
     )
-
-
-def last_digest(notifier: Notifier, manager: Person) -> dt.datetime | None:
-    """When the manager's latest digest was queued (None if never)."""
-    prefix = keys.digest_prefix(manager.email)
-    times = [
-        dt.datetime.fromisoformat(row.created_at)
-        for row in notifier.deliveries.rows(kind="digest")
-        if row.key.startswith(prefix)
-    ]
-    return max(times, default=None)
-
-
-def queue_digests(config: Config, notifier: Notifier, *, now: dt.datetime) -> list[str]:
-    """Queue each manager's digest when due (once per ISO week); returns the keys queued."""
-    queued = []
-    for manager in config.managers:
-        person = manager.person
-        if not digest_due(person, now=now, last_sent=last_digest(notifier, person)):
-            continue
-        if notifier.known(digest_key(person, now)):
-            continue
-        [status] = read_status(config, now=now, manager=person.email)
-        message = build_digest(
-            status, now=now, renderer=notifier.renderer, sender=notifier.sender_for(person)
-        )
-        if notifier.queue(message, now=now):
-            queued.append(message.key)
-    return queued

@@ -276,8 +276,9 @@ class Runner:
 
     def _ledger_and_digests(self, *, now: dt.datetime) -> None:
         """Record how each past 1:1 ended, and queue Monday's digest to each manager."""
-        from integrations.mail.digest import next_digest_at, queue_digests
+        from integrations.reconcile.digests import queue_digests
         from integrations.state.ledger_store import record_ledger
+        from scheduler.digest_timing import next_digest_at
 
         assert self.notifier is not None
         try:

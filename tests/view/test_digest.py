@@ -10,16 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integrations.mail.digest import (
-    build_digest,
-    digest_due,
-    digest_key,
-    next_digest_at,
-    queue_digests,
-)
+from integrations.mail.digest import build_digest
 from integrations.mail.mime import build_mime, mime_bytes
 from integrations.mail.render import Renderer
+from integrations.reconcile.digests import queue_digests
 from integrations.state.status_read import read_status
+from scheduler.digest_timing import digest_due, digest_key, next_digest_at
 from scheduler.model import Person, WorkingHours
 from scheduler.ports import Address
 

@@ -1,0 +1,45 @@
+"""Queueing the weekly digest in a pass: each manager's, when due, once per ISO week.
+
+The timing is the core's (``scheduler.digest_timing``), the words are the email's
+(``mail.digest``); this is the part that reads the outbox and the state and queues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from integrations.mail.digest import build_digest
+from integrations.mail.notify import Notifier
+from integrations.state.status_read import read_status
+from scheduler import keys
+from scheduler.digest_timing import digest_due, digest_key
+from scheduler.model import Config, Person
+
+
+def last_digest(notifier: Notifier, manager: Person) -> dt.datetime | None:
+    """When the manager's latest digest was queued (None if never)."""
+    prefix = keys.digest_prefix(manager.email)
+    times = [
+        dt.datetime.fromisoformat(row.created_at)
+        for row in notifier.deliveries.rows(kind="digest")
+        if row.key.startswith(prefix)
+    ]
+    return max(times, default=None)
+
+
+def queue_digests(config: Config, notifier: Notifier, *, now: dt.datetime) -> list[str]:
+    """Queue each manager's digest when due (once per ISO week); returns the keys queued."""
+    queued = []
+    for manager in config.managers:
+        person = manager.person
+        if not digest_due(person, now=now, last_sent=last_digest(notifier, person)):
+            continue
+        if notifier.known(digest_key(person, now)):
+            continue
+        [status] = read_status(config, now=now, manager=person.email)
+        message = build_digest(
+            status, now=now, renderer=notifier.renderer, sender=notifier.sender_for(person)
+        )
+        if notifier.queue(message, now=now):
+            queued.append(message.key)
+    return queued
