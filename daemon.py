@@ -146,7 +146,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         return 0
     store = Store(config.state)
     try:
-        rows = store.audit_rows(pair=args.pair, limit=args.limit)
+        rows = store.audit.rows(pair=args.pair, limit=args.limit)
     finally:
         store.close()
     if args.json:

@@ -68,7 +68,7 @@ class Applier:
     def record(self, outcome: Outcome, *, now: dt.datetime) -> Outcome:
         """Keep an outcome in the audit trail and the log."""
         action = outcome.action
-        self.store.audit(
+        self.store.audit.record(
             at=now,
             pair_key=action.pair_key,
             action=action.verb,
@@ -112,12 +112,12 @@ class Applier:
                 replace(action.changes, private=action.tags),
                 write=write,
             )
-            self.store.put_event(owner, ev)
-            self.store.record_series(ev.id, action.pair_key, owner, 0, now)
+            self.store.calendars.put(owner, ev)
+            self.store.series.record(ev.id, action.pair_key, owner, 0, now)
             return Outcome(action, Result.DONE, ev.id)
         if isinstance(action, RepairSeries):
             ev = self.calendar.patch(owner, action.event_id, action.changes, etag=action.etag)
-            self.store.put_event(owner, ev)
+            self.store.calendars.put(owner, ev)
             return Outcome(action, Result.DONE, ev.id)
         if isinstance(action, EndSeries):
             write = Write.END_REPLACED if action.replaced else Write.END
@@ -128,9 +128,9 @@ class Applier:
                 etag=action.etag,
                 write=write,
             )
-            self.store.put_event(owner, ev)
+            self.store.calendars.put(owner, ev)
             for instance_id in action.cancel_ids:
-                self.store.put_event(
+                self.store.calendars.put(
                     owner,
                     self.calendar.patch(
                         owner,
@@ -141,7 +141,7 @@ class Applier:
                 )
             return Outcome(action, Result.DONE, ev.id)
         if isinstance(action, Notice):
-            if self.store.first_notice(action.key, now):
+            if self.store.notices.first(action.key, now):
                 pair = self.pair(action.pair_key)
                 self.tell(owner, action.key, action.reason, now=now, pair=pair)
                 return Outcome(action, Result.DONE, "told once")
@@ -162,7 +162,7 @@ class Applier:
     ) -> CalendarEvent | None:
         """One occurrence by its original start: from this pass's synced copy when Google has
         materialised it (a moved or edited one), else one read (instance ids are opaque)."""
-        for ev in self.store.cached_events(owner):
+        for ev in self.store.calendars.events(owner):
             if ev.recurring_event_id == series_id and ev.original_start == original_start:
                 return ev
         return self.calendar.instance(owner, series_id, original_start)
@@ -211,7 +211,7 @@ class Applier:
             if (now_there.start, now_there.end) != (action.start, action.end):
                 raise
             ev = now_there
-        self.store.put_event(owner, ev)
+        self.store.calendars.put(owner, ev)
         return self._finish(replace(action, instance_id=ev.id), now=now, event=ev)
 
     def _finish(
@@ -271,7 +271,7 @@ class Applier:
         moved: Moved | None = None,
     ) -> None:
         """Tell a manager once, by email (worded in ``notify``), and keep it in the audit."""
-        self.store.audit(at=now, pair_key=owner, action="alert", reason=text, result="noted")
+        self.store.audit.record(at=now, pair_key=owner, action="alert", reason=text, result="noted")
         if self.notifier is None:
             return
         try:

@@ -83,7 +83,7 @@ class MeetingMail:
         """Agendas into events and prep emails that are due now (each once)."""
         if self.notifier is None:
             return []
-        events = self.store.cached_events(manager.person.email)
+        events = self.store.calendars.events(manager.person.email)
         series = owned_series(events)
         exceptions = exceptions_by_series(events)
         moves = self.moves()
@@ -163,7 +163,7 @@ class MeetingMail:
         items, notes, private = self.history(pair, before=start)
         if for_manager and private:
             notes = f"{notes}\n\n{PRIVATE_HEADING}\n{private}".strip()
-        events = self.store.cached_events(pair.manager.email)
+        events = self.store.calendars.events(pair.manager.email)
         history = owned_series(events).get(pair.rep.email.lower(), [])
         zone = pair.manager.zone
         days = meeting_days(history, original_start, zone)
@@ -186,7 +186,7 @@ class MeetingMail:
         if self.followups is None:
             return [], "", ""
         items = item_rows(self.followups.items.open_items(pair.key), pair, pair.manager)
-        events = self.store.cached_events(pair.manager.email)
+        events = self.store.calendars.events(pair.manager.email)
         series = owned_series(events).get(pair.rep.email.lower(), [])
         own = [e for e in events if e.recurring_event_id in {s.event.id for s in series}]
         past = sorted(
@@ -224,7 +224,7 @@ class MeetingMail:
     ) -> CalendarPart | None:
         """The note's iCalendar CANCEL for the occurrences the service cancelled in the pause,
         so a rep's calendar outside Google drops them too (Google was told to send nothing)."""
-        events = self.store.cached_events(action.owner)
+        events = self.store.calendars.events(action.owner)
         masters = {
             s.event.id: s.event for s in owned_series(events).get(pair.rep.email.lower(), [])
         }
@@ -253,7 +253,7 @@ class MeetingMail:
         pair = self.pair(action.pair_key)
         if pair is None or self.followups is None:
             return (Result.SKIPPED, "pair no longer configured")
-        events = self.store.cached_events(action.owner)
+        events = self.store.calendars.events(action.owner)
         history = owned_series(events).get(pair.rep.email.lower(), [])
         own = [e for e in events if e.recurring_event_id == action.series_id]
         notes = self.followups.notes(pair, action.original_start, action.start, own)
@@ -285,7 +285,7 @@ class MeetingMail:
         ev = self.calendar.patch(
             action.owner, instance.id, EventPatch(description=text), write=Write.BOOKKEEPING
         )
-        self.store.put_event(action.owner, ev)
+        self.store.calendars.put(action.owner, ev)
         if self.followups is not None:
             start = instance.start or action.start
             self.followups.notes_file(pair, action.original_start, start, text)

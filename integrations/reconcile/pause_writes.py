@@ -47,7 +47,7 @@ class PauseWriter:
             write=Write.PAUSE_CANCEL,
         )
         self.paused.add(action.series_id, action.original_start, now=now)
-        self.store.put_event(action.owner, ev)
+        self.store.calendars.put(action.owner, ev)
         return Outcome(action, Result.DONE, ev.id)
 
     def restore(self, action: RestoreOccurrence, *, now: dt.datetime) -> Outcome:
@@ -60,6 +60,6 @@ class PauseWriter:
         ev = self.calendar.patch(
             action.owner, action.instance_id, changes, write=Write.PAUSE_RESTORE
         )
-        self.store.put_event(action.owner, ev)
+        self.store.calendars.put(action.owner, ev)
         self.paused.remove(action.series_id, action.original_start)
         return Outcome(action, Result.DONE, ev.id)

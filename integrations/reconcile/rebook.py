@@ -74,7 +74,7 @@ class Rebooker:
             for b in found
             if isinstance(b, Bump)
             and b.key not in done
-            and not self.store.has_notice(notice_key(b))  # decided already: left as told
+            and not self.store.notices.seen(notice_key(b))  # decided already: left as told
         ]
         notices = [n for n in found if isinstance(n, Notice)]
         decided = self._decide(manager, pairs, events, seen, bumps, now)
@@ -89,7 +89,7 @@ class Rebooker:
         changed: dict[MoveKey, tuple[PastMove, ...]] = {}  # this pass's view of the table
         history: History = ChainMap[MoveKey, tuple[PastMove, ...]](changed, records.history)
         finished = self._settle(current, exceptions, records, changed)
-        moves = dict(self.moves() if self.moves is not None else self.store.moves())
+        moves = dict(self.moves() if self.moves is not None else move_log.done(self.store))
         for action in finished:  # the rest of the pass counts them as the service's own moves
             key = (action.series_id, action.original_start)
             moves[key] = (moves.get(key, (0, None))[0] + 1, (action.start, action.end))

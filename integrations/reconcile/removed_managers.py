@@ -46,13 +46,13 @@ class RemovedManagers:
     def owners(self) -> list[str]:
         """Owners of series the service made or adopted who are not managers in the config."""
         configured = {m.person.email.lower() for m in self.config.managers}
-        return sorted(self.store.series_owners() - configured)
+        return sorted(self.store.series.owners() - configured)
 
     def wind_down(self, observe: Observe, *, now: dt.datetime, apply: bool = True) -> list[Outcome]:
         """End the live series of every removed manager (planned only, when not ``apply``)."""
         outcomes: list[Outcome] = []
         for owner in self.owners():
-            if not _has_live_series(self.store.cached_events(owner), now):
+            if not _has_live_series(self.store.calendars.events(owner), now):
                 continue
             try:
                 actions = end_removed_manager(owner, observe(owner), now=now)
@@ -68,14 +68,14 @@ class RemovedManagers:
 
     def _cannot(self, owner: str, exc: Exception, *, now: dt.datetime) -> None:
         """Tell ops once that a removed manager's series could not be ended, and why."""
-        if not self.store.first_notice(removed_manager_key(owner), now):
+        if not self.store.notices.first(removed_manager_key(owner), now):
             return
         text = (
             f"{owner} is no longer a manager in the config, so the service ends their reps' "
             f"series; it may no longer act for that calendar ({exc}), so they keep running"
         )
         log.warning("%s", text)
-        self.store.audit(at=now, pair_key=owner, action="alert", reason=text, result="noted")
+        self.store.audit.record(at=now, pair_key=owner, action="alert", reason=text, result="noted")
         ops = self.config.ops_email
         if self.notifier is None or not ops:
             return

@@ -45,7 +45,7 @@ class RepCalendars:
             email = rep.lower()
             if email in self.managers or not self._may_read(email, now):
                 continue
-            synced = self.store.synced_at(email)
+            synced = self.store.calendars.synced_at(email)
             if synced is not None and now - synced < self.every:
                 continue
             try:
@@ -59,12 +59,12 @@ class RepCalendars:
         """The rep's calendar as last read, or None when the service cannot see it."""
         email = rep.lower()
         if email in self.managers:
-            return self.store.cached_events(email)
-        if email in self._failed or self.store.sync_token(email) is None:
+            return self.store.calendars.events(email)
+        if email in self._failed or self.store.calendars.sync_token(email) is None:
             return None
         if not self.readable(email):
             return None
-        return self.store.cached_events(email)
+        return self.store.calendars.events(email)
 
     def _may_read(self, email: str, now: dt.datetime) -> bool:
         failed = self._failed.get(email)
@@ -74,22 +74,22 @@ class RepCalendars:
         return self.readable(email)
 
     def _sync(self, email: str, *, now: dt.datetime) -> None:
-        token = self.store.sync_token(email)
+        token = self.store.calendars.sync_token(email)
         try:
             changes = self.calendar.changes(email, token)
         except errors.SyncTokenExpired:
             changes = self.calendar.changes(email, None)
-        self.store.apply_changes(
+        self.store.calendars.apply_changes(
             email, changes.events, changes.next_token, full=changes.full, now=now
         )
 
     def _unreadable(self, email: str, why: str, *, now: dt.datetime) -> None:
         """Left to the decline signal for a day; said once a day in the audit and the log."""
         self._failed[email] = now
-        self.store.forget_sync(email)
-        if self.store.first_notice(rep_calendar_key(email, now), now):
+        self.store.calendars.forget_sync(email)
+        if self.store.notices.first(rep_calendar_key(email, now), now):
             log.warning("cannot read %s's calendar (%s): their decline is the signal", email, why)
-            self.store.audit(
+            self.store.audit.record(
                 at=now,
                 pair_key=email,
                 action="read-rep-calendar",

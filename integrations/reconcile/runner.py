@@ -111,7 +111,7 @@ class Runner:
         """The moves table, read once per pass (it only grows with history)."""
         with self._lock:
             if self._moves is None:
-                self._moves = self.store.moves()
+                self._moves = move_log.done(self.store)
             return self._moves
 
     def move_records(self) -> move_log.Records:
@@ -127,16 +127,16 @@ class Runner:
             self._records = None
 
     def observe(self, owner: str, *, now: dt.datetime) -> list[CalendarEvent]:
-        token = self.store.sync_token(owner)
+        token = self.store.calendars.sync_token(owner)
         try:
             changes = self.calendar.changes(owner, token)
         except errors.SyncTokenExpired:
             log.info("sync token of %s expired: reading the calendar again in full", owner)
             changes = self.calendar.changes(owner, None)
-        self.store.apply_changes(
+        self.store.calendars.apply_changes(
             owner, changes.events, changes.next_token, full=changes.full, now=now
         )
-        return self.store.cached_events(owner)
+        return self.store.calendars.events(owner)
 
     def plan_manager(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
         events = self.observe(manager.person.email, now=now)
@@ -151,7 +151,9 @@ class Runner:
 
     def _unsaid(self, actions: Sequence[Action]) -> list[Action]:
         """A notice is said once: one already recorded is not part of the plan any more."""
-        return [a for a in actions if not (isinstance(a, Notice) and self.store.has_notice(a.key))]
+        return [
+            a for a in actions if not (isinstance(a, Notice) and self.store.notices.seen(a.key))
+        ]
 
     def _wake(self, wake: dt.datetime | None) -> None:
         with self._lock:
@@ -166,7 +168,7 @@ class Runner:
 
     def plan_pauses(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
         """Cancel the occurrences of the pauses in view; restore those no pause covers now."""
-        events = self.store.cached_events(manager.person.email)
+        events = self.store.calendars.events(manager.person.email)
         by_rep = owned_series(events)
         exceptions = exceptions_by_series(events)
         ours = self.applier.pauses.paused.keys()
@@ -180,7 +182,7 @@ class Runner:
         return actions
 
     def plan_bumps(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
-        events = self.store.cached_events(manager.person.email)
+        events = self.store.calendars.events(manager.person.email)
         planned = self.rebooker.plan(manager, self.pairs_of(manager), events, now=now)
         return self._unsaid(_not_paused(planned, self.applier.pauses.paused.keys()))
 
@@ -245,7 +247,7 @@ class Runner:
                     parked.reason,
                     parked.error,
                 )
-                self.store.audit(
+                self.store.audit.record(
                     at=now,
                     pair_key=parked.sender,
                     action="sender-parked",
@@ -304,18 +306,18 @@ class Runner:
             run.error = self._guarded(run.owner, lambda: stage(run, now, apply), now=now)
 
     def _guarded(self, owner: str, work: Callable[[], None], *, now: dt.datetime) -> str | None:
-        parked = self.store.parked(owner, now)
+        parked = self.store.parking.reason(owner, now)
         if parked is not None:
             return f"parked: {parked}"
         try:
             work()
         except errors.AuthRevoked as exc:
-            self.store.park(owner, until=now + REVOKED_PARK, reason=str(exc))
-            if self.store.first_notice(auth_revoked_key(owner, now), now):
+            self.store.parking.park(owner, until=now + REVOKED_PARK, reason=str(exc))
+            if self.store.notices.first(auth_revoked_key(owner, now), now):
                 self.applier.tell(owner, auth_revoked_alert_key(owner), str(exc), now=now)
             return str(exc)
         except errors.UsageLimited as exc:
-            self.store.park(owner, until=now + LIMIT_PARK, reason=str(exc))
+            self.store.parking.park(owner, until=now + LIMIT_PARK, reason=str(exc))
             self.applier.tell(owner, usage_limited_key(owner, now), str(exc), now=now)
             return str(exc)
         except errors.OneOnOneError as exc:

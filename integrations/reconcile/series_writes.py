@@ -73,8 +73,8 @@ class SeriesWriter:
     def created(
         self, action: CreateSeries, ev: CalendarEvent, gen: int, *, now: dt.datetime
     ) -> Outcome:
-        self.store.put_event(action.owner, ev)
-        self.store.record_series(ev.id, action.pair_key, action.owner, gen, now)
+        self.store.calendars.put(action.owner, ev)
+        self.store.series.record(ev.id, action.pair_key, action.owner, gen, now)
         if action.alert:
             self.tell(action.owner, recreated_key(ev.id), action.alert, now=now)
         return Outcome(action, Result.DONE, ev.id)

@@ -25,7 +25,7 @@ def command(
         print(login(config, email, no_browser=no_browser, out=print))
         state = Store(config.state)  # a manager parked for a dead login is served again
         try:
-            state.unpark(email)
+            state.parking.unpark(email)
         finally:
             state.close()
         return 0

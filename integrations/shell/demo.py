@@ -197,7 +197,7 @@ def step_conflict(demo: Demo) -> MoveOccurrence | None:
     ]
     lines += _wrap("why: " + move.reason)
     lines += [f"   - {key}: {value}" for key, value in move.explain.items() if key != "why"]
-    row = next(r for r in demo.wired.store.audit_rows(limit=20) if r.action == move.verb)
+    row = next(r for r in demo.wired.store.audit.rows(limit=20) if r.action == move.verb)
     lines.append("   The audit trail keeps it (oneonone log --explain):")
     for key, value in sorted(row.details.items()):
         lines += _wrap(f"- {key}: {value}")
@@ -269,7 +269,7 @@ def write_notes(demo: Demo, start: dt.datetime) -> None:
 
 
 def step_audit(demo: Demo) -> None:
-    rows = sorted(demo.wired.store.audit_rows(limit=100), key=lambda r: (r.at, r.id))
+    rows = sorted(demo.wired.store.audit.rows(limit=100), key=lambda r: (r.at, r.id))
     lines = ["5. Everything the service did, with its reason (the audit trail, oldest first):"]
     for row in rows:
         lines.append(f"   {row.at:%a %d %b %H:%M}Z  {row.action:15} {row.pair_key}  {row.result}")

@@ -218,7 +218,7 @@ def check_parked(config: Config, clock: Clock) -> Iterator[Check]:
     try:
         now = clock.now()
         for manager in config.managers:
-            reason = store.parked(manager.person.email, now)
+            reason = store.parking.reason(manager.person.email, now)
             if reason is not None:
                 yield Check("warn", f"parked {manager.person.email}", reason)
     finally:

@@ -224,14 +224,16 @@ class Service:
         A parked manager is reported by the ``oneonone_parked_users`` gauge and logged once
         when parked, not as a failure of every later pass (that would hide other failures).
         """
-        parked = {m.person.email: store.parked(m.person.email, now) for m in self.config.managers}
+        parked = {
+            m.person.email: store.parking.reason(m.person.email, now) for m in self.config.managers
+        }
         now_parked = {owner for owner, reason in parked.items() if reason is not None}
         for owner in sorted(now_parked - self._parked):
             log.warning("manager %s is parked: %s", owner, parked[owner])
         for owner in sorted(self._parked - now_parked):
             log.info("manager %s is no longer parked", owner)
         self._parked = now_parked
-        self.metrics.set_parked_users(store.parked_count(now))
+        self.metrics.set_parked_users(store.parking.count(now))
         feed_metrics(self.metrics, report)
         failed = [o for o in report.outcomes if o.result == "failed"]
         errors = [owner for owner in report.manager_errors if owner not in now_parked]

@@ -279,7 +279,7 @@ def wire(
         )
         # Rows a crash left SENDING: prep-like ones are dropped, recaps and alerts re-sent once.
         for key in deliveries.recover(now=clock.now()):
-            store.audit(
+            store.audit.record(
                 at=clock.now(),
                 pair_key="-",
                 action="email-recovered",

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 BUSY_TIMEOUT = 10.0
@@ -173,3 +176,33 @@ def _private(path: Path) -> None:
         p = Path(str(path) + suffix)
         if p.exists():
             os.chmod(p, 0o600)
+
+
+class Database:
+    """One connection to the state file, shared by the repositories of each concern: thread-safe
+    through one lock, every write its own ``BEGIN IMMEDIATE`` transaction."""
+
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+        """``readonly``: for readers (``status``, the digest), which change nothing."""
+        self.path = Path(path)
+        self.conn = connect(path, readonly=readonly, autocommit=True)
+        self.lock = threading.RLock()
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self.conn)

@@ -13,6 +13,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from integrations.state import move_log
 from integrations.state.store import Store
 from scheduler.ledger import LedgerEntry, Markers, manager_ledger, markers_from_notices
 from scheduler.model import Config, Pair
@@ -77,7 +78,7 @@ def derive_ledger(
 ) -> list[LedgerEntry]:
     """The ledger as the cached calendars show it now (no API call, nothing written)."""
     since = since if since is not None else now - LOOKBACK
-    moves = store.moves()
+    moves = move_log.done(store)
     markers = LedgerStore(store).markers()
     out: list[LedgerEntry] = []
     by_manager: dict[str, list[Pair]] = {}
@@ -85,7 +86,7 @@ def derive_ledger(
         by_manager.setdefault(pair.manager.email, []).append(pair)
     for manager in config.managers:
         pairs = by_manager.get(manager.person.email, [])
-        events = store.cached_events(manager.person.email)
+        events = store.calendars.events(manager.person.email)
         out += manager_ledger(
             pairs, events, moves, markers, since=since, now=now, holidays=config.holidays
         )
@@ -97,7 +98,7 @@ def record_ledger(config: Config, store: Store, *, now: dt.datetime) -> int:
 
     Moves older than ``MOVES_KEPT`` are dropped afterwards, so the moves table stays small."""
     count = LedgerStore(store).upsert(derive_ledger(config, store, now=now), now=now)
-    store.prune_moves(before=now - MOVES_KEPT)
+    move_log.prune(store, before=now - MOVES_KEPT)
     return count
 
 

@@ -131,3 +131,30 @@ def answered_again(store: Store, key: MoveKey, move: PastMove, who: Iterable[str
             "UPDATE moves SET still_declined=? WHERE series_id=? AND original_start=? AND at=?",
             (",".join(sorted(left)), key[0], _iso(key[1]), _iso(move.at)),
         )
+
+
+def prune(store: Store, *, before: dt.datetime) -> int:
+    """Forget moves of occurrences that began, and were moved to, before ``before``."""
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "DELETE FROM moves WHERE original_start < ? AND start < ?",
+            (_iso(before), _iso(before)),
+        )
+    return cursor.rowcount
+
+
+def done(
+    store: Store,
+) -> dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]]:
+    """Per (series, original start): how many moves we made and where the last one went
+    (completed moves only: an open intent is settled by the next pass)."""
+    with store.lock:
+        rows = store.conn.execute(
+            "SELECT series_id, original_start, start, end FROM moves WHERE state='done' ORDER BY at"
+        ).fetchall()
+    out: dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]] = {}
+    for r in rows:
+        key = (r[0], dt.datetime.fromisoformat(r[1]))
+        count = out[key][0] + 1 if key in out else 1
+        out[key] = (count, (dt.datetime.fromisoformat(r[2]), dt.datetime.fromisoformat(r[3])))
+    return out

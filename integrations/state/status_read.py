@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from integrations.state import move_log
 from integrations.state.items import ActionItems
 from integrations.state.ledger_store import ledger_view, of_pair
 from integrations.state.store import Store
@@ -106,12 +107,12 @@ def gather_status(
     """Every manager's reps (or only ``manager``'s), in config order."""
     entries = ledger_view(config, store, now=now, since=now - HISTORY)
     items = ActionItems(store)
-    moves = store.moves()
+    moves = move_log.done(store)
     out = []
     for m in config.managers:
         if manager is not None and m.person.email != manager.lower():
             continue
-        events = store.cached_events(m.person.email)
+        events = store.calendars.events(m.person.email)
         reps = []
         for pair in (p for p in config.pairs if p.manager.email == m.person.email):
             mine = of_pair(entries, pair.key)

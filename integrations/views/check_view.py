@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from integrations.state import move_log
 from integrations.state.status_read import paused_meetings, upcoming_meetings
 from integrations.state.store import Store
 from scheduler.kpis import parse_kpis
@@ -69,10 +70,10 @@ def calendar_starts(config: Config, *, now: dt.datetime) -> dict[str, list[dt.da
         return {}
     store = Store(config.state)
     try:
-        moves = store.moves()
+        moves = move_log.done(store)
         found: dict[str, list[dt.datetime]] = {}
         for manager in config.managers:
-            events = store.cached_events(manager.person.email)
+            events = store.calendars.events(manager.person.email)
             for pair in config.pairs:
                 if pair.manager.email != manager.person.email:
                     continue

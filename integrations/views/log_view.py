@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from integrations.state.store import AuditRow
+from integrations.state.journal import AuditRow
 from scheduler.people import People
 from scheduler.words import when
 

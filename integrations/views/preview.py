@@ -82,7 +82,7 @@ def _days(config: Config, pair: Pair, start: dt.datetime) -> list[dt.date]:
 
     store = Store(config.state)
     try:
-        history = owned_series(store.cached_events(pair.manager.email))
+        history = owned_series(store.calendars.events(pair.manager.email))
     finally:
         store.close()
     return meeting_days(history.get(pair.rep.email.lower(), []), start, pair.manager.zone)

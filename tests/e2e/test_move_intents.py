@@ -36,7 +36,7 @@ def both(admin) -> tuple[str, str]:
 
 def audit(env) -> list[tuple[str, str]]:
     store = Store(env.tmp / "state.db")
-    rows = [(r.action, r.result) for r in store.audit_rows() if r.action != "create-series"]
+    rows = [(r.action, r.result) for r in store.audit.rows() if r.action != "create-series"]
     store.close()
     return rows
 
@@ -60,7 +60,9 @@ def test_a_crash_right_after_google_took_the_move_is_finished_and_told_once(env,
         def dies(*args, **kwargs):
             raise Crash
 
-        wired.store.put_event = dies  # Google answered the patch; the process dies before noting it
+        wired.store.calendars.put = (
+            dies  # Google answered the patch; the process dies before noting it
+        )
         with pytest.raises(Crash):
             wired.runner.run_pass(now=NOW + dt.timedelta(minutes=2))
     assert both(admin) == ("Tue 12:00-12:45",) * 2

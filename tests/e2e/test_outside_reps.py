@@ -75,6 +75,6 @@ def test_notify_only_leaves_an_outside_reps_1on1_and_asks_the_manager_once(env, 
     assert rep_inbox(admin, outbox, "sam@customer.example") == ["google:invitation"]
     assert rep_inbox(admin, outbox, DANA) == ["oneonone:alert"]
     store = Store(env.tmp / "state.db")
-    alerts = [r for r in store.audit_rows() if r.action == "alert"]
+    alerts = [r for r in store.audit.rows() if r.action == "alert"]
     store.close()
     assert len(alerts) == 1

@@ -192,7 +192,7 @@ def test_the_audit_trail_explains_the_move(env, admin):
     meeting(admin, "dana@example.com", "Board prep", ny(TUESDAY, "12:45"), ny(TUESDAY, "14:00"))
     env.run(config, NOW + dt.timedelta(minutes=2))
     store = Store(env.tmp / "state.db")
-    [row] = [r for r in store.audit_rows() if r.action == "move-occurrence"]
+    [row] = [r for r in store.audit.rows() if r.action == "move-occurrence"]
     store.close()
     assert "'Board prep' overlaps it" in row.reason
     assert "moved to Tue 24 Nov 12:00" in row.reason

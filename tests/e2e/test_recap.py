@@ -107,7 +107,7 @@ def test_a_service_down_past_the_deadline_sends_the_recap_on_restart_marked_late
     [outcome] = [o for o in report.outcomes if o.action.verb == "send-recap"]
     assert outcome.action.late
     store = Store(env.tmp / "state.db")
-    rows = [r for r in store.audit_rows() if r.action == "send-recap"]
+    rows = [r for r in store.audit.rows() if r.action == "send-recap"]
     store.close()
     assert "late" in rows[0].reason
 

@@ -96,7 +96,7 @@ def test_a_removed_managers_series_end_with_the_reason_logged_and_later_passes_c
         assert admin.counts()["by_user"].get(LEE, 0) == 0
     store = Store(tmp_path / "state.db")
     try:
-        [row] = [r for r in store.audit_rows() if r.action == "end-series"]
+        [row] = [r for r in store.audit.rows() if r.action == "end-series"]
     finally:
         store.close()
     assert "the manager lee@example.com is no longer in the config" in row.reason

@@ -171,7 +171,10 @@ def test_reading_a_reps_calendar_costs_one_incremental_list_every_five_minutes_a
     both = {DANA: 1, "sam@example.com": 1}
     assert seen == [dana_only] * 4 + [both] + [dana_only] * 4 + [both] + [dana_only]
     store = Store(google.tmp / "state.db")
-    kept = store.sync_token("sam@example.com"), store.sync_token("priya@example.com")
+    kept = (
+        store.calendars.sync_token("sam@example.com"),
+        store.calendars.sync_token("priya@example.com"),
+    )
     store.close()
     assert kept[0] is not None  # Sam's reads are incremental, like the manager's
     assert kept[1] is None
@@ -221,8 +224,8 @@ def test_a_reps_calendar_that_delegation_may_not_read_is_said_once_and_never_sto
     assert not report.failed
     assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
     store = Store(google.tmp / "state.db")
-    said = [r for r in store.audit_rows() if r.action == "read-rep-calendar"]
-    parked = store.parked(DANA, NOW + dt.timedelta(minutes=2))
+    said = [r for r in store.audit.rows() if r.action == "read-rep-calendar"]
+    parked = store.parking.reason(DANA, NOW + dt.timedelta(minutes=2))
     store.close()
     assert len(said) == 1
     assert "unauthorized_client" in said[0].reason

@@ -77,15 +77,15 @@ def test_a_crash_between_insert_and_state_write_leaves_exactly_one_series(env, a
         pass
 
     with env.wired(config) as wired:
-        original = wired.store.put_event
+        original = wired.store.calendars.put
 
         def crash(*args, **kwargs):
             raise Crash()
 
-        wired.store.put_event = crash  # the process dies right after Google accepted the insert
+        wired.store.calendars.put = crash  # the process dies right after Google accepted the insert
         with pytest.raises(Crash):
             wired.runner.run_pass(now=NOW)
-        wired.store.put_event = original
+        wired.store.calendars.put = original
     assert len(ours(admin)) == 1
     env.run(config, NOW)
     assert len(ours(admin)) == 1
@@ -110,7 +110,7 @@ def test_a_deleted_series_comes_back_from_the_next_occurrence_and_the_manager_is
         dt.date(2026, 11, 24)
     )
     store = Store(env.tmp / "state.db")
-    alerts = [r for r in store.audit_rows() if r.action == "alert"]
+    alerts = [r for r in store.audit.rows() if r.action == "alert"]
     store.close()
     assert len(alerts) == 1
     assert "deleted" in alerts[0].reason
@@ -228,7 +228,7 @@ def test_plan_lists_the_actions_and_changes_nothing(env, admin):
 def test_the_audit_trail_records_each_action_with_its_reason(env, admin):
     env.run(env.config(SAM), NOW)
     store = Store(env.tmp / "state.db")
-    rows = [r for r in store.audit_rows() if r.action in SERIES_VERBS]
+    rows = [r for r in store.audit.rows() if r.action in SERIES_VERBS]
     store.close()
     assert [(r.pair_key, r.action, r.result) for r in rows if r.action in SERIES_VERBS] == [
         ("dana@example.com/sam@example.com", "create-series", "done")
@@ -364,7 +364,7 @@ def test_cold_start_creates_every_managers_series_in_shared_batches(env, admin, 
             theirs = {e["id"] for e in admin.list_events(f"r{i}-{j}@example.com")}
             assert len(theirs & ids) == 1
     store = Store(env.tmp / "state.db")
-    created = [r for r in store.audit_rows() if r.action == "create-series"]
+    created = [r for r in store.audit.rows() if r.action == "create-series"]
     store.close()
     assert len(created) == 57
     assert {r.result for r in created} == {"done"}

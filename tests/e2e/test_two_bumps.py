@@ -72,7 +72,7 @@ def test_two_of_her_own_1on1s_found_overlapping_are_pulled_apart_and_stay_apart(
         "priya": "Tue 11:00-11:45",
     }
     store = Store(env.tmp / "state.db")
-    [row] = [r for r in store.audit_rows() if r.action == "move-occurrence"]
+    [row] = [r for r in store.audit.rows() if r.action == "move-occurrence"]
     store.close()
     assert "another of Dana Whitfield's 1:1s overlaps it" in row.reason
     for minutes in (3, 4, 5):

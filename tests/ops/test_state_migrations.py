@@ -48,13 +48,13 @@ def test_a_file_from_before_the_busy_check_column_was_dropped_keeps_its_parked_m
         assert store.schema_version == len(MIGRATIONS)
         columns = [r[1] for r in store.conn.execute("PRAGMA table_info(manager_state)")]
         assert columns == ["owner", "parked_until", "parked_reason"]
-        assert store.parked("dana@example.com", NOW) == "login revoked"
+        assert store.parking.reason("dana@example.com", NOW) == "login revoked"
     finally:
         store.close()
     again = Store(path)  # opening it again migrates nothing
     try:
         assert again.schema_version == len(MIGRATIONS)
-        assert again.parked("dana@example.com", NOW) == "login revoked"
+        assert again.parking.reason("dana@example.com", NOW) == "login revoked"
     finally:
         again.close()
 
@@ -62,16 +62,16 @@ def test_a_file_from_before_the_busy_check_column_was_dropped_keeps_its_parked_m
 def test_a_reader_changes_nothing_in_the_state_file(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     writer = Store(path)
-    writer.audit(
+    writer.audit.record(
         at=NOW, pair_key="dana@example.com/sam@example.com", action="a", reason="r", result="done"
     )
     writer.close()
     before = path.read_bytes()
     reader = Store(path, readonly=True)
     try:
-        assert [r.result for r in reader.audit_rows()] == ["done"]
+        assert [r.result for r in reader.audit.rows()] == ["done"]
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
-            reader.audit(at=NOW, pair_key="x", action="a", reason="r", result="done")
+            reader.audit.record(at=NOW, pair_key="x", action="a", reason="r", result="done")
     finally:
         reader.close()
     assert path.read_bytes() == before

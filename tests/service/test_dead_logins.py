@@ -56,7 +56,7 @@ def test_a_dead_login_is_parked_and_told_once_and_the_other_manager_is_served(
     assert again.manager_errors[LEE].startswith("parked: ")
     store = Store(config.state)
     try:
-        assert store.parked(LEE, NOW) is not None
+        assert store.parking.reason(LEE, NOW) is not None
     finally:
         store.close()
     [alert] = alerts_to(setup, LEE)  # told once, though two passes met the dead login

@@ -97,7 +97,7 @@ def test_parked_managers_are_listed(sandboxed):
 
     path = sandboxed.write({DANA: [SAM], LEE: [PRIYA]})
     store = Store(sandboxed.tmp / "var" / "state.db")
-    store.park(LEE, until=dt.datetime(2099, 1, 1, tzinfo=dt.UTC), reason="login revoked")
+    store.parking.park(LEE, until=dt.datetime(2099, 1, 1, tzinfo=dt.UTC), reason="login revoked")
     store.close()
     code, lines = run_doctor(path, sandbox_url=sandboxed.url)
     assert lines_about(lines, f"parked {LEE}") == [f"warn  parked {LEE} — login revoked"]
