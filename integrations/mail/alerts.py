@@ -52,6 +52,11 @@ class _Facts:
         return self.pair.rep.name if self.pair is not None else "a rep"
 
     @property
+    def sentence(self) -> str:
+        """The facts as a sentence of their own, capitalised."""
+        return self.text[:1].upper() + self.text[1:]
+
+    @property
     def rep_first(self) -> str:
         return self.rep.split()[0] if self.pair is not None else "the rep"
 
@@ -127,7 +132,7 @@ def _busy_unknown(f: _Facts) -> AlertText:
 def _moved_by_person(f: _Facts) -> AlertText:
     return AlertText(
         subject=f"{f.rep}'s 1:1 was moved by hand — kept",
-        what_happened=f.text[:1].upper() + f.text[1:],
+        what_happened=f.sentence,
         what_we_did="Kept the time that was chosen; nothing else changed.",
         what_you_can_do=("Nothing to do.",),
     )
@@ -136,7 +141,7 @@ def _moved_by_person(f: _Facts) -> AlertText:
 def _series_moved(f: _Facts) -> AlertText:
     return AlertText(
         subject=f"{f.rep}'s 1:1 series was moved in Calendar — kept",
-        what_happened=f.text[:1].upper() + f.text[1:],
+        what_happened=f.sentence,
         what_we_did="Kept the series where it was moved; it is not moved back.",
         what_you_can_do=(
             f"If the new day and time should last, ask whoever keeps the 1:1 settings to "
@@ -148,7 +153,7 @@ def _series_moved(f: _Facts) -> AlertText:
 def _not_adopted(f: _Facts) -> AlertText:
     return AlertText(
         subject=f"A new 1:1 series with {f.rep} sits beside your own meeting",
-        what_happened=f.text[:1].upper() + f.text[1:],
+        what_happened=f.sentence,
         what_we_did=f"Created the configured 1:1 with {f.rep_first} and left your own "
         "meeting as it is.",
         what_you_can_do=(
@@ -195,7 +200,7 @@ def _removed_manager(f: _Facts) -> AlertText:
     owner = subject_of(f.key)
     return AlertText(
         subject=f"The 1:1s of {owner}, no longer in the config, are still running",
-        what_happened=f.text[:1].upper() + f.text[1:],
+        what_happened=f.sentence,
         what_we_did="Nothing was changed in that calendar; this is said once.",
         what_you_can_do=(
             f"Keep {owner} in the config with 'reps: []' for one pass: the service then ends "
@@ -209,7 +214,7 @@ def _generic(f: _Facts) -> AlertText:
     first_line = f.text.split(";")[0].split(": ")[0].strip()
     return AlertText(
         subject=f"1:1 keeper: {first_line[:80]}",
-        what_happened=f.text[:1].upper() + f.text[1:],
+        what_happened=f.sentence,
         what_we_did="Recorded it with the reason; nothing else changed.",
         what_you_can_do=("Check the 1:1 in your calendar.",),
     )

@@ -10,13 +10,13 @@ from typing import Any
 
 from integrations.sandbox import recurrence, validation
 
-_OWN_FIELDS = ("reminders", "colorId")
-_NOT_CASCADED = frozenset(
+OWN_FIELDS = ("reminders", "colorId")
+NOT_CASCADED = frozenset(
     {"id", "start", "end", "recurrence", "etag", "updated", "sequence", "recurringEventId",
      "originalStartTime", "status", "created", "htmlLink", "iCalUID", "kind", "organizer",
      "creator"}
 )  # fmt: skip
-_STATUSES = frozenset({"confirmed", "tentative", "cancelled"})
+STATUSES = frozenset({"confirmed", "tentative", "cancelled"})
 
 
 def organizer_of(data: dict[str, Any]) -> str:
@@ -33,7 +33,7 @@ def derive(source: dict[str, Any], viewer: str, own: dict[str, Any] | None) -> d
         if entry.get("email") == viewer:
             entry["self"] = True
     own = own or {}
-    for key in _OWN_FIELDS:
+    for key in OWN_FIELDS:
         data.pop(key, None)
         if key in own:
             data[key] = own[key]
@@ -76,7 +76,7 @@ def ext(shared: dict[str, Any] | None, private: dict[str, Any]) -> dict[str, Any
 
 def shared_view(data: dict[str, Any], viewer: str) -> dict[str, Any]:
     view = recurrence.clone(data)
-    for key in (*_OWN_FIELDS, *validation.READ_ONLY, "sequence", "id", "eventType"):
+    for key in (*OWN_FIELDS, *validation.READ_ONLY, "sequence", "id", "eventType"):
         view.pop(key, None)
     ext = view.pop("extendedProperties", None) or {}
     if ext.get("shared"):

@@ -14,6 +14,9 @@ from typing import Any
 
 from integrations.sandbox import recurrence, validation
 from integrations.sandbox.copies import (
+    NOT_CASCADED,
+    OWN_FIELDS,
+    STATUSES,
     carry_statuses,
     derive,
     ext,
@@ -29,14 +32,6 @@ from integrations.sandbox.errors import ApiError, bad_request, forbidden_for_non
 from integrations.sandbox.notifications import Notifications
 from integrations.sandbox.org import Org
 from integrations.sandbox.store import Row, Store
-
-_OWN_FIELDS = ("reminders", "colorId")
-_NOT_CASCADED = frozenset(
-    {"id", "start", "end", "recurrence", "etag", "updated", "sequence", "recurringEventId",
-     "originalStartTime", "status", "created", "htmlLink", "iCalUID", "kind", "organizer",
-     "creator"}
-)  # fmt: skip
-_STATUSES = frozenset({"confirmed", "tentative", "cancelled"})
 
 
 def etag_for(seq: int) -> str:
@@ -236,7 +231,7 @@ class Events:
     def _cascade(self, cal: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         """Carry a series edit into its exceptions wherever they still hold the old value
         (a moved or RSVP'd occurrence keeps what was changed on it, gains the rest)."""
-        keys = (set(old) | set(new)) - _NOT_CASCADED
+        keys = (set(old) | set(new)) - NOT_CASCADED
         changed = sorted(k for k in keys if old.get(k) != new.get(k))
         if not changed:
             return
@@ -270,7 +265,7 @@ class Events:
         ):
             self.respond(cal, current["id"], wanted, note)
         mine = recurrence.clone(self.resolve(cal, current["id"]) or current)
-        for key in _OWN_FIELDS:
+        for key in OWN_FIELDS:
             mine.pop(key, None)
             if key in proposed:
                 mine[key] = proposed[key]
@@ -329,7 +324,7 @@ class Events:
 
     @staticmethod
     def _check_status(data: dict[str, Any]) -> None:
-        if data.get("status", "confirmed") not in _STATUSES:
+        if data.get("status", "confirmed") not in STATUSES:
             raise bad_request("Invalid event status.")
 
     def _record(self, method: str, cal: str, event_id: str, send_updates: str | None) -> None:
