@@ -11,25 +11,26 @@ the new series' invitation (plus the old one's update to a rep outside Google).
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 
 from integrations.sandbox import SandboxAdmin
 from scheduler.series import series_id
 from tests import calendar_view
-from tests.calendar_view import Span
 from tests.e2e.conftest import Env
-from tests.inbox import inbox, summary
+from tests.e2e.either_rep import (  # the "rep" fixture runs each test for both kinds of rep
+    NY,
+    OUTSIDE_REP,
+    calendar_of,
+    either_rep,  # noqa: F401
+    inbox_of,
+    reps_calendar,
+)
+from tests.inbox import summary
 
-NY = ZoneInfo("America/New_York")
 WEDNESDAY = dt.datetime(2026, 11, 18, 15, 0, tzinfo=dt.UTC)
 MONDAY = dt.datetime(2026, 11, 23, 18, 5, tzinfo=dt.UTC)  # the Tuesday 1:1 prep is due
 TUESDAY = dt.date(2026, 11, 24)
-
-GOOGLE_REP = "sam@example.com"
-OUTSIDE_REP = "olga@mailbox.example"  # no Google Calendar: only emails reach her calendar
 
 
 def rep_line(email: str, time: str = "13:00") -> str:
@@ -37,33 +38,6 @@ def rep_line(email: str, time: str = "13:00") -> str:
         f'      - {{name: Sam Ortiz, email: {email}, day: tuesday, time: "{time}", '
         "timezone: America/New_York}"
     )
-
-
-@pytest.fixture(params=[GOOGLE_REP, OUTSIDE_REP], ids=["google-calendar", "no-google-calendar"])
-def rep(request: pytest.FixtureRequest, admin: SandboxAdmin) -> str:
-    # One organisation (free/busy visible both ways), one of its domains without Google
-    # Calendar: the rep's calendar then follows only what is emailed to her.
-    admin.configure(
-        domains=["example.com", "mailbox.example"], non_google_domains=["mailbox.example"]
-    )
-    return str(request.param)
-
-
-def received(env: Env, admin: SandboxAdmin, address: str):
-    return inbox(address, outbox=env.tmp / "outbox", admin=admin)
-
-
-def calendar_of(admin: SandboxAdmin, owner: str, rep: str, lo: str, hi: str) -> list[Span]:
-    """The 1:1s of the pair on ``owner``'s Google calendar, every generation of the series."""
-    ids = [series_id("dana@example.com", rep, gen) for gen in range(3)]
-    return calendar_view.google_spans(admin, owner, ids, lo, hi)
-
-
-def reps_calendar(env: Env, admin: SandboxAdmin, rep: str, lo: str, hi: str) -> list[Span]:
-    """What the rep's own calendar shows: her Google copy, or else what her emails told it."""
-    if rep == GOOGLE_REP:
-        return calendar_of(admin, rep, rep, lo, hi)
-    return calendar_view.emailed_spans(received(env, admin, rep), lo, hi)
 
 
 def test_the_weekly_agenda_reaches_the_rep_as_the_prep_alone_with_no_google_update(
@@ -80,7 +54,7 @@ def test_the_weekly_agenda_reaches_the_rep_as_the_prep_alone_with_no_google_upda
         "2026-11-25T00:00:00Z",
     )[0]
     assert "--- Notes" in instance["description"]  # the agenda is in the event
-    assert summary(received(env, admin, rep)) == ["oneonone:prep", "google:invitation"]
+    assert summary(inbox_of(env, admin, rep)) == ["oneonone:prep", "google:invitation"]
 
 
 def test_a_move_reaches_the_rep_as_one_notice_and_every_calendar_shows_the_new_time(
@@ -100,7 +74,7 @@ def test_a_move_reaches_the_rep_as_one_notice_and_every_calendar_shows_the_new_t
     assert "move-occurrence" in [o.action.verb for o in report.outcomes]
     for later in (5, 10):
         env.run(config, MONDAY + dt.timedelta(minutes=later))
-    messages = received(env, admin, rep)
+    messages = inbox_of(env, admin, rep)
     assert summary(messages) == ["oneonone:prep", "oneonone:move", "google:invitation"]
     [notice] = [m for m in messages if m.kind == "move"]
     [part] = calendar_view.calendar_parts(notice)
@@ -125,7 +99,7 @@ def test_a_removed_rep_hears_from_google_once_and_her_calendar_ends_the_series(
     )
     report = env.run(env.config(other), WEDNESDAY + dt.timedelta(days=1))
     assert "end-series" in [o.action.verb for o in report.outcomes]
-    assert summary(received(env, admin, rep)) == ["google:invitation", "google:update"]
+    assert summary(inbox_of(env, admin, rep)) == ["google:invitation", "google:update"]
     lo, hi = "2026-11-20T00:00:00+00:00", "2027-01-20T00:00:00+00:00"
     assert calendar_of(admin, "dana@example.com", rep, lo, hi) == []
     assert reps_calendar(env, admin, rep, lo, hi) == []
@@ -140,7 +114,7 @@ def test_a_schedule_change_tells_a_google_rep_once_and_a_rep_outside_google_what
     expected = ["google:invitation", "google:invitation"]
     if rep == OUTSIDE_REP:  # her calendar learns of the old series' end only by email
         expected = ["google:invitation", "google:update", "google:invitation"]
-    assert summary(received(env, admin, rep)) == expected
+    assert summary(inbox_of(env, admin, rep)) == expected
     lo, hi = "2026-11-20T00:00:00+00:00", "2027-01-20T00:00:00+00:00"
     shown = calendar_of(admin, "dana@example.com", rep, lo, hi)
     assert {s.astimezone(NY).strftime("%a %H:%M") for s, _ in shown} == {"Tue 15:00"}

@@ -6,10 +6,8 @@ never taken for a bump. ``check``, ``status`` and the ledger say "paused"."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 
 from integrations.sandbox import SandboxAdmin
 from integrations.state.ledger_store import LedgerStore
@@ -19,14 +17,19 @@ from integrations.views.check_view import print_check
 from integrations.views.status import status_text
 from scheduler.series import series_id
 from tests import calendar_view
-from tests.calendar_view import Span
 from tests.e2e.conftest import Env
+from tests.e2e.either_rep import (  # the "rep" fixture runs each test for both kinds of rep
+    GOOGLE_REP,
+    NY,
+    calendar_of,
+    days,
+    either_rep,  # noqa: F401
+    inbox_of,
+    reps_calendar,
+)
 from tests.inbox import inbox, summary
 
-NY = ZoneInfo("America/New_York")
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)  # Monday; the pause is 8 days away
-GOOGLE_REP = "sam@example.com"
-OUTSIDE_REP = "olga@mailbox.example"
 LO, HI = "2026-11-23T00:00:00+00:00", "2027-01-05T00:00:00+00:00"
 
 
@@ -36,29 +39,6 @@ def rep_line(email: str, until: str = "2026-12-14") -> str:
         "timezone: America/New_York, "
         f"pause: {{from: 2026-12-01, until: {until}, reason: parental leave}}}}"
     )
-
-
-@pytest.fixture(params=[GOOGLE_REP, OUTSIDE_REP], ids=["google-calendar", "no-google-calendar"])
-def rep(request: pytest.FixtureRequest, admin: SandboxAdmin) -> str:
-    admin.configure(
-        domains=["example.com", "mailbox.example"], non_google_domains=["mailbox.example"]
-    )
-    return str(request.param)
-
-
-def days(spans: list[Span]) -> list[str]:
-    return [s.astimezone(NY).strftime("%d %b %H:%M") for s, _ in spans]
-
-
-def calendar_of(admin: SandboxAdmin, owner: str, rep: str) -> list[Span]:
-    ids = [series_id("dana@example.com", rep, 0)]
-    return calendar_view.google_spans(admin, owner, ids, LO, HI)
-
-
-def reps_calendar(env: Env, admin: SandboxAdmin, rep: str) -> list[Span]:
-    if rep == GOOGLE_REP:
-        return calendar_of(admin, rep, rep)
-    return calendar_view.emailed_spans(inbox(rep, outbox=env.tmp / "outbox", admin=admin), LO, HI)
 
 
 def verbs(report) -> list[str]:
@@ -75,12 +55,12 @@ def test_a_pause_cancels_its_occurrences_on_both_calendars_and_the_rep_gets_one_
         admin.reset_counts()
         assert env.run(config, NOW + dt.timedelta(minutes=minutes)).outcomes == []
         assert admin.counts()["writes"] == 0
-    shown = calendar_of(admin, "dana@example.com", rep)
+    shown = calendar_of(admin, "dana@example.com", rep, LO, HI)
     assert days(shown)[:3] == ["24 Nov 13:00", "15 Dec 13:00", "22 Dec 13:00"]
-    assert reps_calendar(env, admin, rep) == shown
+    assert reps_calendar(env, admin, rep, LO, HI) == shown
     master = admin.get_event("dana@example.com", series_id("dana@example.com", rep, 0))
     assert master["status"] == "confirmed"  # the series goes on
-    received = inbox(rep, outbox=env.tmp / "outbox", admin=admin)
+    received = inbox_of(env, admin, rep)
     assert summary(received) == ["oneonone:note", "google:invitation"]
     [part] = calendar_view.calendar_parts(received[0])
     cancelled = icalendar.Calendar.from_ical(part)
@@ -104,10 +84,10 @@ def test_shortening_a_pause_brings_back_what_it_no_longer_covers_and_nothing_is_
         later = env.run(shorter, NOW + dt.timedelta(hours=hours))
         assert "move-occurrence" not in verbs(later)
         assert "restore-occurrence" not in verbs(later)
-    shown = calendar_of(admin, "dana@example.com", rep)
+    shown = calendar_of(admin, "dana@example.com", rep, LO, HI)
     assert days(shown)[:3] == ["24 Nov 13:00", "08 Dec 13:00", "15 Dec 13:00"]
-    assert reps_calendar(env, admin, rep) == shown
-    received = inbox(rep, outbox=env.tmp / "outbox", admin=admin)
+    assert reps_calendar(env, admin, rep, LO, HI) == shown
+    received = inbox_of(env, admin, rep)
     assert "oneonone:move" not in summary(received)
     restored = [m for m in received if m.source == "google" and m.event.get("recurringEventId")]
     assert [m.kind for m in restored] == ["invitation"]  # Google's word for the one back
@@ -129,7 +109,7 @@ def test_a_restore_that_fails_is_not_taken_for_a_deleted_occurrence_and_is_tried
     ]  # and no move: the service's own cancellation of 1 Dec is no bump
     report = env.run(lifted, NOW + dt.timedelta(hours=2))
     assert verbs(report) == ["restore-occurrence"]
-    assert days(calendar_of(admin, "dana@example.com", GOOGLE_REP))[:3] == [
+    assert days(calendar_of(admin, "dana@example.com", GOOGLE_REP, LO, HI))[:3] == [
         "24 Nov 13:00",
         "01 Dec 13:00",
         "08 Dec 13:00",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -22,14 +21,19 @@ from scheduler.config import parse_config
 from scheduler.errors import ConfigError
 from scheduler.series import series_id
 from tests import calendar_view
-from tests.calendar_view import Span
 from tests.e2e.conftest import Env
-from tests.inbox import inbox, summary
+from tests.e2e.either_rep import (  # the "rep" fixture runs each test for both kinds of rep
+    GOOGLE_REP,
+    NY,
+    calendar_of,
+    days,
+    either_rep,  # noqa: F401
+    inbox_of,
+    reps_calendar,
+)
+from tests.inbox import summary
 
-NY = ZoneInfo("America/New_York")
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)  # Monday; the skipped 1:1 is 8 days away
-GOOGLE_REP = "sam@example.com"
-OUTSIDE_REP = "olga@mailbox.example"
 LO, HI = "2026-11-23T00:00:00+00:00", "2026-12-20T00:00:00+00:00"
 
 
@@ -38,28 +42,6 @@ def rep_line(email: str, skip: str = "[{date: 2026-12-01, reason: customer visit
         f'      - {{name: Sam Ortiz, email: {email}, day: tuesday, time: "13:00", '
         f"timezone: America/New_York, skip: {skip}}}"
     )
-
-
-@pytest.fixture(params=[GOOGLE_REP, OUTSIDE_REP], ids=["google-calendar", "no-google-calendar"])
-def rep(request: pytest.FixtureRequest, admin: SandboxAdmin) -> str:
-    admin.configure(
-        domains=["example.com", "mailbox.example"], non_google_domains=["mailbox.example"]
-    )
-    return str(request.param)
-
-
-def days(spans: list[Span]) -> list[str]:
-    return [s.astimezone(NY).strftime("%d %b %H:%M") for s, _ in spans]
-
-
-def calendar_of(admin: SandboxAdmin, owner: str, rep: str) -> list[Span]:
-    return calendar_view.google_spans(admin, owner, [series_id("dana@example.com", rep, 0)], LO, HI)
-
-
-def reps_calendar(env: Env, admin: SandboxAdmin, rep: str) -> list[Span]:
-    if rep == GOOGLE_REP:
-        return calendar_of(admin, rep, rep)
-    return calendar_view.emailed_spans(inbox(rep, outbox=env.tmp / "outbox", admin=admin), LO, HI)
 
 
 def verbs(report) -> list[str]:
@@ -76,12 +58,12 @@ def test_a_skipped_1_1_is_cancelled_alone_and_the_rep_gets_one_short_note(
         admin.reset_counts()
         assert env.run(config, NOW + dt.timedelta(minutes=minutes)).outcomes == []
         assert admin.counts()["writes"] == 0
-    shown = calendar_of(admin, "dana@example.com", rep)
+    shown = calendar_of(admin, "dana@example.com", rep, LO, HI)
     assert days(shown)[:3] == ["24 Nov 13:00", "08 Dec 13:00", "15 Dec 13:00"]
-    assert reps_calendar(env, admin, rep) == shown
+    assert reps_calendar(env, admin, rep, LO, HI) == shown
     master = admin.get_event("dana@example.com", series_id("dana@example.com", rep, 0))
     assert master["status"] == "confirmed"  # the series goes on
-    received = inbox(rep, outbox=env.tmp / "outbox", admin=admin)
+    received = inbox_of(env, admin, rep)
     assert summary(received) == ["oneonone:note", "google:invitation"]
     note = received[0]
     assert note.subject == "No 1:1 on Tue 1 Dec 2026 (customer visit)"
@@ -117,7 +99,7 @@ def test_a_skipped_1_1_is_never_a_bump_never_prepared_or_recapped_and_the_ledger
         for o in later.outcomes
         if o.action.verb == "send-recap"
     )
-    received = inbox(GOOGLE_REP, outbox=env.tmp / "outbox", admin=admin)
+    received = inbox_of(env, admin, GOOGLE_REP)
     subjects = [m.subject for m in received if m.source == "oneonone"]
     assert not [s for s in subjects if "1 Dec" in s and not s.startswith("No 1:1")]
     assert "oneonone:move" not in summary(received)
@@ -143,10 +125,10 @@ def test_removing_the_date_before_the_meeting_brings_it_back_and_nothing_is_rebo
         later = verbs(env.run(back, NOW + dt.timedelta(hours=hours)))
         assert "move-occurrence" not in later
         assert "restore-occurrence" not in later
-    shown = calendar_of(admin, "dana@example.com", rep)
+    shown = calendar_of(admin, "dana@example.com", rep, LO, HI)
     assert days(shown)[:3] == ["24 Nov 13:00", "01 Dec 13:00", "08 Dec 13:00"]
-    assert reps_calendar(env, admin, rep) == shown
-    received = inbox(rep, outbox=env.tmp / "outbox", admin=admin)
+    assert reps_calendar(env, admin, rep, LO, HI) == shown
+    received = inbox_of(env, admin, rep)
     assert "oneonone:move" not in summary(received)
     restored = [m for m in received if m.source == "google" and m.event.get("recurringEventId")]
     assert [m.kind for m in restored] == ["invitation"]
