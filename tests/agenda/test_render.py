@@ -330,13 +330,18 @@ def test_subjects_are_short_and_name_no_zone_database(renderer) -> None:
         assert len(subject) <= 60
 
 
-def test_a_kickoff_prep_has_no_empty_sections(renderer, context) -> None:
+@pytest.mark.parametrize("kpis", ["with KPIs", "without KPIs"])
+def test_a_kickoff_prep_has_no_empty_sections(renderer, context, kpis: str) -> None:
     context["plan"] = plan_meeting(pair(), [dt.date(2026, 11, 24)])
     context["previous_notes"], context["open_items"], context["rep_items"] = "", [], []
+    if kpis == "without KPIs":
+        context["numbers"] = {**context["numbers"], "lines": [], "rep_lines": [], "win": ""}
+        context["numbers"]["cues"] = []
     for name in ("prep_manager", "prep_rep"):
         text = renderer.render(name, **context).text
         assert "(none)" not in text
         assert "NOTES FROM LAST TIME" not in text
+        assert "\n\n\n" not in text, "one blank line between sections, never two"
     rep = renderer.render("prep_rep", **context).text
     assert "What would make these meetings worth your time?" in rep
     assert "Your targets for the year" in rep
