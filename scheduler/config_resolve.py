@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scheduler.clash_check import clash_warnings
 from scheduler.config_checks import (
     Finding,
     disk_problems,
@@ -108,6 +109,7 @@ def resolve_config(
     email = _email(raw.email, base_dir, out)
     managers: list[Manager] = []
     pairs: list[Pair] = []
+    paths_of: list[tuple[str, Pair]] = []
     for i, raw_manager in enumerate(raw.managers):
         mpath = f"managers[{i}]"
         manager = _manager(raw, raw_manager, base_dir, mpath, line_of)
@@ -116,6 +118,8 @@ def resolve_config(
             pair = _pair(raw, raw_manager, raw_rep, manager, f"{mpath}.reps[{j}]", out)
             if pair is not None:
                 pairs.append(replace(pair, line=line_of(f"{mpath}.reps[{j}]")))
+                paths_of.append((f"{mpath}.reps[{j}].time", pair))
+    out.warnings += list(clash_warnings(paths_of, now=now))
     out.errors += domain_problems(calendar.google, managers)
     access = metrics_access(raw.metrics_access, out.errors)
     if out.errors:

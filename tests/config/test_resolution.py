@@ -236,3 +236,67 @@ def test_warning_depends_on_the_reps_own_hours(rep_time: str, warns: bool) -> No
                  day: tue, time: {rep_time}, working_hours: {hours}}}
         """)
     assert bool(config.warnings) is warns
+
+
+def two_reps(second: str, *, now: dt.datetime | None = None, first: str = "") -> Config:
+    text = textwrap.dedent(f"""\
+        timezone: America/New_York
+        managers:
+          - name: Dana Whitfield
+            email: dana@example.com
+            reps:
+              - {{name: Sam Ortiz, email: sam@example.com, day: tuesday, time: "13:00"{first}}}
+              - {{name: Priya Nair, email: priya@example.com, {second}}}
+        """)
+    return parse_config(text, filename="team.yaml", base_dir=BASE, now=now)
+
+
+def test_two_reps_at_the_same_time_warn_once_naming_both_and_the_next_date() -> None:
+    now = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)  # a Monday
+    config = two_reps('day: tuesday, time: "13:30"', now=now)
+    assert config.warnings == (
+        "team.yaml:7: managers[0].reps[1].time: tuesday 13:30-14:15 with Priya Nair overlaps "
+        "the 1:1 with Sam Ortiz (tuesday 13:00) on Dana Whitfield's calendar, next on "
+        "Tue 24 Nov 2026: the service would move one of them every time; give one of them "
+        "another day or time",
+    )
+
+
+@pytest.mark.parametrize(
+    ("second", "first", "warns"),
+    [
+        pytest.param('day: tuesday, time: "13:45"', "", False, id="back-to-back"),
+        pytest.param('day: wednesday, time: "13:00"', "", False, id="another-day"),
+        pytest.param(
+            'day: tuesday, time: "13:00", cadence: every 2 weeks, start: 2026-12-08',
+            ", cadence: every 2 weeks, start: 2026-12-01",
+            False,
+            id="alternate-weeks",
+        ),
+        pytest.param(
+            'day: tuesday, time: "13:00", cadence: every 2 weeks, start: 2026-12-08',
+            ", cadence: every 3 weeks, start: 2026-12-01",
+            True,
+            id="every-2-and-every-3-weeks-meet",
+        ),
+        pytest.param('day: tuesday, time: "12:30"', "", True, id="overlapping-the-start"),
+    ],
+)
+def test_a_clash_is_found_by_the_dates_run_creates(second: str, first: str, warns: bool) -> None:
+    now = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
+    config = two_reps(second, now=now, first=first)
+    assert any("overlaps the 1:1 with Sam Ortiz" in w for w in config.warnings) is warns
+
+
+def test_reps_of_two_managers_at_the_same_time_do_not_clash() -> None:
+    config = load("""\
+        timezone: America/New_York
+        managers:
+          - name: Dana
+            email: dana@example.com
+            reps: [{name: Sam, email: sam@example.com, day: tuesday, time: "13:00"}]
+          - name: Lee
+            email: lee@example.com
+            reps: [{name: Priya, email: priya@example.com, day: tuesday, time: "13:00"}]
+        """)
+    assert config.warnings == ()
