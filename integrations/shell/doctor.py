@@ -243,6 +243,10 @@ def run_checks(
                 yield from check_manager(manager.person.email, credentials_for, root_url)
     except UserError as exc:  # no way to build credentials at all (a setting, a token store)
         yield Check("FAIL", "credentials", str(exc))
+    else:
+        from integrations.shell.doctor_reps import check_rep_calendars
+
+        yield from check_rep_calendars(config)
     yield from check_parked(config, clock or SystemClock())
     from integrations.shell.doctor_mail import check_email
 

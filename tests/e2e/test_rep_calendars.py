@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import io
 import json
 import textwrap
 from pathlib import Path
@@ -22,6 +23,7 @@ from integrations.clock import FixedClock
 from integrations.google.auth import scopes_for, status, store_for, token_name
 from integrations.google.google_client import READER_SCOPES, SCOPES
 from integrations.sandbox import SandboxAdmin
+from integrations.shell.doctor import doctor
 from integrations.shell.wiring import wire
 from integrations.state.store import Store
 from scheduler.config import parse_config
@@ -251,3 +253,28 @@ def test_a_rep_who_logged_in_to_the_token_store_is_read_with_the_read_only_scope
     report = google.run(config, NOW + dt.timedelta(minutes=5))
     assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
     assert calendars(admin, "sam@example.com", SAM_SERIES) == ("Tue 13:45-14:30",) * 2
+
+
+def test_doctor_tries_each_readable_reps_calendar_and_a_broken_one_is_a_warning(google, admin):
+    google.login(DANA)
+    google.login("sam@example.com", READ_ONLY)
+    google.login("priya@example.com", READ_ONLY)
+    path = google.config(SAM, PRIYA).source
+    for creds in (google.tmp / "creds").iterdir():
+        creds.chmod(0o600)
+    out = io.StringIO()
+    code = doctor(path, out=out)
+    lines = out.getvalue().splitlines()
+    assert code == 0, "\n".join(lines)
+    assert any("rep calendars — 2 of 2 reps readable (read-only)" in line for line in lines)
+    assert any(
+        line.startswith("ok") and "rep calendar sam@example.com — readable" in line
+        for line in lines
+    )
+    admin.revoke_tokens("priya@example.com")
+    out = io.StringIO()
+    assert doctor(path, out=out) == 0  # the service goes on without reading her calendar
+    [priya] = [line for line in out.getvalue().splitlines() if "priya@example.com" in line]
+    assert priya.startswith("warn")
+    assert "falls back to priya@example.com's declines" in priya
+    assert "replace or remove priya@example.com's credentials file" in priya
