@@ -107,15 +107,24 @@ def _files(template: str, reps: set[str]) -> RepAccess:
 
 
 def _logins(config: Config, reps: set[str]) -> RepAccess:
+    """A rep who logs in (or out) while the service runs is read (or not) from its next pass:
+    a token file is one look at a folder. The OS keyring is asked once per rep and process
+    (each question may cost a round trip to the keyring daemon): there, a running service
+    takes a rep's new login at ``oneonone reload``."""
     from integrations.google.auth import authorized_user_credentials, store_for, token_name
+    from integrations.google.secrets import KeyringStore
 
     store = store_for(config)
-    known: dict[str, bool] = {}  # one look in the token store per rep and process
+    known: dict[str, bool] = {}
 
     def readable(email: str) -> bool:
         email = email.lower()
+        if email not in reps:
+            return False
+        if not isinstance(store, KeyringStore):
+            return store.contains(token_name(email))
         if email not in known:
-            known[email] = email in reps and store.get(token_name(email)) is not None
+            known[email] = store.contains(token_name(email))
         return known[email]
 
     def credentials(email: str) -> Credentials:

@@ -86,6 +86,9 @@ class KeyringStore:
         with self._explained(name):
             return self.backend.get_password(self.service, name)
 
+    def contains(self, name: str) -> bool:
+        return self.get(name) is not None
+
     def set(self, name: str, value: str) -> None:
         with self._explained(name):
             self.backend.set_password(self.service, name, value)
@@ -117,6 +120,10 @@ class _FileStore:
     def path_for(self, name: str) -> Path:
         digest = hashlib.sha256(name.encode("utf-8")).hexdigest()
         return self.folder / f"{digest}{_SUFFIX}"
+
+    def contains(self, name: str) -> bool:
+        """Whether a token is stored under ``name``: one look at the folder, nothing read."""
+        return self.path_for(name).exists()
 
     def _read(self, name: str) -> bytes | None:
         path = self.path_for(name)

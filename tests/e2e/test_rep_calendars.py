@@ -278,3 +278,29 @@ def test_doctor_tries_each_readable_reps_calendar_and_a_broken_one_is_a_warning(
     assert priya.startswith("warn")
     assert "falls back to priya@example.com's declines" in priya
     assert "replace or remove priya@example.com's credentials file" in priya
+
+
+def test_a_rep_who_logs_in_while_the_service_runs_is_read_from_its_next_pass(
+    google, admin, monkeypatch
+):
+    monkeypatch.setenv("ONEONONE_TOKEN_KEY", base64.b64encode(bytes([7]) * 32).decode())
+    google.auth = "keyring"  # with a token key: the encrypted token files, as on a server
+    config = google.config(SAM)
+    store = store_for(config)
+    store.set(token_name(DANA), json.dumps({"type": "authorized_user", **admin.issue_token(DANA)}))
+    later = NOW + dt.timedelta(minutes=5)
+    with wire(config, clock=FixedClock(NOW)) as wired:  # one process, as the service keeps it
+        wired.runner.run_pass(now=NOW)
+        meeting(
+            admin, "sam@example.com", "Customer call", ny(TUESDAY, "12:30"), ny(TUESDAY, "13:30")
+        )
+        assert wired.runner.run_pass(now=NOW + dt.timedelta(minutes=1)).outcomes == []
+        grant = admin.issue_token("sam@example.com", READ_ONLY)  # what ``auth login`` stores
+        store.set(token_name("sam@example.com"), json.dumps({"type": "authorized_user", **grant}))
+        report = wired.runner.run_pass(now=later)
+        assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+        store.delete(token_name("sam@example.com"))  # ``auth logout``: never read again
+        admin.reset_counts()
+        wired.runner.run_pass(now=later + dt.timedelta(minutes=10))
+        assert "sam@example.com" not in google.lists()
+    assert calendars(admin, "sam@example.com", SAM_SERIES) == ("Tue 13:45-14:30",) * 2
