@@ -79,11 +79,17 @@ class MeetingMail:
             return (Result.DONE if queued else Result.SKIPPED, "queued")
         raise TypeError(f"not an email action: {action!r}")
 
-    def plan(self, manager: Manager, pairs: Sequence[Pair], *, now: dt.datetime) -> list[Action]:
+    def plan(
+        self,
+        manager: Manager,
+        pairs: Sequence[Pair],
+        events: Sequence[CalendarEvent],
+        *,
+        now: dt.datetime,
+    ) -> list[Action]:
         """Agendas into events and prep emails that are due now (each once)."""
         if self.notifier is None:
             return []
-        events = self.store.calendars.events(manager.person.email)
         series = owned_series(events)
         exceptions = exceptions_by_series(events)
         moves = self.moves()
