@@ -3,6 +3,10 @@
 The planners decide; ``Applier.apply`` carries out one action at a time and records its outcome
 (done, skipped or failed, with why) in the audit trail. An error in one action is that action's
 outcome; only a revoked login or a usage limit stops the manager's pass, and the runner parks it.
+
+It never reads the calendar to decide: the occurrences it writes to were read while the pass
+observed (``reconcile.occurrences``), and a write that must still match what was observed
+carries the etag, so a change in between fails that write (412) and the next pass re-plans.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ class Applier:
     store: Store
     notifier: Notifier | None
     forget_moves: Callable[[], None]  # after a move, the rest of the pass reads the table again
-    mail: MeetingMail | None = None
+    mail: MeetingMail | None = None  # the email actions' side
     _pairs: dict[str, Pair] = field(init=False)
     _people: People = field(init=False)
     _utc: People = field(init=False)
@@ -62,7 +66,7 @@ class Applier:
         self._people = People(self.config)
         self._utc = People(self.config, utc=True)  # logs are for operators
         self.series = SeriesWriter(self.calendar, self.store, self.tell)
-        self.pauses = PauseWriter(self.calendar, self.store, self.instance)
+        self.pauses = PauseWriter(self.calendar, self.store)
 
     def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
         """Each action in turn; what is said of a move waits for that move (``after``)."""
@@ -177,16 +181,6 @@ class Applier:
             return Outcome(action, result, detail)
         raise TypeError(f"unknown action {action!r}")
 
-    def instance(
-        self, owner: str, series_id: str, original_start: dt.datetime
-    ) -> CalendarEvent | None:
-        """One occurrence by its original start: from this pass's synced copy when Google has
-        materialised it (a moved or edited one), else one read (instance ids are opaque)."""
-        for ev in self.store.calendars.events(owner):
-            if ev.recurring_event_id == series_id and ev.original_start == original_start:
-                return ev
-        return self.calendar.instance(owner, series_id, original_start)
-
     def _move(self, action: MoveOccurrence, *, now: dt.datetime) -> Outcome:
         """Patch that one instance (never the series); the rep gets one email per move.
 
@@ -201,13 +195,8 @@ class Applier:
                 return Outcome(action, Result.SKIPPED, "no open move to finish")
             return Outcome(action, Result.DONE, action.instance_id or "Google already holds it")
         owner, instance_id, etag = action.owner, action.instance_id, action.etag or None
-        if not instance_id:  # not materialised yet: read it (the one check before writing)
-            found = self.instance(owner, action.series_id, action.original_start)
-            if found is None:
-                return Outcome(action, Result.SKIPPED, "the occurrence is gone from the series")
-            if found.start != action.original_start and not action.restore:
-                return Outcome(action, Result.SKIPPED, "someone changed it meanwhile")
-            instance_id, etag = found.id, None
+        if not instance_id:  # read while observing (reconcile.occurrences); apply reads nothing
+            return Outcome(action, Result.SKIPPED, "the occurrence's id was not read")
         past = move_log.past(self.store, key)
         intent = PastMove(
             start=action.start,
@@ -221,19 +210,12 @@ class Applier:
             reason=action.reason,
         )
         move_log.record_intent(self.store, key, intent)
-        try:
-            ev = self.calendar.patch(
-                owner, instance_id, _move_changes(action), etag=etag, write=Write.MOVE
-            )
-        except errors.PreconditionFailed:
-            # With If-Match, a retry of a patch whose first answer was lost gets 412: read it
-            # once; if it already sits where the intent says, that was our own write.
-            now_there = self.calendar.get(owner, instance_id)
-            if now_there is None or now_there.cancelled:
-                raise
-            if (now_there.start, now_there.end) != (action.start, action.end):
-                raise
-            ev = now_there
+        # A 412 (someone changed it, or a retry whose first try went through) fails the move
+        # and leaves the intent open: the next pass reads where the occurrence is and settles
+        # the intent (finished and told once, or forgotten and decided again).
+        ev = self.calendar.patch(
+            owner, instance_id, _move_changes(action), etag=etag, write=Write.MOVE
+        )
         self.store.calendars.put(owner, ev)
         return Outcome(action, Result.DONE, ev.id)
 

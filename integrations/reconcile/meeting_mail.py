@@ -57,10 +57,11 @@ class MeetingMail:
     notifier: Notifier
     followups: FollowUps
     moves: Callable[[], Moves]
-    instance: Callable[[str, str, dt.datetime], CalendarEvent | None]
-    pair: Callable[[str], Pair | None]
     wake: Callable[[dt.datetime | None], None]
     paused: Callable[[], set[MoveKey]] = set  # occurrences the service cancelled for a pause
+
+    def pair(self, key: str) -> Pair | None:
+        return next((p for p in self.config.pairs if p.key == key), None)
 
     def apply(self, action: Action, *, now: dt.datetime) -> MailResult:
         if isinstance(action, WriteAgenda):
@@ -275,26 +276,17 @@ class MeetingMail:
         pair = self.pair(action.pair_key)
         if pair is None or self.notifier is None:
             return (Result.SKIPPED, "pair no longer configured")
-        instance = self.instance(action.owner, action.series_id, action.original_start)
-        if instance is None or instance.cancelled:
-            return (Result.SKIPPED, "the occurrence is gone")
-        if NOTES_MARKER in instance.description:
-            return (Result.SKIPPED, "the agenda is already there")
+        if not action.instance_id:  # read while observing; apply reads nothing
+            return (Result.SKIPPED, "the occurrence's id was not read before applying")
         text = self.notifier.agenda_text(
-            self._context(
-                pair,
-                start=instance.start or action.start,
-                original_start=action.original_start,
-                now=now,
-            )
+            self._context(pair, start=action.start, original_start=action.original_start, now=now)
         )
         ev = self.calendar.patch(
-            action.owner, instance.id, EventPatch(description=text), write=Write.BOOKKEEPING
+            action.owner, action.instance_id, EventPatch(description=text), write=Write.BOOKKEEPING
         )
         self.store.calendars.put(action.owner, ev)
         if self.followups is not None:
-            start = instance.start or action.start
-            self.followups.notes_file(pair, action.original_start, start, text)
+            self.followups.notes_file(pair, action.original_start, action.start, text)
         return (Result.DONE, ev.id)
 
     def send_prep(self, action: SendPrep, *, now: dt.datetime) -> MailResult:

@@ -19,6 +19,7 @@ from integrations.reconcile.digests import plan_digests
 from integrations.reconcile.followup import FollowUps
 from integrations.reconcile.meeting_mail import MeetingMail
 from integrations.reconcile.observe import Observed, observe_calendar, store_observed
+from integrations.reconcile.occurrences import resolve_ids
 from integrations.reconcile.pass_report import ManagerRun, PassReport, Progress
 from integrations.reconcile.rebook import Rebooker
 from integrations.reconcile.removed_managers import RemovedManagers
@@ -26,6 +27,7 @@ from integrations.reconcile.rep_calendars import RepCalendars
 from integrations.reconcile.series_writes import Outcome, batch_groups
 from integrations.reconcile.workers import Workers
 from integrations.state import move_log
+from integrations.state.pause_store import PauseStore
 from integrations.state.store import Store
 from scheduler import errors
 from scheduler.actions import (
@@ -77,9 +79,7 @@ class Runner:
             FollowUps(self.config, self.store, self.notifier) if self.notifier else None
         )
         self.next_wake: dt.datetime | None = None  # when the next email falls due
-        self.applier = Applier(
-            self.config, self.calendar, self.store, self.notifier, self._forget_moves
-        )
+        self.paused = PauseStore(self.store)
         self.mail = (
             MeetingMail(
                 self.config,
@@ -88,15 +88,15 @@ class Runner:
                 self.notifier,
                 self.followups,
                 self.moves,
-                self.applier.instance,
-                self.applier.pair,
                 self._wake,
-                paused=self.applier.pauses.paused.keys,
+                paused=self.paused.keys,
             )
             if self.notifier is not None and self.followups is not None
             else None
         )
-        self.applier.mail = self.mail
+        self.applier = Applier(
+            self.config, self.calendar, self.store, self.notifier, self._forget_moves, self.mail
+        )
         self.removed = RemovedManagers(self.config, self.store, self.applier, self.notifier)
         self._lock = threading.Lock()
         self._pairs_by_manager: dict[str, list[Pair]] = {}
@@ -175,7 +175,7 @@ class Runner:
         """Cancel the occurrences of the pauses in view; restore those no pause covers now."""
         by_rep = owned_series(events)
         exceptions = exceptions_by_series(events)
-        ours = self.applier.pauses.paused.keys()
+        ours = self.paused.keys()
         actions: list[Action] = []
         for pair in self.pairs_of(manager):
             live = [s for s in by_rep.get(pair.rep.email.lower(), []) if s.is_live(now)]
@@ -197,7 +197,7 @@ class Runner:
         if keep:  # what the pass read of its own moves is stored before anything is applied
             self.applier.settle([a for a in planned if isinstance(a, SettleMove)])
         actions = [a for a in planned if not isinstance(a, SettleMove)]
-        told = with_move_notices(_not_paused(actions, self.applier.pauses.paused.keys()))
+        told = with_move_notices(_not_paused(actions, self.paused.keys()))
         return self._unsaid(told)
 
     def run_pass(
@@ -368,8 +368,10 @@ class Runner:
                 actions = self.plan_bumps(run.manager, events, now=now, keep=apply)
             else:
                 actions = planner(run.manager, events, now=now)
-            if apply:
-                run.outcomes += self.apply(actions, now=now)
+            if apply:  # the occurrences written to are read first: apply reads nothing
+                ready, skipped = resolve_ids(self.calendar, actions, events)
+                run.outcomes += [self.applier.record(o, now=now) for o in skipped]
+                run.outcomes += self.apply(ready, now=now)
             else:
                 run.outcomes += [Outcome(a, Result.PLANNED) for a in actions]
 
