@@ -28,6 +28,7 @@ from scheduler.agenda import NOTES_MARKER
 from scheduler.bumps import MoveKey, Occurrence, occurrences
 from scheduler.keys import prep_key
 from scheduler.model import Config, Manager, Pair
+from scheduler.owned import current_series
 from scheduler.pauses import (
     pause_context,
     pause_note_key,
@@ -101,10 +102,9 @@ class MeetingMail:
             follow, follow_wake = self.followups.plan(pair, history, exceptions, moves, now=now)
             out += follow
             self.wake(follow_wake)
-            live = [s for s in history if s.is_live(now)]
-            if not live:
+            current = current_series(history, now)
+            if current is None:
                 continue
-            current = max(live, key=lambda s: s.gen)
             own = exceptions.get(current.event.id, [])
             occs = occurrences(
                 current, own, moves, pair, time_min=now, time_max=now + pair.rebook.look_ahead

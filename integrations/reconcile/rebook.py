@@ -26,6 +26,7 @@ from scheduler.bumps import Bump, Occurrence, detect, occurrences
 from scheduler.busy import BusyEvent, MoveKey, calendar_busy
 from scheduler.model import Config, Manager, Pair
 from scheduler.moves import History, PastMove, answered_again, outcome
+from scheduler.owned import current_series
 from scheduler.pauses import paused_at
 from scheduler.ports import BusyAnswer, Calendar, CalendarEvent, Interval
 from scheduler.rebook import busy_window, decide_all, notice_key
@@ -63,10 +64,11 @@ class Rebooker:
         *,
         now: dt.datetime,
         keep: bool = True,
+        said: frozenset[str] = frozenset(),
     ) -> list[Action | SettleMove]:
         """Observe (settle open intents, note answers given again, read reps' calendars that
         are due, stored only with ``keep``), detect purely, then decide all of the manager's
-        bumps together."""
+        bumps together; a bump whose notice is among ``said`` (told once already) stays told."""
         if not pairs:
             return []
         seen = self._observe(pairs, events, now=now)
@@ -77,7 +79,7 @@ class Rebooker:
             for b in found
             if isinstance(b, Bump)
             and b.key not in done
-            and not self.store.notices.seen(notice_key(b))  # decided already: left as told
+            and notice_key(b) not in said  # decided already: left as told
         ]
         notices = [n for n in found if isinstance(n, Notice)]
         decided = self._decide(manager, pairs, events, seen, bumps, now)
@@ -275,9 +277,9 @@ def _current_series(
     """Each pair with its live series of the newest generation, if any."""
     out = []
     for pair in pairs:
-        live = [s for s in series.get(pair.rep.email.lower(), []) if s.is_live(now)]
-        if live:
-            out.append((pair, max(live, key=lambda s: s.gen)))
+        current = current_series(series.get(pair.rep.email.lower(), []), now)
+        if current is not None:
+            out.append((pair, current))
     return out
 
 

@@ -33,21 +33,19 @@ from scheduler import errors
 from scheduler.actions import (
     Action,
     CreateSeries,
-    MoveOccurrence,
     Notice,
     SettleMove,
 )
-from scheduler.bumps import MoveKey
 from scheduler.digest_timing import next_digest_at
 from scheduler.keys import (
     auth_revoked_alert_key,
     auth_revoked_key,
-    names_occurrence,
     usage_limited_key,
 )
 from scheduler.model import Config, Manager, Pair
 from scheduler.move_notices import with_move_notices
-from scheduler.pauses import plan_pause_writes
+from scheduler.owned import current_series
+from scheduler.pauses import not_paused, plan_pause_writes
 from scheduler.ports import Calendar, CalendarEvent
 from scheduler.series import exceptions_by_series, owned_series, plan_series, tags
 from scheduler.vocabulary import Result
@@ -107,6 +105,7 @@ class Runner:
         ) = None
         self._records: move_log.Records | None = None
         self.workers = Workers()
+        self.said: frozenset[str] = frozenset()
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
         return self._pairs_by_manager.get(manager.person.email, [])
@@ -152,9 +151,7 @@ class Runner:
 
     def _unsaid(self, actions: Sequence[Action]) -> list[Action]:
         """A notice is said once: one already recorded is not part of the plan any more."""
-        return [
-            a for a in actions if not (isinstance(a, Notice) and self.store.notices.seen(a.key))
-        ]
+        return [a for a in actions if not (isinstance(a, Notice) and a.key in self.said)]
 
     def _wake(self, wake: dt.datetime | None) -> None:
         with self._lock:
@@ -178,9 +175,8 @@ class Runner:
         ours = self.paused.keys()
         actions: list[Action] = []
         for pair in self.pairs_of(manager):
-            live = [s for s in by_rep.get(pair.rep.email.lower(), []) if s.is_live(now)]
-            if live:
-                current = max(live, key=lambda s: s.gen)
+            current = current_series(by_rep.get(pair.rep.email.lower(), []), now)
+            if current is not None:
                 own = exceptions.get(current.event.id, [])
                 actions += plan_pause_writes(pair, current, own, ours, now=now)
         return actions
@@ -193,11 +189,13 @@ class Runner:
         now: dt.datetime,
         keep: bool = True,
     ) -> list[Action]:
-        planned = self.rebooker.plan(manager, self.pairs_of(manager), events, now=now, keep=keep)
+        planned = self.rebooker.plan(
+            manager, self.pairs_of(manager), events, now=now, keep=keep, said=self.said
+        )
         if keep:  # what the pass read of its own moves is stored before anything is applied
             self.applier.settle([a for a in planned if isinstance(a, SettleMove)])
         actions = [a for a in planned if not isinstance(a, SettleMove)]
-        told = with_move_notices(_not_paused(actions, self.paused.keys()))
+        told = with_move_notices(not_paused(actions, self.paused.keys()))
         return self._unsaid(told)
 
     def run_pass(
@@ -221,6 +219,7 @@ class Runner:
         it may be called from several threads.
         """
         report = PassReport(started=now)
+        self.said = self.store.notices.said()  # what was told once, as the pass began
         self.next_wake = None
         with self._lock:
             self._moves = None
@@ -377,24 +376,6 @@ class Runner:
 
     def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
         return self.applier.apply(actions, now=now)
-
-
-def _not_paused(actions: Sequence[Action], paused: set[MoveKey]) -> list[Action]:
-    """Leave out any rebooking of an occurrence the service itself cancelled for a pause: its
-    own cancellation is no bump (it is restored by the pause planner, or stays cancelled)."""
-    out: list[Action] = []
-    for action in actions:
-        if (
-            isinstance(action, MoveOccurrence)
-            and (action.series_id, action.original_start) in paused
-        ):
-            continue
-        if isinstance(action, Notice) and any(
-            names_occurrence(action.key, series, original) for series, original in paused
-        ):
-            continue
-        out.append(action)
-    return out
 
 
 __all__ = ["ManagerRun", "Outcome", "PassReport", "Progress", "Runner", "tags"]

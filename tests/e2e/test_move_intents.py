@@ -1,7 +1,8 @@
 """A move is recorded as an intent before its patch, so however the patch ends the service
 knows the move is its own: a crash right after Google took it, a crash after the notice was
 queued, an answer lost to a server error whose retry gets 412 (the move fails; the next pass
-finds it done), or a patch that never went through. Each ends with the occurrence moved once and the rep told exactly once."""
+finds it done), or a patch that never went through. Each ends with the occurrence moved once
+and the rep told exactly once."""
 
 from __future__ import annotations
 
