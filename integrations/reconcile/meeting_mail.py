@@ -1,7 +1,9 @@
 """The email side of a pass: agendas into events, prep emails, recaps, reminders, pause notes.
 
-``plan`` says what is due for one manager's pairs (each message once: the outbox keys remember);
-``apply`` carries one such action out and returns ``(result, detail)`` for the audit trail.
+``plan`` observes what the core needs to decide for one manager's pairs (which send-once keys
+were queued, the ended 1:1s' notes) and lets ``scheduler.before_meeting`` and
+``scheduler.followups`` decide; ``apply`` carries one such action out and returns
+``(result, detail)`` for the audit trail.
 """
 
 from __future__ import annotations
@@ -24,22 +26,15 @@ from scheduler.actions import (
     SendReminder,
     WriteAgenda,
 )
-from scheduler.agenda import NOTES_MARKER
-from scheduler.bumps import MoveKey, Occurrence, occurrences
-from scheduler.keys import prep_key
+from scheduler.before_meeting import plan_before, send_once_key, unsent
+from scheduler.bumps import MoveKey
 from scheduler.model import Config, Manager, Pair
-from scheduler.owned import current_series
 from scheduler.pauses import (
     pause_context,
-    pause_note_key,
-    pause_words,
-    paused_at,
-    pauses_to_announce,
-    resume_date,
 )
 from scheduler.ports import Calendar, CalendarEvent, CalendarPart, EventPatch, Write
-from scheduler.prep import meeting_days, plan_preps
-from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
+from scheduler.prep import meeting_days
+from scheduler.series import exceptions_by_series, owned_series
 from scheduler.vocabulary import EmailKind, Result
 
 MailResult = tuple[Result, str]  # (what became of it, detail)
@@ -89,7 +84,7 @@ class MeetingMail:
         *,
         now: dt.datetime,
     ) -> list[Action]:
-        """Agendas into events and prep emails that are due now (each once)."""
+        """Agendas, preps, pause notes, recaps and reminders due now (each once)."""
         if self.notifier is None:
             return []
         series = owned_series(events)
@@ -102,58 +97,10 @@ class MeetingMail:
             follow, follow_wake = self.followups.plan(pair, history, exceptions, moves, now=now)
             out += follow
             self.wake(follow_wake)
-            current = current_series(history, now)
-            if current is None:
-                continue
-            own = exceptions.get(current.event.id, [])
-            occs = occurrences(
-                current, own, moves, pair, time_min=now, time_max=now + pair.rebook.look_ahead
-            )
-            out += self._pause_notes(pair, current, occs, now=now)
-            occs = [o for o in occs if paused_at(pair, o.original_start) is None]
-            written = {
-                e.original_start for e in own if e.original_start and NOTES_MARKER in e.description
-            }
-            due, wake = plan_preps(pair, history, occs, now=now, has_description=written)
-            for action in due:
-                if isinstance(action, SendPrep) and self.notifier.known(
-                    prep_key(action.series_id, action.original_start, action.recipient)
-                ):
-                    continue
-                out.append(action)
+            due, wake = plan_before(pair, history, exceptions, moves, paused=self.paused(), now=now)
+            keys = [k for k in map(send_once_key, due) if k is not None]
+            out += unsent(due, {k for k in keys if self.notifier.known(k)})
             self.wake(wake)
-        return out
-
-    def _pause_notes(
-        self, pair: Pair, current: OwnedSeries, occs: Sequence[Occurrence], *, now: dt.datetime
-    ) -> list[Action]:
-        """One note to the rep per pause that covers an upcoming occurrence."""
-        assert self.notifier is not None
-        ours = self.paused()  # cancelled for the pause: still what the note is about
-        starts = [
-            o.original_start
-            for o in occs
-            if not o.cancelled or (o.series_id, o.original_start) in ours
-        ]
-        out: list[Action] = []
-        for pause in pauses_to_announce(pair, starts):
-            key = pause_note_key(pair, pause)
-            if self.notifier.known(key):
-                continue
-            zone = ZoneInfo(pair.manager.timezone)
-            back = dt.datetime.combine(resume_date(pair, pause), dt.time(0), tzinfo=zone)
-            after = current.starts(back.astimezone(dt.UTC), now + dt.timedelta(days=400))
-            out.append(
-                SendPauseNote(
-                    pair.key,
-                    pair.manager.email,
-                    key,
-                    pause.start,
-                    pause.until,
-                    after[0] if after else None,
-                    f"{pause_words(pause)}: no rebooking, prep or recap in it; the rep hears once",
-                )
-            )
         return out
 
     def _context(
