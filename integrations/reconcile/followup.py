@@ -9,7 +9,7 @@ keys (``recap:…``, ``reminder:…:N``) already queued, the memory of what was 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -50,7 +50,7 @@ class FollowUps:
         pair: Pair,
         history: Sequence[OwnedSeries],
         exceptions: dict[str, list[CalendarEvent]],
-        moves: dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]],
+        moves: Mapping[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]],
         *,
         now: dt.datetime,
     ) -> tuple[list[Action], dt.datetime | None]:

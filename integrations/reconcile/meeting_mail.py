@@ -17,6 +17,8 @@ from integrations.mail import invites
 from integrations.mail.notify import Notifier
 from integrations.mail.recap_render import item_rows
 from integrations.reconcile.followup import FollowUps
+from integrations.reconcile.snapshot import Snapshot
+from integrations.state.pause_store import PauseStore
 from integrations.state.store import Store
 from scheduler.actions import (
     Action,
@@ -27,18 +29,16 @@ from scheduler.actions import (
     WriteAgenda,
 )
 from scheduler.before_meeting import plan_before, send_once_key, unsent
-from scheduler.bumps import MoveKey
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import (
     pause_context,
 )
-from scheduler.ports import Calendar, CalendarEvent, CalendarPart, EventPatch, Write
+from scheduler.ports import Calendar, CalendarPart, EventPatch, Write
 from scheduler.prep import meeting_days
 from scheduler.series import exceptions_by_series, owned_series
 from scheduler.vocabulary import EmailKind, Result
 
 MailResult = tuple[Result, str]  # (what became of it, detail)
-Moves = dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]]
 
 PRIVATE_HEADING = "Private (your notes for yourself; the rep never sees them):"
 
@@ -52,9 +52,8 @@ class MeetingMail:
     store: Store
     notifier: Notifier
     followups: FollowUps
-    moves: Callable[[], Moves]
-    wake: Callable[[dt.datetime | None], None]
-    paused: Callable[[], set[MoveKey]] = set  # occurrences the service cancelled for a pause
+    wake: Callable[[dt.datetime | None], None]  # when the next email falls due
+    pauses: PauseStore  # what the service cancelled for a pause, as the pause note is sent
 
     def pair(self, key: str) -> Pair | None:
         return next((p for p in self.config.pairs if p.key == key), None)
@@ -80,16 +79,16 @@ class MeetingMail:
         self,
         manager: Manager,
         pairs: Sequence[Pair],
-        events: Sequence[CalendarEvent],
+        snapshot: Snapshot,
         *,
         now: dt.datetime,
     ) -> list[Action]:
         """Agendas, preps, pause notes, recaps and reminders due now (each once)."""
         if self.notifier is None:
             return []
-        series = owned_series(events)
-        exceptions = exceptions_by_series(events)
-        moves = self.moves()
+        series = owned_series(snapshot.events)
+        exceptions = exceptions_by_series(snapshot.events)
+        moves = snapshot.moves
         out: list[Action] = []
         for pair in pairs:
             history = series.get(pair.rep.email.lower(), [])
@@ -97,7 +96,9 @@ class MeetingMail:
             follow, follow_wake = self.followups.plan(pair, history, exceptions, moves, now=now)
             out += follow
             self.wake(follow_wake)
-            due, wake = plan_before(pair, history, exceptions, moves, paused=self.paused(), now=now)
+            due, wake = plan_before(
+                pair, history, exceptions, moves, paused=snapshot.paused, now=now
+            )
             keys = [k for k in map(send_once_key, due) if k is not None]
             out += unsent(due, {k for k in keys if self.notifier.known(k)})
             self.wake(wake)
@@ -182,7 +183,7 @@ class MeetingMail:
         masters = {
             s.event.id: s.event for s in owned_series(events).get(pair.rep.email.lower(), [])
         }
-        ours, zone = self.paused(), ZoneInfo(pair.manager.timezone)
+        ours, zone = self.pauses.keys(), ZoneInfo(pair.manager.timezone)
         cancelled = [
             invites.Occurrence(
                 e.ical_uid or masters[e.recurring_event_id].ical_uid,

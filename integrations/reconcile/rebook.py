@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import ChainMap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from integrations.reconcile.rep_calendars import RepCalendars
+from integrations.reconcile.snapshot import Snapshot
 from integrations.state import move_log
-from integrations.state.store import Store
 from scheduler.actions import Action, MoveOccurrence, Notice, SettleMove
 from scheduler.bumps import Bump, Occurrence, detect, occurrences
 from scheduler.busy import BusyEvent, MoveKey, calendar_busy
@@ -51,27 +51,24 @@ class _Seen:
 class Rebooker:
     config: Config
     calendar: Calendar
-    store: Store
-    moves: Callable[[], Moves] | None = None
-    records: Callable[[], move_log.Records] | None = None
     reps: RepCalendars | None = None
 
     def plan(
         self,
         manager: Manager,
         pairs: Sequence[Pair],
-        events: Sequence[CalendarEvent],
+        snapshot: Snapshot,
         *,
         now: dt.datetime,
         keep: bool = True,
-        said: frozenset[str] = frozenset(),
     ) -> list[Action | SettleMove]:
         """Observe (settle open intents, note answers given again, read reps' calendars that
         are due, stored only with ``keep``), detect purely, then decide all of the manager's
-        bumps together; a bump whose notice is among ``said`` (told once already) stays told."""
+        bumps together; a bump whose notice was told once already stays as told."""
         if not pairs:
             return []
-        seen = self._observe(pairs, events, now=now)
+        events, said = snapshot.events, snapshot.said
+        seen = self._observe(pairs, snapshot, now=now)
         found = self._detect(manager, seen, events, now=now, keep=keep)
         done = {(a.series_id, a.original_start) for a in seen.finished}
         bumps = [
@@ -85,17 +82,15 @@ class Rebooker:
         decided = self._decide(manager, pairs, events, seen, bumps, now)
         return [*seen.settled, *seen.finished, *notices, *decided]
 
-    def _observe(
-        self, pairs: Sequence[Pair], events: Sequence[CalendarEvent], *, now: dt.datetime
-    ) -> _Seen:
+    def _observe(self, pairs: Sequence[Pair], snapshot: Snapshot, *, now: dt.datetime) -> _Seen:
+        events, records = snapshot.events, snapshot.records
         current = _current_series(pairs, owned_series(events), now)
         exceptions = exceptions_by_series(events)
-        records = self.records() if self.records is not None else move_log.read(self.store)
         changed: dict[MoveKey, tuple[PastMove, ...]] = {}  # this pass's view of the table
         history: History = ChainMap[MoveKey, tuple[PastMove, ...]](changed, records.history)
         settled: list[SettleMove] = []
         finished = self._settle(current, exceptions, records, changed, settled)
-        moves = dict(self.moves() if self.moves is not None else move_log.done(self.store))
+        moves = dict(snapshot.moves)
         for action in finished:  # the rest of the pass counts them as the service's own moves
             key = (action.series_id, action.original_start)
             moves[key] = (moves.get(key, (0, None))[0] + 1, (action.start, action.end))

@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from integrations.mail.notify import Notifier
 from integrations.reconcile.apply import Applier
@@ -25,6 +26,7 @@ from integrations.reconcile.rebook import Rebooker
 from integrations.reconcile.removed_managers import RemovedManagers
 from integrations.reconcile.rep_calendars import RepCalendars
 from integrations.reconcile.series_writes import Outcome, batch_groups
+from integrations.reconcile.snapshot import Snapshot
 from integrations.reconcile.workers import Workers
 from integrations.state import move_log
 from integrations.state.pause_store import PauseStore
@@ -65,14 +67,7 @@ class Runner:
     reps: RepCalendars | None = None  # reps' own calendars, where the service may read them
 
     def __post_init__(self) -> None:
-        self.rebooker = Rebooker(
-            self.config,
-            self.calendar,
-            self.store,
-            moves=self.moves,
-            records=self.move_records,
-            reps=self.reps,
-        )
+        self.rebooker = Rebooker(self.config, self.calendar, reps=self.reps)
         self.followups = (
             FollowUps(self.config, self.store, self.notifier) if self.notifier else None
         )
@@ -85,9 +80,8 @@ class Runner:
                 self.store,
                 self.notifier,
                 self.followups,
-                self.moves,
                 self._wake,
-                paused=self.paused.keys,
+                self.paused,
             )
             if self.notifier is not None and self.followups is not None
             else None
@@ -158,21 +152,28 @@ class Runner:
             if wake is not None and (self.next_wake is None or wake < self.next_wake):
                 self.next_wake = wake
 
-    def plan_emails(
-        self, manager: Manager, events: Sequence[CalendarEvent], *, now: dt.datetime
-    ) -> list[Action]:
+    def snapshot(self, owner: str, events: Sequence[CalendarEvent]) -> Snapshot:
+        """What the later stages plan from, read now and not again while they decide."""
+        return Snapshot(
+            owner,
+            tuple(events),
+            self.said,
+            MappingProxyType(self.moves()),
+            self.move_records(),
+            frozenset(self.paused.keys()),
+        )
+
+    def plan_emails(self, manager: Manager, seen: Snapshot, *, now: dt.datetime) -> list[Action]:
         """Agendas, prep emails, recaps, reminders and pause notes due now (each once)."""
         if self.mail is None:
             return []
-        return self.mail.plan(manager, self.pairs_of(manager), events, now=now)
+        return self.mail.plan(manager, self.pairs_of(manager), seen, now=now)
 
-    def plan_pauses(
-        self, manager: Manager, events: Sequence[CalendarEvent], *, now: dt.datetime
-    ) -> list[Action]:
+    def plan_pauses(self, manager: Manager, seen: Snapshot, *, now: dt.datetime) -> list[Action]:
         """Cancel the occurrences of the pauses in view; restore those no pause covers now."""
-        by_rep = owned_series(events)
-        exceptions = exceptions_by_series(events)
-        ours = self.paused.keys()
+        by_rep = owned_series(seen.events)
+        exceptions = exceptions_by_series(seen.events)
+        ours = set(seen.paused)
         actions: list[Action] = []
         for pair in self.pairs_of(manager):
             current = current_series(by_rep.get(pair.rep.email.lower(), []), now)
@@ -182,20 +183,13 @@ class Runner:
         return actions
 
     def plan_bumps(
-        self,
-        manager: Manager,
-        events: Sequence[CalendarEvent],
-        *,
-        now: dt.datetime,
-        keep: bool = True,
+        self, manager: Manager, seen: Snapshot, *, now: dt.datetime, keep: bool = True
     ) -> list[Action]:
-        planned = self.rebooker.plan(
-            manager, self.pairs_of(manager), events, now=now, keep=keep, said=self.said
-        )
+        planned = self.rebooker.plan(manager, self.pairs_of(manager), seen, now=now, keep=keep)
         if keep:  # what the pass read of its own moves is stored before anything is applied
             self.applier.settle([a for a in planned if isinstance(a, SettleMove)])
         actions = [a for a in planned if not isinstance(a, SettleMove)]
-        told = with_move_notices(not_paused(actions, self.paused.keys()))
+        told = with_move_notices(not_paused(actions, seen.paused))
         return self._unsaid(told)
 
     def run_pass(
@@ -363,10 +357,11 @@ class Runner:
             # A pass that applies plans on from the calendar as its writes left it; a plan,
             # which writes nothing, from what it observed.
             events = self.store.calendars.events(run.owner) if apply else run.events
+            seen = self.snapshot(run.owner, events)
             if planner == self.plan_bumps:
-                actions = self.plan_bumps(run.manager, events, now=now, keep=apply)
+                actions = self.plan_bumps(run.manager, seen, now=now, keep=apply)
             else:
-                actions = planner(run.manager, events, now=now)
+                actions = planner(run.manager, seen, now=now)
             if apply:  # the occurrences written to are read first: apply reads nothing
                 ready, skipped = resolve_ids(self.calendar, actions, events)
                 run.outcomes += [self.applier.record(o, now=now) for o in skipped]
