@@ -68,23 +68,18 @@ def holding_state(config: Config, args: argparse.Namespace) -> AbstractContextMa
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from integrations.shell.wiring import wire
+    from integrations.views.plan_view import plan_lines
     from integrations.views.run_report import print_counts
     from scheduler.people import People
 
     config = load_config(args.config)
     people = People(config, utc=args.utc)
-    with holding_state(config, args), wire(config) as wired:
+    # The lock is held although nothing is written: a plan read while a pass writes would
+    # show half of that pass's work as still to do.
+    with holding_state(config, args), wire(config, readonly=True) as wired:
         report = wired.run_pass(now=_now(), apply=False)
-        if not report.outcomes:
-            print("nothing to do: every pair has its series as configured")
-        for outcome in report.outcomes:
-            action = outcome.action
-            print(
-                f"{action.verb:16} {people.of(action.pair_key).label}\n"
-                f"    {people.say(action)}\n    why: {action.reason}"
-            )
-        for owner, error in report.manager_errors.items():
-            print(f"error    {people.of(owner).label}: {error}")
+        for line in plan_lines(report, config, people):
+            print(line)
         print_counts(wired.sandbox_counts(), print)
     return 1 if report.manager_errors else 0
 

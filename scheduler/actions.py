@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from scheduler import words
+from scheduler.moves import PastMove
 from scheduler.ports import Attendee, EventPatch, SeriesSpec
 from scheduler.words import UTC, both, rep_aside, span, when
 
@@ -71,6 +72,8 @@ class Notice:
     owner: str
     key: str
     reason: str
+    moved: tuple[dt.datetime, dt.datetime] | None = None  # (original start, new start)
+    after: tuple[str, dt.datetime] | None = None  # told once this move is done (series, orig.)
     verb: str = "notice"
 
 
@@ -96,6 +99,25 @@ class MoveOccurrence:
     cause: str = ""  # why, as the moves table keeps it ("declined:<address>", "conflict"…)
     resume: bool = False  # Google already holds this move (a crash or a lost answer): finish it
     verb: str = "move-occurrence"
+
+
+@dataclass(frozen=True)
+class SendMoveNotice:
+    """The rep's one email about a move, sent once the move is done; the move is recorded as
+    finished with it (so a crash in between tells the rep on the next pass, once)."""
+
+    pair_key: str
+    owner: str
+    series_id: str
+    original_start: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    reason: str
+    verb: str = "send-move-notice"
+
+    @property
+    def after(self) -> tuple[str, dt.datetime]:
+        return (self.series_id, self.original_start)
 
 
 @dataclass(frozen=True)
@@ -199,6 +221,35 @@ class RestoreOccurrence:
     verb: str = "restore-occurrence"
 
 
+@dataclass(frozen=True)
+class SendDigest:
+    """The manager's weekly digest (``pair_key`` is her address: it is about all her pairs)."""
+
+    pair_key: str
+    owner: str
+    key: str
+    reason: str
+    verb: str = "send-digest"
+
+
+@dataclass(frozen=True)
+class SettleMove:
+    """The move log set right from what the calendar shows: an intent that never took effect
+    (or that a person overtook) is forgotten, or the people who answered a moved occurrence
+    again no longer count as still declining it. Not an action: it stores what the pass
+    observed, which a pass that applies keeps (before its actions) and a plan does not."""
+
+    pair_key: str
+    owner: str
+    series_id: str
+    original_start: dt.datetime
+    move: PastMove
+    reason: str
+    forget: bool = False
+    answered: frozenset[str] = frozenset()
+    verb: str = "settle-move"
+
+
 Action = (
     CreateSeries
     | AdoptSeries
@@ -206,6 +257,7 @@ Action = (
     | EndSeries
     | Notice
     | MoveOccurrence
+    | SendMoveNotice
     | SendPrep
     | WriteAgenda
     | SendRecap
@@ -213,6 +265,7 @@ Action = (
     | SendPauseNote
     | CancelOccurrence
     | RestoreOccurrence
+    | SendDigest
 )
 
 
@@ -234,7 +287,14 @@ def describe(action: Action, tz: str = UTC, rep_tz: str | None = None) -> str:
     if isinstance(action, EndSeries):
         return f"end the series after {when(action.until, tz)}"
     if isinstance(action, Notice):
+        if action.moved is not None:
+            return f"tell the manager once: the 1:1 moves to {when(action.moved[1], tz)}"
         return "tell the manager once (nothing changes in the calendar)"
+    if isinstance(action, SendDigest):
+        return "the weekly digest of her 1:1s, to the manager"
+    if isinstance(action, SendMoveNotice):
+        target = span(action.start, action.end, tz) + rep_aside(action.start, tz, rep_tz)
+        return f"tell the rep of the move to {target} (one email)"
     if isinstance(action, SendPrep):
         return f"prep email to the {action.recipient} for the {both(action.start, tz, rep_tz)} 1:1"
     if isinstance(action, WriteAgenda):

@@ -73,6 +73,13 @@ class OwnedSeries:
         return not bounded or bool(self.starts(now, now + HORIZON))
 
 
+def current_series(history: Iterable[OwnedSeries], now: dt.datetime) -> OwnedSeries | None:
+    """The live series of the newest generation, if any: the one a pair's 1:1s follow now
+    (the one walk every planner starts from)."""
+    live = [s for s in history if s.is_live(now)]
+    return max(live, key=lambda s: s.gen) if live else None
+
+
 def exceptions_by_series(events: Iterable[CalendarEvent]) -> dict[str, list[CalendarEvent]]:
     """Modified or cancelled occurrences, grouped by the id of the series they belong to."""
     out: dict[str, list[CalendarEvent]] = {}

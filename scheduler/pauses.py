@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler import keys, words
-from scheduler.actions import CancelOccurrence, RestoreOccurrence
+from scheduler.actions import Action, CancelOccurrence, MoveOccurrence, Notice, RestoreOccurrence
 from scheduler.bumps import MoveKey, occurrences
 from scheduler.model import Pair, Pause
 from scheduler.ports import CalendarEvent
@@ -195,4 +195,22 @@ def _restores(
                 "no pause covers this occurrence any more: it is back at its original time",
             )
         )
+    return out
+
+
+def not_paused(actions: Sequence[Action], paused: Collection[MoveKey]) -> list[Action]:
+    """Leave out any rebooking of an occurrence the service itself cancelled for a pause: its
+    own cancellation is no bump (it is restored by the pause planner, or stays cancelled)."""
+    out: list[Action] = []
+    for action in actions:
+        if (
+            isinstance(action, MoveOccurrence)
+            and (action.series_id, action.original_start) in paused
+        ):
+            continue
+        if isinstance(action, Notice) and any(
+            keys.names_occurrence(action.key, series, original) for series, original in paused
+        ):
+            continue
+        out.append(action)
     return out

@@ -3,6 +3,10 @@
 The planners decide; ``Applier.apply`` carries out one action at a time and records its outcome
 (done, skipped or failed, with why) in the audit trail. An error in one action is that action's
 outcome; only a revoked login or a usage limit stops the manager's pass, and the runner parks it.
+
+It never reads the calendar to decide: the occurrences it writes to were read while the pass
+observed (``reconcile.occurrences``), and a write that must still match what was observed
+carries the etag, so a change in between fails that write (412) and the next pass re-plans.
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from zoneinfo import ZoneInfo
 
 from integrations.mail.alerts import Moved
 from integrations.mail.invites import move_request
 from integrations.mail.notify import Notifier
+from integrations.reconcile.digests import queue_digest
 from integrations.reconcile.meeting_mail import MAIL_ACTIONS, MeetingMail
 from integrations.reconcile.pause_writes import PauseWriter
 from integrations.reconcile.series_writes import Outcome, SeriesWriter
@@ -32,8 +36,10 @@ from scheduler.actions import (
     Notice,
     RepairSeries,
     RestoreOccurrence,
+    SendDigest,
+    SendMoveNotice,
+    SettleMove,
 )
-from scheduler.keys import other_day_key
 from scheduler.model import Config, Pair
 from scheduler.moves import PastMove
 from scheduler.people import People
@@ -50,7 +56,7 @@ class Applier:
     store: Store
     notifier: Notifier | None
     forget_moves: Callable[[], None]  # after a move, the rest of the pass reads the table again
-    mail: MeetingMail | None = None
+    mail: MeetingMail | None = None  # the email actions' side
     _pairs: dict[str, Pair] = field(init=False)
     _people: People = field(init=False)
     _utc: People = field(init=False)
@@ -60,10 +66,22 @@ class Applier:
         self._people = People(self.config)
         self._utc = People(self.config, utc=True)  # logs are for operators
         self.series = SeriesWriter(self.calendar, self.store, self.tell)
-        self.pauses = PauseWriter(self.calendar, self.store, self.instance)
+        self.pauses = PauseWriter(self.calendar, self.store)
 
     def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
-        return [self.record(self._apply_one(a, now=now), now=now) for a in actions]
+        """Each action in turn; what is said of a move waits for that move (``after``)."""
+        moved: set[tuple[str, dt.datetime]] = set()
+        outcomes: list[Outcome] = []
+        for action in actions:
+            after = action.after if isinstance(action, Notice | SendMoveNotice) else None
+            if after is not None and after not in moved:
+                outcome = Outcome(action, Result.SKIPPED, "the move it tells of did not happen")
+            else:
+                outcome = self._apply_one(action, now=now)
+            if isinstance(action, MoveOccurrence) and outcome.result == Result.DONE:
+                moved.add((action.series_id, action.original_start))
+            outcomes.append(self.record(outcome, now=now))
+        return outcomes
 
     def record(self, outcome: Outcome, *, now: dt.datetime) -> Outcome:
         """Keep an outcome in the audit trail and the log."""
@@ -143,11 +161,17 @@ class Applier:
         if isinstance(action, Notice):
             if self.store.notices.first(action.key, now):
                 pair = self.pair(action.pair_key)
-                self.tell(owner, action.key, action.reason, now=now, pair=pair)
+                moved = Moved(*action.moved) if action.moved is not None else None
+                self.tell(owner, action.key, action.reason, now=now, pair=pair, moved=moved)
                 return Outcome(action, Result.DONE, "told once")
             return Outcome(action, Result.SKIPPED, "already told")
         if isinstance(action, MoveOccurrence):
             return self._move(action, now=now)
+        if isinstance(action, SendMoveNotice):
+            return self._tell_rep(action, now=now)
+        if isinstance(action, SendDigest) and self.notifier is not None:
+            queued = queue_digest(self.config, self.notifier, action, now=now)
+            return Outcome(action, Result.DONE if queued else Result.SKIPPED, "queued")
         if isinstance(action, CancelOccurrence):
             return self.pauses.cancel(action, now=now)
         if isinstance(action, RestoreOccurrence):
@@ -156,16 +180,6 @@ class Applier:
             result, detail = self.mail.apply(action, now=now)
             return Outcome(action, result, detail)
         raise TypeError(f"unknown action {action!r}")
-
-    def instance(
-        self, owner: str, series_id: str, original_start: dt.datetime
-    ) -> CalendarEvent | None:
-        """One occurrence by its original start: from this pass's synced copy when Google has
-        materialised it (a moved or edited one), else one read (instance ids are opaque)."""
-        for ev in self.store.calendars.events(owner):
-            if ev.recurring_event_id == series_id and ev.original_start == original_start:
-                return ev
-        return self.calendar.instance(owner, series_id, original_start)
 
     def _move(self, action: MoveOccurrence, *, now: dt.datetime) -> Outcome:
         """Patch that one instance (never the series); the rep gets one email per move.
@@ -176,15 +190,13 @@ class Applier:
         """
         key = (action.series_id, action.original_start)
         if action.resume:
-            return self._finish(action, now=now)
+            past = move_log.past(self.store, key)
+            if not past or past[-1].done:
+                return Outcome(action, Result.SKIPPED, "no open move to finish")
+            return Outcome(action, Result.DONE, action.instance_id or "Google already holds it")
         owner, instance_id, etag = action.owner, action.instance_id, action.etag or None
-        if not instance_id:  # not materialised yet: read it (the one check before writing)
-            found = self.instance(owner, action.series_id, action.original_start)
-            if found is None:
-                return Outcome(action, Result.SKIPPED, "the occurrence is gone from the series")
-            if found.start != action.original_start and not action.restore:
-                return Outcome(action, Result.SKIPPED, "someone changed it meanwhile")
-            instance_id, etag = found.id, None
+        if not instance_id:  # read while observing (reconcile.occurrences); apply reads nothing
+            return Outcome(action, Result.SKIPPED, "the occurrence's id was not read")
         past = move_log.past(self.store, key)
         intent = PastMove(
             start=action.start,
@@ -198,49 +210,30 @@ class Applier:
             reason=action.reason,
         )
         move_log.record_intent(self.store, key, intent)
-        try:
-            ev = self.calendar.patch(
-                owner, instance_id, _move_changes(action), etag=etag, write=Write.MOVE
-            )
-        except errors.PreconditionFailed:
-            # With If-Match, a retry of a patch whose first answer was lost gets 412: read it
-            # once; if it already sits where the intent says, that was our own write.
-            now_there = self.calendar.get(owner, instance_id)
-            if now_there is None or now_there.cancelled:
-                raise
-            if (now_there.start, now_there.end) != (action.start, action.end):
-                raise
-            ev = now_there
+        # A 412 (someone changed it, or a retry whose first try went through) fails the move
+        # and leaves the intent open: the next pass reads where the occurrence is and settles
+        # the intent (finished and told once, or forgotten and decided again).
+        ev = self.calendar.patch(
+            owner, instance_id, _move_changes(action), etag=etag, write=Write.MOVE
+        )
         self.store.calendars.put(owner, ev)
-        return self._finish(replace(action, instance_id=ev.id), now=now, event=ev)
+        return Outcome(action, Result.DONE, ev.id)
 
-    def _finish(
-        self, action: MoveOccurrence, *, now: dt.datetime, event: CalendarEvent | None = None
-    ) -> Outcome:
-        """What follows a move Google holds: the manager's note if the day changed, the rep's
-        notice, then the move marked done (each step is idempotent, so a crash anywhere
-        here is finished by the next pass without saying anything twice)."""
+    def _tell_rep(self, action: SendMoveNotice, *, now: dt.datetime) -> Outcome:
+        """The rep's notice of a move Google holds, then the move marked done (each step is
+        idempotent, so a crash in between is finished by the next pass, told once)."""
         key = (action.series_id, action.original_start)
         past = move_log.past(self.store, key)
         if not past or past[-1].done:
             return Outcome(action, Result.SKIPPED, "no open move to finish")
         intent = past[-1]
-        if event is None:
-            event = self.instance(action.owner, action.series_id, action.original_start)
         pair = self.pair(action.pair_key)
-        if pair is not None and _local_date(intent.start, pair) != _local_date(
-            action.original_start, pair
-        ):
-            self.tell(
-                action.owner,
-                other_day_key(action.series_id, action.original_start),
-                intent.reason,
-                now=now,
-                pair=pair,
-                moved=Moved(action.original_start, intent.start),
-            )
+        event = self._cached_instance(action.owner, *key)
         if self.notifier is not None and pair is not None:
-            moved = replace(action, start=intent.start, end=intent.end)
+            move = MoveOccurrence(
+                pair.key, action.owner, event.id if event else "", *key,
+                intent.start, intent.end, pair.manager.timezone, intent.reason,
+            )  # fmt: skip
             self.notifier.move_notice(
                 pair,
                 series_id=action.series_id,
@@ -249,13 +242,34 @@ class Applier:
                 start=intent.start,
                 end=intent.end,
                 number=intent.number,
-                calendar=move_request(pair, event, moved, now=now) if event else None,
+                calendar=move_request(pair, event, move, now=now) if event else None,
                 now=now,
             )
         declined = {a.email for a in (event.attendees if event else ()) if a.response == "declined"}
         move_log.complete(self.store, key, intent, declined)
         self.forget_moves()  # the rest of the pass sees this move
-        return Outcome(action, Result.DONE, action.instance_id or "finished")
+        return Outcome(action, Result.DONE, "told once")
+
+    def _cached_instance(
+        self, owner: str, series_id: str, original_start: dt.datetime
+    ) -> CalendarEvent | None:
+        """One occurrence as the pass holds it (what the move's patch returned, or what the
+        pass observed): no request."""
+        for ev in self.store.calendars.events(owner):
+            if ev.recurring_event_id == series_id and ev.original_start == original_start:
+                return ev
+        return None
+
+    def settle(self, settled: Sequence[SettleMove]) -> None:
+        """Keep in the move log what the pass read of its moves on the calendar."""
+        for one in settled:
+            key = (one.series_id, one.original_start)
+            if one.forget:
+                move_log.forget_intent(self.store, key, one.move)
+            else:
+                move_log.answered_again(self.store, key, one.move, one.answered)
+        if settled:
+            self.forget_moves()  # the rest of the pass reads the log again
 
     def pair(self, key: str) -> Pair | None:
         return self._pairs.get(key)
@@ -289,7 +303,3 @@ def _move_changes(action: MoveOccurrence) -> EventPatch:
         status=EventStatus.CONFIRMED if action.restore else None,
         attendees=action.attendees or None,
     )
-
-
-def _local_date(moment: dt.datetime, pair: Pair) -> dt.date:
-    return moment.astimezone(ZoneInfo(pair.manager.timezone)).date()

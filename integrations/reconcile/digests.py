@@ -12,6 +12,7 @@ from integrations.mail.digest import build_digest
 from integrations.mail.notify import Notifier
 from integrations.state.status_read import read_status
 from scheduler import keys
+from scheduler.actions import SendDigest
 from scheduler.digest_timing import digest_due, digest_key
 from scheduler.model import Config, Person
 
@@ -27,19 +28,36 @@ def last_digest(notifier: Notifier, manager: Person) -> dt.datetime | None:
     return max(times, default=None)
 
 
-def queue_digests(config: Config, notifier: Notifier, *, now: dt.datetime) -> list[str]:
-    """Queue each manager's digest when due (once per ISO week); returns the keys queued."""
-    queued = []
+def plan_digests(config: Config, notifier: Notifier, *, now: dt.datetime) -> list[SendDigest]:
+    """Each manager's digest that is due now and not queued yet (once per ISO week)."""
+    due: list[SendDigest] = []
     for manager in config.managers:
         person = manager.person
         if not digest_due(person, now=now, last_sent=last_digest(notifier, person)):
-            continue
-        if notifier.known(digest_key(person, now)):
-            continue
-        [status] = read_status(config, now=now, manager=person.email)
-        message = build_digest(
-            status, now=now, renderer=notifier.renderer, sender=notifier.sender_for(person)
-        )
-        if notifier.queue(message, now=now):
-            queued.append(message.key)
-    return queued
+            continue  # sent this week already, or Monday morning has not come
+        key = digest_key(person, now)
+        if notifier.known(key):
+            continue  # queued in an earlier pass
+        due.append(SendDigest(person.email, person.email, key, "Monday's digest of her 1:1s"))
+    return due
+
+
+def queue_digest(
+    config: Config, notifier: Notifier, action: SendDigest, *, now: dt.datetime
+) -> bool:
+    """Build one manager's digest from the state as it is now, and queue it."""
+    person = config.manager(action.owner).person
+    [status] = read_status(config, now=now, manager=person.email)
+    message = build_digest(
+        status, now=now, renderer=notifier.renderer, sender=notifier.sender_for(person)
+    )
+    return notifier.queue(message, now=now)
+
+
+def queue_digests(config: Config, notifier: Notifier, *, now: dt.datetime) -> list[str]:
+    """Queue each manager's digest when due (once per ISO week); returns the keys queued."""
+    return [
+        action.key
+        for action in plan_digests(config, notifier, now=now)
+        if queue_digest(config, notifier, action, now=now)
+    ]

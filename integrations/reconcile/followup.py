@@ -1,16 +1,15 @@
-"""After the meeting: reminders for missing notes, and the recap within the deadline.
+"""After the meeting: the notes of the 1:1s that ended, read for the core to decide on, and the
+recaps and reminders it decided, rendered and queued.
 
-Level-triggered like everything else: each pass looks at every occurrence that ended in the last
-``WINDOW``, reads its notes (the event description below the agenda, and the notes file), and asks
-``scheduler.recap.recap_due`` what is due. The outbox keys (``recap:…``, ``reminder:…:N``) are the
-memory of what was sent, so a restart or a repeated pass never sends twice; a service that was down
-past a deadline sends the overdue recap at once, marked late.
+What is due is decided in ``scheduler.followups`` from what this module observes: each ended
+occurrence's notes (the event description below the agenda, and the notes file) and the outbox
+keys (``recap:…``, ``reminder:…:N``) already queued, the memory of what was sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,28 +22,16 @@ from integrations.state.pair_lines import PairLines
 from integrations.state.store import Store
 from scheduler.actions import Action, SendRecap, SendReminder
 from scheduler.agenda import plan_meeting
-from scheduler.bumps import Occurrence, occurrences
+from scheduler.followups import ended_occurrences, followup_keys, plan_followups
 from scheduler.keys import recap_key, reminder_key
 from scheduler.model import Config, Pair
 from scheduler.note_lines import clean_topics
 from scheduler.notes import EMPTY_NOTES, Notes, combine_notes, parse_notes
-from scheduler.pauses import paused_at
 from scheduler.ports import Address, CalendarEvent
 from scheduler.prep import meeting_days
 from scheduler.private_notes import split_private
-from scheduler.recap import recap_due
 from scheduler.series import OwnedSeries
 from scheduler.vocabulary import EmailKind
-
-WINDOW = dt.timedelta(days=7)
-"""How far back a pass looks for meetings that still owe a recap (the deadline is 48 h)."""
-
-
-def happened(occ: Occurrence) -> bool:
-    """A deleted occurrence, or one the rep or manager declined and nobody moved, did not happen."""
-    if occ.cancelled:
-        return False
-    return "declined" not in (occ.rep_response, occ.manager_response)
 
 
 @dataclass
@@ -63,75 +50,22 @@ class FollowUps:
         pair: Pair,
         history: Sequence[OwnedSeries],
         exceptions: dict[str, list[CalendarEvent]],
-        moves: dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]],
+        moves: Mapping[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]],
         *,
         now: dt.datetime,
     ) -> tuple[list[Action], dt.datetime | None]:
-        actions: list[Action] = []
-        wakes: list[dt.datetime] = []
-        for series in history:
-            own = exceptions.get(series.event.id, [])
-            for occ in occurrences(series, own, moves, pair, time_min=now - WINDOW, time_max=now):
-                if occ.end > now or paused_at(pair, occ.original_start) is not None:
-                    continue
-                if not series.in_charge(occ.end):  # held before the service took charge
-                    continue
-                action, wake = self._step(pair, occ, own, now=now)
-                if action is not None:
-                    actions.append(action)
-                if wake is not None:
-                    wakes.append(wake)
-        return actions, min(wakes, default=None)
-
-    def _step(
-        self, pair: Pair, occ: Occurrence, own: Sequence[CalendarEvent], *, now: dt.datetime
-    ) -> tuple[Action | None, dt.datetime | None]:
-        sent = self.notifier.known(recap_key(occ.series_id, occ.original_start))
-        reminders = sum(
-            1
-            for n in (1, 2, 3)
-            if self.notifier.known(reminder_key(occ.series_id, occ.original_start, n))
-        )
-        notes = self.notes(pair, occ.original_start, occ.start, own)
-        step = recap_due(
-            end=occ.end,
-            policy=pair.recap,
-            has_notes=not notes.empty,
-            reminders_sent=reminders,
-            recap_sent=sent,
-            now=now,
-            happened=happened(occ),
-        )
-        if step.kind in ("send_recap", "send_partial"):
-            why = (
-                "notes are in and settled"
-                if step.kind == "send_recap"
-                else ("no notes yet and the deadline is near: sending what there is")
+        """Observe the ended occurrences' notes and the follow-ups already queued, then let
+        the core decide (``scheduler.followups``)."""
+        ended = ended_occurrences(pair, history, exceptions, moves, now=now)
+        notes = {
+            (occ.series_id, occ.original_start): self.notes(
+                pair, occ.original_start, occ.start, exceptions.get(occ.series_id, [])
             )
-            return SendRecap(
-                pair.key,
-                pair.manager.email,
-                occ.series_id,
-                occ.original_start,
-                occ.start,
-                occ.end,
-                step.kind == "send_partial",
-                step.late,
-                why
-                + (" (late: the deadline passed while the service was down)" if step.late else ""),
-            ), None
-        if step.kind == "remind":
-            return SendReminder(
-                pair.key,
-                pair.manager.email,
-                occ.series_id,
-                occ.original_start,
-                occ.start,
-                occ.end,
-                step.reminder,
-                f"no notes {step.reminder} reminder(s) in",
-            ), None
-        return None, step.at if step.kind == "wait" else None
+            for occ in ended
+        }
+        keys = [k for occ in ended for k in followup_keys(occ)]
+        sent = {k for k in keys if self.notifier.known(k)}
+        return plan_followups(pair, ended, notes=notes, sent=sent, now=now)
 
     def notes(
         self,

@@ -1,7 +1,9 @@
 """The email side of a pass: agendas into events, prep emails, recaps, reminders, pause notes.
 
-``plan`` says what is due for one manager's pairs (each message once: the outbox keys remember);
-``apply`` carries one such action out and returns ``(result, detail)`` for the audit trail.
+``plan`` observes what the core needs to decide for one manager's pairs (which send-once keys
+were queued, the ended 1:1s' notes) and lets ``scheduler.before_meeting`` and
+``scheduler.followups`` decide; ``apply`` carries one such action out and returns
+``(result, detail)`` for the audit trail.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from integrations.mail import invites
 from integrations.mail.notify import Notifier
 from integrations.mail.recap_render import item_rows
 from integrations.reconcile.followup import FollowUps
+from integrations.reconcile.snapshot import Snapshot
+from integrations.state.pause_store import PauseStore
 from integrations.state.store import Store
 from scheduler.actions import (
     Action,
@@ -24,25 +28,17 @@ from scheduler.actions import (
     SendReminder,
     WriteAgenda,
 )
-from scheduler.agenda import NOTES_MARKER
-from scheduler.bumps import MoveKey, Occurrence, occurrences
-from scheduler.keys import prep_key
+from scheduler.before_meeting import plan_before, send_once_key, unsent
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import (
     pause_context,
-    pause_note_key,
-    pause_words,
-    paused_at,
-    pauses_to_announce,
-    resume_date,
 )
-from scheduler.ports import Calendar, CalendarEvent, CalendarPart, EventPatch, Write
-from scheduler.prep import meeting_days, plan_preps
-from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
+from scheduler.ports import Calendar, CalendarPart, EventPatch, Write
+from scheduler.prep import meeting_days
+from scheduler.series import exceptions_by_series, owned_series
 from scheduler.vocabulary import EmailKind, Result
 
 MailResult = tuple[Result, str]  # (what became of it, detail)
-Moves = dict[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]]
 
 PRIVATE_HEADING = "Private (your notes for yourself; the rep never sees them):"
 
@@ -56,11 +52,11 @@ class MeetingMail:
     store: Store
     notifier: Notifier
     followups: FollowUps
-    moves: Callable[[], Moves]
-    instance: Callable[[str, str, dt.datetime], CalendarEvent | None]
-    pair: Callable[[str], Pair | None]
-    wake: Callable[[dt.datetime | None], None]
-    paused: Callable[[], set[MoveKey]] = set  # occurrences the service cancelled for a pause
+    wake: Callable[[dt.datetime | None], None]  # when the next email falls due
+    pauses: PauseStore  # what the service cancelled for a pause, as the pause note is sent
+
+    def pair(self, key: str) -> Pair | None:
+        return next((p for p in self.config.pairs if p.key == key), None)
 
     def apply(self, action: Action, *, now: dt.datetime) -> MailResult:
         if isinstance(action, WriteAgenda):
@@ -79,14 +75,20 @@ class MeetingMail:
             return (Result.DONE if queued else Result.SKIPPED, "queued")
         raise TypeError(f"not an email action: {action!r}")
 
-    def plan(self, manager: Manager, pairs: Sequence[Pair], *, now: dt.datetime) -> list[Action]:
-        """Agendas into events and prep emails that are due now (each once)."""
+    def plan(
+        self,
+        manager: Manager,
+        pairs: Sequence[Pair],
+        snapshot: Snapshot,
+        *,
+        now: dt.datetime,
+    ) -> list[Action]:
+        """Agendas, preps, pause notes, recaps and reminders due now (each once)."""
         if self.notifier is None:
             return []
-        events = self.store.calendars.events(manager.person.email)
-        series = owned_series(events)
-        exceptions = exceptions_by_series(events)
-        moves = self.moves()
+        series = owned_series(snapshot.events)
+        exceptions = exceptions_by_series(snapshot.events)
+        moves = snapshot.moves
         out: list[Action] = []
         for pair in pairs:
             history = series.get(pair.rep.email.lower(), [])
@@ -94,59 +96,12 @@ class MeetingMail:
             follow, follow_wake = self.followups.plan(pair, history, exceptions, moves, now=now)
             out += follow
             self.wake(follow_wake)
-            live = [s for s in history if s.is_live(now)]
-            if not live:
-                continue
-            current = max(live, key=lambda s: s.gen)
-            own = exceptions.get(current.event.id, [])
-            occs = occurrences(
-                current, own, moves, pair, time_min=now, time_max=now + pair.rebook.look_ahead
+            due, wake = plan_before(
+                pair, history, exceptions, moves, paused=snapshot.paused, now=now
             )
-            out += self._pause_notes(pair, current, occs, now=now)
-            occs = [o for o in occs if paused_at(pair, o.original_start) is None]
-            written = {
-                e.original_start for e in own if e.original_start and NOTES_MARKER in e.description
-            }
-            due, wake = plan_preps(pair, history, occs, now=now, has_description=written)
-            for action in due:
-                if isinstance(action, SendPrep) and self.notifier.known(
-                    prep_key(action.series_id, action.original_start, action.recipient)
-                ):
-                    continue
-                out.append(action)
+            keys = [k for k in map(send_once_key, due) if k is not None]
+            out += unsent(due, {k for k in keys if self.notifier.known(k)})
             self.wake(wake)
-        return out
-
-    def _pause_notes(
-        self, pair: Pair, current: OwnedSeries, occs: Sequence[Occurrence], *, now: dt.datetime
-    ) -> list[Action]:
-        """One note to the rep per pause that covers an upcoming occurrence."""
-        assert self.notifier is not None
-        ours = self.paused()  # cancelled for the pause: still what the note is about
-        starts = [
-            o.original_start
-            for o in occs
-            if not o.cancelled or (o.series_id, o.original_start) in ours
-        ]
-        out: list[Action] = []
-        for pause in pauses_to_announce(pair, starts):
-            key = pause_note_key(pair, pause)
-            if self.notifier.known(key):
-                continue
-            zone = ZoneInfo(pair.manager.timezone)
-            back = dt.datetime.combine(resume_date(pair, pause), dt.time(0), tzinfo=zone)
-            after = current.starts(back.astimezone(dt.UTC), now + dt.timedelta(days=400))
-            out.append(
-                SendPauseNote(
-                    pair.key,
-                    pair.manager.email,
-                    key,
-                    pause.start,
-                    pause.until,
-                    after[0] if after else None,
-                    f"{pause_words(pause)}: no rebooking, prep or recap in it; the rep hears once",
-                )
-            )
         return out
 
     def _context(
@@ -228,7 +183,7 @@ class MeetingMail:
         masters = {
             s.event.id: s.event for s in owned_series(events).get(pair.rep.email.lower(), [])
         }
-        ours, zone = self.paused(), ZoneInfo(pair.manager.timezone)
+        ours, zone = self.pauses.keys(), ZoneInfo(pair.manager.timezone)
         cancelled = [
             invites.Occurrence(
                 e.ical_uid or masters[e.recurring_event_id].ical_uid,
@@ -269,26 +224,17 @@ class MeetingMail:
         pair = self.pair(action.pair_key)
         if pair is None or self.notifier is None:
             return (Result.SKIPPED, "pair no longer configured")
-        instance = self.instance(action.owner, action.series_id, action.original_start)
-        if instance is None or instance.cancelled:
-            return (Result.SKIPPED, "the occurrence is gone")
-        if NOTES_MARKER in instance.description:
-            return (Result.SKIPPED, "the agenda is already there")
+        if not action.instance_id:  # read while observing; apply reads nothing
+            return (Result.SKIPPED, "the occurrence's id was not read before applying")
         text = self.notifier.agenda_text(
-            self._context(
-                pair,
-                start=instance.start or action.start,
-                original_start=action.original_start,
-                now=now,
-            )
+            self._context(pair, start=action.start, original_start=action.original_start, now=now)
         )
         ev = self.calendar.patch(
-            action.owner, instance.id, EventPatch(description=text), write=Write.BOOKKEEPING
+            action.owner, action.instance_id, EventPatch(description=text), write=Write.BOOKKEEPING
         )
         self.store.calendars.put(action.owner, ev)
         if self.followups is not None:
-            start = instance.start or action.start
-            self.followups.notes_file(pair, action.original_start, start, text)
+            self.followups.notes_file(pair, action.original_start, action.start, text)
         return (Result.DONE, ev.id)
 
     def send_prep(self, action: SendPrep, *, now: dt.datetime) -> MailResult:

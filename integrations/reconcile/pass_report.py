@@ -11,6 +11,7 @@ from integrations.mail.deliveries import DeliveryReport
 from integrations.reconcile.series_writes import Outcome
 from scheduler.actions import Action, CreateSeries
 from scheduler.model import Manager
+from scheduler.ports import CalendarEvent
 
 Progress = Callable[[str, "ManagerRun"], None]
 
@@ -39,6 +40,7 @@ class ManagerRun:
     outcomes: list[Outcome] = field(default_factory=list)
     error: str | None = None
     creates: list[CreateSeries] = field(default_factory=list)  # for the shared batches
+    events: tuple[CalendarEvent, ...] = ()  # her calendar as observed at the start of the pass
 
     @property
     def owner(self) -> str:

@@ -9,37 +9,28 @@ cancellations) and ``Write.PAUSE_RESTORE`` (Google's invitation for that occurre
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from integrations.reconcile.series_writes import Outcome
 from integrations.state.pause_store import PauseStore
 from integrations.state.store import Store
 from scheduler.actions import CancelOccurrence, RestoreOccurrence
-from scheduler.ports import Calendar, CalendarEvent, EventPatch, Write
+from scheduler.ports import Calendar, EventPatch, Write
 from scheduler.vocabulary import EventStatus, Result
-
-FindInstance = Callable[[str, str, dt.datetime], CalendarEvent | None]
 
 
 @dataclass
 class PauseWriter:
     calendar: Calendar
     store: Store
-    instance: FindInstance  # one occurrence by (owner, series id, original start)
 
     def __post_init__(self) -> None:
         self.paused = PauseStore(self.store)
 
     def cancel(self, action: CancelOccurrence, *, now: dt.datetime) -> Outcome:
         instance_id = action.instance_id
-        if not instance_id:  # not materialised yet: one read for its opaque id
-            found = self.instance(action.owner, action.series_id, action.original_start)
-            if found is None:
-                return Outcome(action, Result.SKIPPED, "the occurrence is gone from the series")
-            if found.cancelled:
-                return Outcome(action, Result.SKIPPED, "already cancelled by someone")
-            instance_id = found.id
+        if not instance_id:  # read while observing (reconcile.occurrences); apply reads nothing
+            return Outcome(action, Result.SKIPPED, "the occurrence's id was not read")
         ev = self.calendar.patch(
             action.owner,
             instance_id,

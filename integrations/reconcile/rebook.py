@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import ChainMap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from integrations.reconcile.rep_calendars import RepCalendars
+from integrations.reconcile.snapshot import Snapshot
 from integrations.state import move_log
-from integrations.state.store import Store
-from scheduler.actions import Action, MoveOccurrence, Notice
+from scheduler.actions import Action, MoveOccurrence, Notice, SettleMove
 from scheduler.bumps import Bump, Occurrence, detect, occurrences
 from scheduler.busy import BusyEvent, MoveKey, calendar_busy
 from scheduler.model import Config, Manager, Pair
 from scheduler.moves import History, PastMove, answered_again, outcome
+from scheduler.owned import current_series
 from scheduler.pauses import paused_at
 from scheduler.ports import BusyAnswer, Calendar, CalendarEvent, Interval
 from scheduler.rebook import busy_window, decide_all, notice_key
@@ -42,6 +43,7 @@ class _Seen:
     occs: dict[str, list[Occurrence]]  # by pair key: upcoming, outside pauses
     history: History  # the moves table as this pass left it
     finished: list[MoveOccurrence]  # moves Google already holds, to finish now
+    settled: list[SettleMove]  # the move log set right from the calendar
     ours: frozenset[str]  # ids of the service's series on her calendar
 
 
@@ -49,56 +51,57 @@ class _Seen:
 class Rebooker:
     config: Config
     calendar: Calendar
-    store: Store
-    moves: Callable[[], Moves] | None = None
-    records: Callable[[], move_log.Records] | None = None
     reps: RepCalendars | None = None
 
     def plan(
         self,
         manager: Manager,
         pairs: Sequence[Pair],
-        events: Sequence[CalendarEvent],
+        snapshot: Snapshot,
         *,
         now: dt.datetime,
-    ) -> list[Action]:
+        keep: bool = True,
+    ) -> list[Action | SettleMove]:
         """Observe (settle open intents, note answers given again, read reps' calendars that
-        are due), detect purely, then decide all of the manager's bumps together."""
+        are due, stored only with ``keep``), detect purely, then decide all of the manager's
+        bumps together; a bump whose notice was told once already stays as told."""
         if not pairs:
             return []
-        seen = self._observe(pairs, events, now=now)
-        found = self._detect(manager, seen, events, now=now)
+        events, said = snapshot.events, snapshot.said
+        seen = self._observe(pairs, snapshot, now=now)
+        found = self._detect(manager, seen, events, now=now, keep=keep)
         done = {(a.series_id, a.original_start) for a in seen.finished}
         bumps = [
             b
             for b in found
             if isinstance(b, Bump)
             and b.key not in done
-            and not self.store.notices.seen(notice_key(b))  # decided already: left as told
+            and notice_key(b) not in said  # decided already: left as told
         ]
         notices = [n for n in found if isinstance(n, Notice)]
         decided = self._decide(manager, pairs, events, seen, bumps, now)
-        return [*seen.finished, *notices, *decided]
+        return [*seen.settled, *seen.finished, *notices, *decided]
 
-    def _observe(
-        self, pairs: Sequence[Pair], events: Sequence[CalendarEvent], *, now: dt.datetime
-    ) -> _Seen:
+    def _observe(self, pairs: Sequence[Pair], snapshot: Snapshot, *, now: dt.datetime) -> _Seen:
+        events, records = snapshot.events, snapshot.records
         current = _current_series(pairs, owned_series(events), now)
         exceptions = exceptions_by_series(events)
-        records = self.records() if self.records is not None else move_log.read(self.store)
         changed: dict[MoveKey, tuple[PastMove, ...]] = {}  # this pass's view of the table
         history: History = ChainMap[MoveKey, tuple[PastMove, ...]](changed, records.history)
-        finished = self._settle(current, exceptions, records, changed)
-        moves = dict(self.moves() if self.moves is not None else move_log.done(self.store))
+        settled: list[SettleMove] = []
+        finished = self._settle(current, exceptions, records, changed, settled)
+        moves = dict(snapshot.moves)
         for action in finished:  # the rest of the pass counts them as the service's own moves
             key = (action.series_id, action.original_start)
             moves[key] = (moves.get(key, (0, None))[0] + 1, (action.start, action.end))
         occs = {
-            pair.key: self._occurrences(pair, series, exceptions, moves, history, changed, now=now)
+            pair.key: self._occurrences(
+                pair, series, exceptions, moves, history, changed, settled, now=now
+            )
             for pair, series in current
         }
         ours = frozenset(s.event.id for items in owned_series(events).values() for s in items)
-        return _Seen(current, occs, history, finished, ours)
+        return _Seen(current, occs, history, finished, settled, ours)
 
     def _detect(
         self,
@@ -107,6 +110,7 @@ class Rebooker:
         events: Sequence[CalendarEvent],
         *,
         now: dt.datetime,
+        keep: bool,
     ) -> list[Bump | Notice]:
         horizon = max(p.rebook.look_ahead for p, _ in seen.current) if seen.current else None
         if horizon is None:
@@ -116,7 +120,9 @@ class Rebooker:
             time_max=now + horizon, tz=manager.person.timezone,
         )  # fmt: skip
         upcoming = [p for p, _ in seen.current if any(o.start > now for o in seen.occs[p.key])]
-        theirs = self._rep_events(upcoming, seen.ours, (now, now + horizon), now=now, read=True)
+        theirs = self._rep_events(
+            upcoming, seen.ours, (now, now + horizon), now=now, read=True, keep=keep
+        )
         found: list[Bump | Notice] = []
         for pair, _ in seen.current:
             found += detect(
@@ -133,11 +139,12 @@ class Rebooker:
         moves: Moves,
         history: History,
         changed: dict[MoveKey, tuple[PastMove, ...]],
+        settled: list[SettleMove],
         *,
         now: dt.datetime,
     ) -> list[Occurrence]:
         """The pair's upcoming occurrences outside pauses; a stale decline that was answered
-        again since is noted, so that a new decline counts."""
+        again since is noted (in this pass's view, and for the log), so a new decline counts."""
         occs = occurrences(
             series,
             exceptions.get(series.event.id, []),
@@ -156,7 +163,14 @@ class Rebooker:
             gone = answered_again(past, {a.email.lower(): a.response for a in occ.attendees})
             if gone:
                 last = past[done[-1]]
-                move_log.answered_again(self.store, key, last, gone)
+                settled.append(
+                    SettleMove(
+                        pair.key, pair.manager.email, key[0], key[1], last,
+                        f"{', '.join(sorted(gone))} answered the moved 1:1 again: an old "
+                        "decline no longer counts against it",
+                        answered=frozenset(gone),
+                    )
+                )  # fmt: skip
                 kept = replace(last, still_declined=last.still_declined - gone)
                 changed[key] = (*past[: done[-1]], kept, *past[done[-1] + 1 :])
         return occs
@@ -167,6 +181,7 @@ class Rebooker:
         exceptions: Mapping[str, Sequence[CalendarEvent]],
         records: move_log.Records,
         changed: dict[MoveKey, tuple[PastMove, ...]],
+        settled: list[SettleMove],
     ) -> list[MoveOccurrence]:
         """Open intents of this manager's series, read against the calendar just synced: a
         move Google already holds is finished (recorded, the rep told); one that never
@@ -178,7 +193,14 @@ class Rebooker:
                 if outcome(intent, start, end, cancelled=cancelled) == "done":
                     out.append(_finish(pair, key, intent, event))
                 else:
-                    move_log.forget_intent(self.store, key, intent)
+                    settled.append(
+                        SettleMove(
+                            pair.key, pair.manager.email, key[0], key[1], intent,
+                            "a move set out in an earlier pass never took effect, or a "
+                            "person moved the 1:1 since: forgotten",
+                            forget=True,
+                        )
+                    )  # fmt: skip
                     changed[key] = tuple(records.history[key][:-1])
         return out
 
@@ -190,13 +212,14 @@ class Rebooker:
         *,
         now: dt.datetime,
         read: bool,
+        keep: bool = True,
     ) -> dict[str, list[BusyEvent]]:
         """Busy time on the calendars of the reps the service may read, by lower-case address
         (their copy of the 1:1s left out); with ``read``, calendars due are read first."""
         if self.reps is None:
             return {}
         if read:
-            self.reps.refresh([p.rep.email for p in pairs], now=now)
+            self.reps.refresh([p.rep.email for p in pairs], now=now, keep=keep)
         out: dict[str, list[BusyEvent]] = {}
         for pair in pairs:
             events = self.reps.events(pair.rep.email)
@@ -249,9 +272,9 @@ def _current_series(
     """Each pair with its live series of the newest generation, if any."""
     out = []
     for pair in pairs:
-        live = [s for s in series.get(pair.rep.email.lower(), []) if s.is_live(now)]
-        if live:
-            out.append((pair, max(live, key=lambda s: s.gen)))
+        current = current_series(series.get(pair.rep.email.lower(), []), now)
+        if current is not None:
+            out.append((pair, current))
     return out
 
 

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from integrations.reconcile.observe import observe_calendar, store_observed
 from integrations.state.store import Store
 from scheduler import errors
 from scheduler.keys import rep_calendar_key
@@ -38,9 +39,12 @@ class RepCalendars:
     managers: frozenset[str] = frozenset()  # calendars the pass syncs anyway
     every: dt.timedelta = REP_READ_EVERY
     _failed: dict[str, dt.datetime] = field(default_factory=dict)
+    _unkept: dict[str, tuple[CalendarEvent, ...]] = field(default_factory=dict)
 
-    def refresh(self, reps: Sequence[str], *, now: dt.datetime) -> None:
-        """Read the calendars of these reps that are readable and due (one request each)."""
+    def refresh(self, reps: Sequence[str], *, now: dt.datetime, keep: bool = True) -> None:
+        """Read the calendars of these reps that are readable and due (one request each);
+        ``keep`` stores what was read (a pass that applies), else it is only held here for
+        this process (``plan``, which writes nothing)."""
         for rep in reps:
             email = rep.lower()
             if email in self.managers or not self._may_read(email, now):
@@ -49,20 +53,25 @@ class RepCalendars:
             if synced is not None and now - synced < self.every:
                 continue
             try:
-                self._sync(email, now=now)
+                self._sync(email, now=now, keep=keep)
             except errors.TransientError as exc:  # next pass tries again
                 log.info("could not read %s's calendar this pass: %s", email, exc)
             except errors.OneOnOneError as exc:
-                self._unreadable(email, str(exc), now=now)
+                self._failed[email] = now
+                if keep:
+                    self._unreadable(email, str(exc), now=now)
 
     def events(self, rep: str) -> list[CalendarEvent] | None:
         """The rep's calendar as last read, or None when the service cannot see it."""
         email = rep.lower()
         if email in self.managers:
             return self.store.calendars.events(email)
-        if email in self._failed or self.store.calendars.sync_token(email) is None:
+        if email in self._failed or not self.readable(email):
             return None
-        if not self.readable(email):
+        unkept = self._unkept.get(email)
+        if unkept is not None:
+            return list(unkept)
+        if self.store.calendars.sync_token(email) is None:
             return None
         return self.store.calendars.events(email)
 
@@ -73,19 +82,16 @@ class RepCalendars:
         self._failed.pop(email, None)
         return self.readable(email)
 
-    def _sync(self, email: str, *, now: dt.datetime) -> None:
-        token = self.store.calendars.sync_token(email)
-        try:
-            changes = self.calendar.changes(email, token)
-        except errors.SyncTokenExpired:
-            changes = self.calendar.changes(email, None)
-        self.store.calendars.apply_changes(
-            email, changes.events, changes.next_token, full=changes.full, now=now
-        )
+    def _sync(self, email: str, *, now: dt.datetime, keep: bool) -> None:
+        observed = observe_calendar(self.calendar, self.store.calendars, email)
+        if keep:
+            store_observed(self.store.calendars, observed, now=now)
+            self._unkept.pop(email, None)
+        else:
+            self._unkept[email] = observed.events
 
     def _unreadable(self, email: str, why: str, *, now: dt.datetime) -> None:
         """Left to the decline signal for a day; said once a day in the audit and the log."""
-        self._failed[email] = now
         self.store.calendars.forget_sync(email)
         if self.store.notices.first(rep_calendar_key(email, now), now):
             log.warning("cannot read %s's calendar (%s): their decline is the signal", email, why)

@@ -11,37 +11,43 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
-from integrations.mail.deliveries import DeliveryReport
 from integrations.mail.notify import Notifier
 from integrations.reconcile.apply import Applier
+from integrations.reconcile.delivery import deliver, record_ledger_safely
+from integrations.reconcile.digests import plan_digests
 from integrations.reconcile.followup import FollowUps
 from integrations.reconcile.meeting_mail import MeetingMail
+from integrations.reconcile.observe import Observed, observe_calendar, store_observed
+from integrations.reconcile.occurrences import resolve_ids
 from integrations.reconcile.pass_report import ManagerRun, PassReport, Progress
 from integrations.reconcile.rebook import Rebooker
 from integrations.reconcile.removed_managers import RemovedManagers
 from integrations.reconcile.rep_calendars import RepCalendars
 from integrations.reconcile.series_writes import Outcome, batch_groups
+from integrations.reconcile.snapshot import Snapshot
 from integrations.reconcile.workers import Workers
 from integrations.state import move_log
+from integrations.state.pause_store import PauseStore
 from integrations.state.store import Store
 from scheduler import errors
 from scheduler.actions import (
     Action,
     CreateSeries,
-    MoveOccurrence,
     Notice,
+    SettleMove,
 )
-from scheduler.bumps import MoveKey
+from scheduler.digest_timing import next_digest_at
 from scheduler.keys import (
     auth_revoked_alert_key,
     auth_revoked_key,
-    names_occurrence,
-    sender_parked_key,
     usage_limited_key,
 )
 from scheduler.model import Config, Manager, Pair
-from scheduler.pauses import plan_pause_writes
+from scheduler.move_notices import with_move_notices
+from scheduler.owned import current_series
+from scheduler.pauses import not_paused, plan_pause_writes
 from scheduler.ports import Calendar, CalendarEvent
 from scheduler.series import exceptions_by_series, owned_series, plan_series, tags
 from scheduler.vocabulary import Result
@@ -61,21 +67,12 @@ class Runner:
     reps: RepCalendars | None = None  # reps' own calendars, where the service may read them
 
     def __post_init__(self) -> None:
-        self.rebooker = Rebooker(
-            self.config,
-            self.calendar,
-            self.store,
-            moves=self.moves,
-            records=self.move_records,
-            reps=self.reps,
-        )
+        self.rebooker = Rebooker(self.config, self.calendar, reps=self.reps)
         self.followups = (
             FollowUps(self.config, self.store, self.notifier) if self.notifier else None
         )
         self.next_wake: dt.datetime | None = None  # when the next email falls due
-        self.applier = Applier(
-            self.config, self.calendar, self.store, self.notifier, self._forget_moves
-        )
+        self.paused = PauseStore(self.store)
         self.mail = (
             MeetingMail(
                 self.config,
@@ -83,16 +80,15 @@ class Runner:
                 self.store,
                 self.notifier,
                 self.followups,
-                self.moves,
-                self.applier.instance,
-                self.applier.pair,
                 self._wake,
-                paused=self.applier.pauses.paused.keys,
+                self.paused,
             )
             if self.notifier is not None and self.followups is not None
             else None
         )
-        self.applier.mail = self.mail
+        self.applier = Applier(
+            self.config, self.calendar, self.store, self.notifier, self._forget_moves, self.mail
+        )
         self.removed = RemovedManagers(self.config, self.store, self.applier, self.notifier)
         self._lock = threading.Lock()
         self._pairs_by_manager: dict[str, list[Pair]] = {}
@@ -103,6 +99,7 @@ class Runner:
         ) = None
         self._records: move_log.Records | None = None
         self.workers = Workers()
+        self.said: frozenset[str] = frozenset()
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
         return self._pairs_by_manager.get(manager.person.email, [])
@@ -126,20 +123,17 @@ class Runner:
             self._moves = None
             self._records = None
 
-    def observe(self, owner: str, *, now: dt.datetime) -> list[CalendarEvent]:
-        token = self.store.calendars.sync_token(owner)
-        try:
-            changes = self.calendar.changes(owner, token)
-        except errors.SyncTokenExpired:
-            log.info("sync token of %s expired: reading the calendar again in full", owner)
-            changes = self.calendar.changes(owner, None)
-        self.store.calendars.apply_changes(
-            owner, changes.events, changes.next_token, full=changes.full, now=now
-        )
-        return self.store.calendars.events(owner)
+    def observe(self, owner: str, *, now: dt.datetime, store: bool = True) -> Observed:
+        """One read of ``owner``'s calendar; ``store`` keeps it (a pass that applies does,
+        before its first write; a plan does not)."""
+        observed = observe_calendar(self.calendar, self.store.calendars, owner)
+        if store:
+            store_observed(self.store.calendars, observed, now=now)
+        return observed
 
-    def plan_manager(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
-        events = self.observe(manager.person.email, now=now)
+    def plan_manager(
+        self, manager: Manager, events: Sequence[CalendarEvent], *, now: dt.datetime
+    ) -> list[Action]:
         actions = plan_series(
             manager,
             self.pairs_of(manager),
@@ -151,40 +145,52 @@ class Runner:
 
     def _unsaid(self, actions: Sequence[Action]) -> list[Action]:
         """A notice is said once: one already recorded is not part of the plan any more."""
-        return [
-            a for a in actions if not (isinstance(a, Notice) and self.store.notices.seen(a.key))
-        ]
+        return [a for a in actions if not (isinstance(a, Notice) and a.key in self.said)]
 
     def _wake(self, wake: dt.datetime | None) -> None:
         with self._lock:
             if wake is not None and (self.next_wake is None or wake < self.next_wake):
                 self.next_wake = wake
 
-    def plan_emails(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
+    def snapshot(self, owner: str, events: Sequence[CalendarEvent]) -> Snapshot:
+        """What the later stages plan from, read now and not again while they decide."""
+        return Snapshot(
+            owner,
+            tuple(events),
+            self.said,
+            MappingProxyType(self.moves()),
+            self.move_records(),
+            frozenset(self.paused.keys()),
+        )
+
+    def plan_emails(self, manager: Manager, seen: Snapshot, *, now: dt.datetime) -> list[Action]:
         """Agendas, prep emails, recaps, reminders and pause notes due now (each once)."""
         if self.mail is None:
             return []
-        return self.mail.plan(manager, self.pairs_of(manager), now=now)
+        return self.mail.plan(manager, self.pairs_of(manager), seen, now=now)
 
-    def plan_pauses(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
+    def plan_pauses(self, manager: Manager, seen: Snapshot, *, now: dt.datetime) -> list[Action]:
         """Cancel the occurrences of the pauses in view; restore those no pause covers now."""
-        events = self.store.calendars.events(manager.person.email)
-        by_rep = owned_series(events)
-        exceptions = exceptions_by_series(events)
-        ours = self.applier.pauses.paused.keys()
+        by_rep = owned_series(seen.events)
+        exceptions = exceptions_by_series(seen.events)
+        ours = set(seen.paused)
         actions: list[Action] = []
         for pair in self.pairs_of(manager):
-            live = [s for s in by_rep.get(pair.rep.email.lower(), []) if s.is_live(now)]
-            if live:
-                current = max(live, key=lambda s: s.gen)
+            current = current_series(by_rep.get(pair.rep.email.lower(), []), now)
+            if current is not None:
                 own = exceptions.get(current.event.id, [])
                 actions += plan_pause_writes(pair, current, own, ours, now=now)
         return actions
 
-    def plan_bumps(self, manager: Manager, *, now: dt.datetime) -> list[Action]:
-        events = self.store.calendars.events(manager.person.email)
-        planned = self.rebooker.plan(manager, self.pairs_of(manager), events, now=now)
-        return self._unsaid(_not_paused(planned, self.applier.pauses.paused.keys()))
+    def plan_bumps(
+        self, manager: Manager, seen: Snapshot, *, now: dt.datetime, keep: bool = True
+    ) -> list[Action]:
+        planned = self.rebooker.plan(manager, self.pairs_of(manager), seen, now=now, keep=keep)
+        if keep:  # what the pass read of its own moves is stored before anything is applied
+            self.applier.settle([a for a in planned if isinstance(a, SettleMove)])
+        actions = [a for a in planned if not isinstance(a, SettleMove)]
+        told = with_move_notices(not_paused(actions, seen.paused))
+        return self._unsaid(told)
 
     def run_pass(
         self,
@@ -207,6 +213,7 @@ class Runner:
         it may be called from several threads.
         """
         report = PassReport(started=now)
+        self.said = self.store.notices.said()  # what was told once, as the pass began
         self.next_wake = None
         with self._lock:
             self._moves = None
@@ -230,66 +237,38 @@ class Runner:
         self.workers.each(runs, rest, workers)
         # Managers taken out of the config: their series end too (no request once none is live).
         report.outcomes += self.removed.wind_down(
-            lambda owner: self.observe(owner, now=now), now=now, apply=apply
+            lambda owner: list(self.observe(owner, now=now, store=apply).events),
+            now=now,
+            apply=apply,
         )
         for run in runs:
             report.outcomes += run.outcomes
             if run.error is not None:
                 report.manager_errors[run.owner] = run.error
+        if self.notifier is not None:
+            report.outcomes += self._digests(now=now, apply=apply)
         if apply and self.notifier is not None:
-            self._ledger_and_digests(now=now)
-            report.emails = self.notifier.deliveries.deliver_due(now=now)
-            for parked in report.emails.parked:  # told once, when parking starts
-                log.warning(
-                    "sender %s parked until %s: %s (%s)",
-                    parked.sender,
-                    parked.until.isoformat(),
-                    parked.reason,
-                    parked.error,
-                )
-                self.store.audit.record(
-                    at=now,
-                    pair_key=parked.sender,
-                    action="sender-parked",
-                    reason=f"{parked.reason}: {parked.error}",
-                    result=f"until {parked.until.isoformat()}",
-                )
-            self._tell_parked_senders(report.emails, now=now)
+            report.emails = deliver(self.config, self.store, self.notifier, self.applier, now=now)
         return report
 
-    def _tell_parked_senders(self, emails: DeliveryReport, *, now: dt.datetime) -> None:
-        """A manager whose own sender lost its credentials hears it by the alerts' path."""
-        managers = {m.person.email for m in self.config.managers}
-        told = False
-        for parked in emails.parked:
-            if parked.reason == "credentials" and parked.sender in managers:
-                key = sender_parked_key(parked.sender, now)
-                self.applier.tell(parked.sender, key, parked.error, now=now)
-                told = True
-        if told and self.notifier is not None:
-            more = self.notifier.deliveries.deliver_due(now=now)
-            emails.sent += more.sent
-            emails.retrying += more.retrying
-            emails.failed += more.failed
-            emails.dropped += more.dropped
+    def _digests(self, *, now: dt.datetime, apply: bool) -> list[Outcome]:
+        """Monday's digest to each manager, once a week (after the ledger, which it reads)."""
+        assert self.notifier is not None
+        for manager in self.config.managers:
+            self._wake(next_digest_at(manager.person, now=now))
+        if apply:
+            record_ledger_safely(self.config, self.store, now=now)
+        try:
+            due = plan_digests(self.config, self.notifier, now=now)
+        except Exception:  # the digest never stops a pass
+            log.exception("the digest failed; the next pass tries again")
+            return []
+        if not apply:
+            return [Outcome(a, Result.PLANNED) for a in due]
+        return self.apply(due, now=now)
 
     def close(self) -> None:
         self.workers.close()
-
-    def _ledger_and_digests(self, *, now: dt.datetime) -> None:
-        """Record how each past 1:1 ended, and queue Monday's digest to each manager."""
-        from integrations.reconcile.digests import queue_digests
-        from integrations.state.ledger_store import record_ledger
-        from scheduler.digest_timing import next_digest_at
-
-        assert self.notifier is not None
-        try:
-            record_ledger(self.config, self.store, now=now)
-            queue_digests(self.config, self.notifier, now=now)
-        except Exception:  # the ledger and the digest never stop a pass
-            log.exception("ledger or digest failed; the next pass tries again")
-        for manager in self.config.managers:
-            self._wake(next_digest_at(manager.person, now=now))
 
     def _manager_pass(
         self,
@@ -303,23 +282,24 @@ class Runner:
             return
         with self.workers.claim({run.owner}):
             self.workers.note_in_flight()
-            run.error = self._guarded(run.owner, lambda: stage(run, now, apply), now=now)
+            run.error = self._guarded(
+                run.owner, lambda: stage(run, now, apply), now=now, apply=apply
+            )
 
-    def _guarded(self, owner: str, work: Callable[[], None], *, now: dt.datetime) -> str | None:
+    def _guarded(
+        self, owner: str, work: Callable[[], None], *, now: dt.datetime, apply: bool
+    ) -> str | None:
+        """Run one stage; an error is this manager's alone (with ``apply``, a revoked login or
+        a usage limit parks the manager and she is told; a plan only reports it)."""
         parked = self.store.parking.reason(owner, now)
         if parked is not None:
             return f"parked: {parked}"
         try:
             work()
-        except errors.AuthRevoked as exc:
-            self.store.parking.park(owner, until=now + REVOKED_PARK, reason=str(exc))
-            if self.store.notices.first(auth_revoked_key(owner, now), now):
-                self.applier.tell(owner, auth_revoked_alert_key(owner), str(exc), now=now)
-            return str(exc)
-        except errors.UsageLimited as exc:
-            self.store.parking.park(owner, until=now + LIMIT_PARK, reason=str(exc))
-            self.applier.tell(owner, usage_limited_key(owner, now), str(exc), now=now)
-            return str(exc)
+        except (errors.AuthRevoked, errors.UsageLimited) as exc:
+            if not apply:
+                return str(exc)
+            return self._park(owner, exc, now=now)
         except errors.OneOnOneError as exc:
             log.warning("manager %s: %s", owner, exc)
             return str(exc)
@@ -328,8 +308,22 @@ class Runner:
             return f"{type(exc).__name__}: {exc}"
         return None
 
+    def _park(self, owner: str, exc: errors.OneOnOneError, *, now: dt.datetime) -> str:
+        """Park a manager whose login was revoked (until she logs in again), or who hit a
+        usage limit (for an hour), and tell her."""
+        if isinstance(exc, errors.AuthRevoked):
+            self.store.parking.park(owner, until=now + REVOKED_PARK, reason=str(exc))
+            if self.store.notices.first(auth_revoked_key(owner, now), now):
+                self.applier.tell(owner, auth_revoked_alert_key(owner), str(exc), now=now)
+        else:
+            self.store.parking.park(owner, until=now + LIMIT_PARK, reason=str(exc))
+            self.applier.tell(owner, usage_limited_key(owner, now), str(exc), now=now)
+        return str(exc)
+
     def _series_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
-        actions = self.plan_manager(run.manager, now=now)
+        observed = self.observe(run.owner, now=now, store=apply)
+        run.events = observed.events
+        actions = self.plan_manager(run.manager, observed.events, now=now)
         if not apply:
             run.outcomes += [Outcome(a, Result.PLANNED) for a in actions]
             return
@@ -360,32 +354,23 @@ class Runner:
         creates, run.creates = run.creates, []
         run.outcomes += self.apply(creates, now=now)
         for planner in (self.plan_pauses, self.plan_bumps, self.plan_emails):
-            actions = planner(run.manager, now=now)
-            if apply:
-                run.outcomes += self.apply(actions, now=now)
+            # A pass that applies plans on from the calendar as its writes left it; a plan,
+            # which writes nothing, from what it observed.
+            events = self.store.calendars.events(run.owner) if apply else run.events
+            seen = self.snapshot(run.owner, events)
+            if planner == self.plan_bumps:
+                actions = self.plan_bumps(run.manager, seen, now=now, keep=apply)
+            else:
+                actions = planner(run.manager, seen, now=now)
+            if apply:  # the occurrences written to are read first: apply reads nothing
+                ready, skipped = resolve_ids(self.calendar, actions, events)
+                run.outcomes += [self.applier.record(o, now=now) for o in skipped]
+                run.outcomes += self.apply(ready, now=now)
             else:
                 run.outcomes += [Outcome(a, Result.PLANNED) for a in actions]
 
     def apply(self, actions: Sequence[Action], *, now: dt.datetime) -> list[Outcome]:
         return self.applier.apply(actions, now=now)
-
-
-def _not_paused(actions: Sequence[Action], paused: set[MoveKey]) -> list[Action]:
-    """Leave out any rebooking of an occurrence the service itself cancelled for a pause: its
-    own cancellation is no bump (it is restored by the pause planner, or stays cancelled)."""
-    out: list[Action] = []
-    for action in actions:
-        if (
-            isinstance(action, MoveOccurrence)
-            and (action.series_id, action.original_start) in paused
-        ):
-            continue
-        if isinstance(action, Notice) and any(
-            names_occurrence(action.key, series, original) for series, original in paused
-        ):
-            continue
-        out.append(action)
-    return out
 
 
 __all__ = ["ManagerRun", "Outcome", "PassReport", "Progress", "Runner", "tags"]

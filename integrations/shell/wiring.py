@@ -234,13 +234,34 @@ def smtp_mailer(config: Config, clock: Clock | None = None) -> SmtpMailer:
     )
 
 
+def reading_store(path: Path) -> Store:
+    """The state for ``plan``, which writes nothing: the file read-only, or, when there is no
+    file yet or it predates the current schema, an in-memory copy brought up to date there
+    (so that not even a migration touches the file)."""
+    if path.exists():
+        store = Store(path, readonly=True)
+        if store.schema_version == len(db.MIGRATIONS):
+            return store
+        copy = Store(":memory:")
+        store.conn.backup(copy.conn)
+        store.close()
+        db.migrate(copy.conn)
+        return copy
+    return Store(":memory:")
+
+
 @contextlib.contextmanager
 def wire(
-    config: Config, *, sandbox_url: str | None = None, clock: Clock | None = None
+    config: Config,
+    *,
+    sandbox_url: str | None = None,
+    clock: Clock | None = None,
+    readonly: bool = False,
 ) -> Iterator[Wired]:
-    """Everything a pass needs; closes what it opened on exit."""
+    """Everything a pass needs; closes what it opened on exit. ``readonly`` (for ``plan``):
+    the state is only read, and the runner only plans."""
     clock = clock or SystemClock()
-    store = Store(config.state)
+    store = reading_store(Path(config.state)) if readonly else Store(config.state)
     closers: list[Callable[[], None]] = [store.close]
     try:
         root_url = config.calendar.google.api_endpoint
@@ -270,15 +291,16 @@ def wire(
         # Pacing is about the real request rate, so it reads the system clock even in tests.
         pacer = Pacer(PER_USER_PER_MINUTE, clock=SystemClock(), sleep=time.sleep)
         calendar = GoogleCalendar(pool.calendar_resource, pool.http_for, pacer=pacer)
-        outbox_db = open_outbox_db(Path(config.state))
-        closers.append(outbox_db.close)
+        outbox_db = store.conn if readonly else open_outbox_db(Path(config.state))
+        if not readonly:
+            closers.append(outbox_db.close)
         deliveries = Deliveries(
             outbox_db,
             build_mailer(config, pool, clock, outbox_db),
             log=logger_log(logging.getLogger("oneonone.mail")),
         )
         # Rows a crash left SENDING: prep-like ones are dropped, recaps and alerts re-sent once.
-        for key in deliveries.recover(now=clock.now()):
+        for key in () if readonly else deliveries.recover(now=clock.now()):
             store.audit.record(
                 at=clock.now(),
                 pair_key="-",

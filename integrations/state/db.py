@@ -101,6 +101,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE IF NOT EXISTS send_log (sender TEXT NOT NULL, at TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS send_log_by_sender ON send_log (sender, at)",
     ),
+    (
+        # The occurrences the service cancelled for a pause (state/pause_store.py), which it
+        # used to create itself on first use: IF NOT EXISTS, since most files already have it.
+        """CREATE TABLE IF NOT EXISTS paused_occurrences (
+            series_id TEXT NOT NULL, original_start TEXT NOT NULL, at TEXT NOT NULL,
+            PRIMARY KEY (series_id, original_start))""",
+    ),
 )
 
 
@@ -114,7 +121,9 @@ def connect(
     """
     memory = str(path) == ":memory:"
     if readonly:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False
+        )
         conn.row_factory = sqlite3.Row
         _private(Path(path))  # reading a WAL file may create its -wal and -shm
         return conn

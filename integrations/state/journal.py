@@ -113,6 +113,11 @@ class Notices:
                 is not None
             )
 
+    def said(self) -> frozenset[str]:
+        """Every key told or decided so far: read once per pass, as part of what it observes."""
+        with self._db.lock:
+            return frozenset(r[0] for r in self._db.conn.execute("SELECT key FROM notices"))
+
     def first(self, key: str, now: dt.datetime) -> bool:
         """True the first time ``key`` is seen; later calls return False."""
         with self._db.transaction() as conn:

@@ -4,7 +4,7 @@ A cancelled occurrence looks the same whoever cancelled it, and Google keeps lit
 cancelled instance (its id, series and original start are all it promises), so the service
 remembers its own pause cancellations here. The rebooking reads it so that the service's own
 cancellation is never taken for a bump ("deleted"), and the pause planner restores only these.
-The table owns its schema (created if missing), apart from the numbered migrations.
+Its table is one of the state file's migrations (``state.db``).
 """
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ import datetime as dt
 from integrations.state.store import Store
 from scheduler.bumps import MoveKey
 
-SCHEMA = """CREATE TABLE IF NOT EXISTS paused_occurrences (
-    series_id TEXT NOT NULL, original_start TEXT NOT NULL, at TEXT NOT NULL,
-    PRIMARY KEY (series_id, original_start))"""
-
 
 def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat()
@@ -26,8 +22,6 @@ def _iso(moment: dt.datetime) -> str:
 class PauseStore:
     def __init__(self, store: Store) -> None:
         self.store = store
-        with store.transaction() as conn:
-            conn.execute(SCHEMA)
 
     def add(self, series_id: str, original_start: dt.datetime, *, now: dt.datetime) -> None:
         with self.store.transaction() as conn:

@@ -36,7 +36,7 @@ def test_the_managers_own_decline_moves_the_occurrence_once(env, admin, reset):
     env.run(config, NOW)
     admin.respond(DANA, occurrence(admin, DANA, SERIES, TUESDAY)["id"], "declined")
     report = env.run(config, NOW + dt.timedelta(minutes=2))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     assert "Dana Whitfield declined it" in report.outcomes[0].action.reason
     assert both(admin) == ("Tue 12:15-13:00", "Tue 12:15-13:00")
     # Google keeps the organizer's "declined" on the moved occurrence: an old answer.
@@ -62,7 +62,7 @@ def test_a_decline_of_the_new_time_moves_it_again_never_back_to_a_declined_time(
     assert env.run(config, NOW + dt.timedelta(minutes=3)).outcomes == []
     admin.respond("sam@example.com", occurrence(admin, DANA, SERIES, TUESDAY)["id"], "declined")
     report = env.run(config, NOW + dt.timedelta(minutes=4))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     # 13:00 (declined first) is never offered again: the nearest other free time is 13:45.
     assert both(admin) == ("Tue 13:45-14:30", "Tue 13:45-14:30")
     for minutes in (5, 6, 7):
@@ -84,6 +84,6 @@ def test_a_manager_who_accepts_the_moved_time_and_declines_it_again_gets_a_new_m
     assert env.run(config, NOW + dt.timedelta(minutes=3)).outcomes == []
     admin.respond(DANA, moved["id"], "declined")  # now an answer about 12:15
     report = env.run(config, NOW + dt.timedelta(minutes=4))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     assert both(admin) == ("Tue 13:45-14:30", "Tue 13:45-14:30")
     assert env.run(config, NOW + dt.timedelta(minutes=5)).outcomes == []

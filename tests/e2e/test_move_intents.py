@@ -1,7 +1,8 @@
 """A move is recorded as an intent before its patch, so however the patch ends the service
 knows the move is its own: a crash right after Google took it, a crash after the notice was
-queued, an answer lost to a server error whose retry gets 412, or a patch that never went
-through. Each ends with the occurrence moved once and the rep told exactly once."""
+queued, an answer lost to a server error whose retry gets 412 (the move fails; the next pass
+finds it done), or a patch that never went through. Each ends with the occurrence moved once
+and the rep told exactly once."""
 
 from __future__ import annotations
 
@@ -68,12 +69,13 @@ def test_a_crash_right_after_google_took_the_move_is_finished_and_told_once(env,
     assert both(admin) == ("Tue 12:00-12:45",) * 2
     assert rep_inbox(admin, env.tmp / "outbox", "sam@example.com") == after(1, told=0)
     report = env.run(config, NOW + dt.timedelta(minutes=3))
-    [finish] = report.outcomes
+    finish, told = report.outcomes
     assert (finish.action.verb, finish.result, finish.action.resume) == (
         "move-occurrence",
         "done",
         True,
     )
+    assert (told.action.verb, told.result) == ("send-move-notice", "done")
     settle_quietly(env, config, 4, 5, 6)
     assert both(admin) == ("Tue 12:00-12:45",) * 2
     assert rep_inbox(admin, env.tmp / "outbox", "sam@example.com") == after(1)
@@ -91,12 +93,16 @@ def test_a_crash_after_the_notice_was_queued_sends_it_once(env, admin, monkeypat
         env.run(config, NOW + dt.timedelta(minutes=2))
     monkeypatch.undo()
     report = env.run(config, NOW + dt.timedelta(minutes=3))
-    assert [o.action.resume for o in report.outcomes] == [True]
+    assert [(o.action.verb, o.result) for o in report.outcomes] == [
+        ("move-occurrence", "done"),
+        ("send-move-notice", "done"),
+    ]
+    assert report.outcomes[0].action.resume
     settle_quietly(env, config, 4, 5, 6)
     assert rep_inbox(admin, env.tmp / "outbox", "sam@example.com") == after(1)
 
 
-def test_a_retried_patch_refused_with_412_because_the_first_try_went_through_is_a_success(
+def test_a_retried_patch_refused_with_412_because_the_first_try_went_through_is_finished_next_pass(
     env, admin
 ):
     config = env.config(SAM)
@@ -113,12 +119,25 @@ def test_a_retried_patch_refused_with_412_because_the_first_try_went_through_is_
         )
         runner = Runner(config, calendar, wired.store, wired.runner.notifier)
         report = runner.run_pass(now=NOW + dt.timedelta(minutes=2))
-    assert [(o.action.verb, o.result) for o in report.outcomes] == [("move-occurrence", "done")]
+    # Apply never reads to decide: the 412 fails the move, its intent stays open.
+    assert [(o.action.verb, o.result) for o in report.outcomes] == [
+        ("move-occurrence", "skipped"),
+        ("send-move-notice", "skipped"),
+    ]
     statuses = [r["status"] for r in admin.requests(20) if r["method"] == "calendar.events.patch"]
     assert statuses == [503, 412]  # the first try went through; the retry's If-Match is stale
     assert len(slept) == 1
     assert both(admin) == ("Tue 12:15-13:00",) * 2
-    settle_quietly(env, config, 3, 4, 5)
+    assert rep_inbox(admin, env.tmp / "outbox", "sam@example.com") == after(1, told=0)
+    # The next pass reads the occurrence where the intent says: the service's own move.
+    report = env.run(config, NOW + dt.timedelta(minutes=3))
+    assert [(o.action.verb, o.result) for o in report.outcomes] == [
+        ("move-occurrence", "done"),
+        ("send-move-notice", "done"),
+    ]
+    assert report.outcomes[0].action.resume
+    settle_quietly(env, config, 4, 5, 6)
+    assert both(admin) == ("Tue 12:15-13:00",) * 2
     assert rep_inbox(admin, env.tmp / "outbox", "sam@example.com") == after(1)
 
 
@@ -134,15 +153,20 @@ def test_a_patch_that_never_went_through_is_forgotten_and_decided_again(env, adm
         )
         runner = Runner(config, calendar, wired.store, wired.runner.notifier)
         report = runner.run_pass(now=NOW + dt.timedelta(minutes=2))
-    assert [(o.action.verb, o.result) for o in report.outcomes] == [("move-occurrence", "failed")]
+    assert [(o.action.verb, o.result) for o in report.outcomes] == [
+        ("move-occurrence", "failed"),
+        ("send-move-notice", "skipped"),
+    ]
     assert both(admin) == ("Tue 13:00-13:45",) * 2
     store = Store(env.tmp / "state.db")
     assert [m.done for m in next(iter(move_log.read(store).history.values()))] == [False]
     store.close()
     report = env.run(config, NOW + dt.timedelta(minutes=3))
-    assert [(o.action.verb, o.result, o.action.resume) for o in report.outcomes] == [
-        ("move-occurrence", "done", False)
+    assert [(o.action.verb, o.result) for o in report.outcomes] == [
+        ("move-occurrence", "done"),
+        ("send-move-notice", "done"),
     ]
+    assert not report.outcomes[0].action.resume
     assert both(admin) == ("Tue 12:00-12:45",) * 2
     settle_quietly(env, config, 4, 5, 6)
     assert rep_inbox(admin, env.tmp / "outbox", "sam@example.com") == after(1)

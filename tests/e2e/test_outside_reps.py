@@ -39,8 +39,8 @@ def test_an_outside_rep_is_moved_within_their_hours_and_told_and_a_decline_moves
     env.run(config, NOW)
     meeting(admin, DANA, "Board prep", ny(TUESDAY, "12:45"), ny(TUESDAY, "14:00"))
     report = env.run(config, NOW + dt.timedelta(minutes=2))
-    [move] = [o.action for o in report.outcomes]
-    assert move.verb == "move-occurrence"
+    move, notice = [o.action for o in report.outcomes]
+    assert (move.verb, notice.verb) == ("move-occurrence", "send-move-notice")
     assert "Sam Ortiz's calendar cannot be seen" in move.reason
     # 12:00 and 14:00 are both an hour away from 13:00; the earlier wins, inside Sam's hours.
     assert shown(occurrence(admin, DANA, SERIES, TUESDAY)) == "Tue 12:00-12:45"
@@ -53,7 +53,7 @@ def test_an_outside_rep_is_moved_within_their_hours_and_told_and_a_decline_moves
     moved = occurrence(admin, "sam@customer.example", SERIES, TUESDAY)
     admin.respond("sam@customer.example", moved["id"], "declined")
     report = env.run(config, NOW + dt.timedelta(minutes=3))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     assert shown(occurrence(admin, DANA, SERIES, TUESDAY)) == "Tue 14:00-14:45"
     assert shown(occurrence(admin, "sam@customer.example", SERIES, TUESDAY)) == "Tue 14:00-14:45"
     for minutes in (4, 5, 6):

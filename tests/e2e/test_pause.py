@@ -46,7 +46,8 @@ def test_a_paused_occurrence_is_not_moved_prepared_or_recapped_and_the_rep_hears
     )
     in_pause_prep = dt.datetime(2026, 11, 30, 18, 5, tzinfo=dt.UTC)
     report = env.run(config, in_pause_prep)
-    assert [o.action.verb for o in report.outcomes] == ["send-recap"]  # of the 24 Nov 1:1
+    # The recap of the 24 Nov 1:1, and (a Monday) Dana's weekly digest.
+    assert [o.action.verb for o in report.outcomes] == ["send-recap", "send-digest"]
     assert report.outcomes[0].action.start.day == 24
     [inst] = admin.instances(
         "dana@example.com",

@@ -137,7 +137,7 @@ def test_an_occurrence_moved_before_its_agenda_still_gets_it_and_later_passes_le
         },
     )
     moved = env.run(config, CREATED + dt.timedelta(minutes=2))
-    assert [o.action.verb for o in moved.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in moved.outcomes] == ["move-occurrence", "send-move-notice"]
     report = env.run(config, PREP_TIME)
     assert "write-agenda" in [o.action.verb for o in report.outcomes]
     [inst] = admin.instances(

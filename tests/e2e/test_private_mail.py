@@ -89,7 +89,7 @@ def test_a_rep_never_reads_the_managers_private_meetings_in_notices_preps_or_the
         admin, "Performance plan: Priya Raman", ny(TUESDAY, "11:30"), ny(TUESDAY, "12:00")
     )
     moved = env.run(config, NOW + dt.timedelta(minutes=2))
-    assert [o.action.verb for o in moved.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in moved.outcomes] == ["move-occurrence", "send-move-notice"]
     assert "Offsite: reorg" in moved.outcomes[0].action.reason  # the audit keeps the real why
     env.run(config, PREP_TIME)
     sams = inbox(env, "sam@example.com")

@@ -66,7 +66,7 @@ def test_a_conflict_on_the_managers_calendar_moves_the_occurrence_to_the_nearest
     config = setup(env, admin)
     meeting(admin, "dana@example.com", "Board prep", ny(TUESDAY, "12:45"), ny(TUESDAY, "14:00"))
     report = env.run(config, NOW + dt.timedelta(minutes=2))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     # 12:00 and 14:00 are both an hour away; the earlier wins. Sam (Los Angeles) starts at 12:00 NY.
     assert local(tuesday_instance(admin)) == "Tue 12:00"
     assert local(tuesday_instance(admin, "sam@example.com")) == "Tue 12:00"
@@ -94,7 +94,7 @@ def test_a_declining_rep_gets_a_time_they_are_free(env, admin):
     meeting(admin, "sam@example.com", "Customer call", ny(TUESDAY, "12:30"), ny(TUESDAY, "13:30"))
     admin.respond("sam@example.com", tuesday_instance(admin, "sam@example.com")["id"], "declined")
     report = env.run(config, NOW + dt.timedelta(minutes=10))  # past the rep free/busy interval
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     assert "declined" in report.outcomes[0].action.reason
     assert local(tuesday_instance(admin)) == "Tue 13:45"
     assert env.run(config, NOW + dt.timedelta(minutes=11)).outcomes == []
@@ -105,7 +105,7 @@ def test_a_deleted_occurrence_is_restored_the_same_day(env, admin):
     admin.delete_event("dana@example.com", tuesday_instance(admin)["id"])
     assert tuesday_instance(admin)["status"] == "cancelled"
     report = env.run(config, NOW + dt.timedelta(minutes=2))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     restored = tuesday_instance(admin)
     assert restored["status"] == "confirmed"
     assert local(restored) == "Tue 13:00"

@@ -60,7 +60,12 @@ def test_the_moved_1_1_starts_on_the_step_grid_nearest_the_original_time(
     assert not env.run(config, NOW).failed
     busy(admin, ny(TUESDAY, "12:05"), ny(TUESDAY, "14:10"))  # over the 13:00 1:1
     report = env.run(config, NOW + dt.timedelta(minutes=2))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    other_day = ["notice"] if not lands.startswith("Tue") else []  # Dana hears of another day
+    assert [o.action.verb for o in report.outcomes] == [
+        "move-occurrence",
+        *other_day,
+        "send-move-notice",
+    ]
     assert sams_occurrence(admin) == lands
 
 
@@ -86,5 +91,10 @@ def test_same_day_only_false_prefers_a_full_1_1_on_the_next_business_day_to_a_sh
     busy(admin, ny(TUESDAY, "09:00"), ny(TUESDAY, "16:00"))  # Tuesday leaves 30 minutes free
     busy(admin, ny(TUESDAY, "16:30"), ny(TUESDAY, "17:30"))
     report = env.run(config, NOW + dt.timedelta(minutes=2))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    other_day = ["notice"] if not lands.startswith("Tue") else []  # Dana hears of another day
+    assert [o.action.verb for o in report.outcomes] == [
+        "move-occurrence",
+        *other_day,
+        "send-move-notice",
+    ]
     assert sams_occurrence(admin) == lands

@@ -146,7 +146,7 @@ def test_a_meeting_on_a_logged_in_reps_calendar_moves_the_1on1_within_five_minut
     assert google.run(config, NOW + dt.timedelta(minutes=2)).outcomes == []
     assert admin.counts()["by_method"] == {"calendar.events.list": 1, "oauth2.token": 1}
     report = google.run(config, NOW + dt.timedelta(minutes=6))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     assert "Sam Ortiz's calendar has another meeting then" in report.outcomes[0].action.reason
     assert "Customer call" not in report.outcomes[0].action.reason
     # Free/busy would show 12:30-13:45 as one span; his events show the call ends at 13:30.
@@ -194,7 +194,7 @@ def test_a_rep_the_service_may_not_read_is_moved_only_when_they_decline(google, 
         "priya@example.com", occurrence(admin, DANA, PRIYA_SERIES, TUESDAY)["id"], "declined"
     )
     report = google.run(config, NOW + dt.timedelta(minutes=12))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     # Where it goes still respects her busy time, through free/busy: after the dentist.
     assert calendars(admin, "priya@example.com", PRIYA_SERIES) == ("Tue 15:45-16:30",) * 2
     assert "priya@example.com" not in admin.counts()["by_user"]
@@ -208,7 +208,7 @@ def test_domain_wide_delegation_reads_reps_in_the_domain_and_never_outside_it(go
     assert set(admin.counts()["by_user"]) == {DANA, "sam@example.com"}
     meeting(admin, "sam@example.com", "Customer call", ny(TUESDAY, "12:30"), ny(TUESDAY, "13:30"))
     report = google.run(config, NOW + dt.timedelta(minutes=6))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     assert calendars(admin, "sam@example.com", SAM_SERIES) == ("Tue 13:45-14:30",) * 2
     assert "lee@partner.example" not in admin.counts()["by_user"]
 
@@ -224,7 +224,7 @@ def test_a_reps_calendar_that_delegation_may_not_read_is_said_once_and_never_sto
     admin.respond("sam@example.com", occurrence(admin, DANA, SAM_SERIES, TUESDAY)["id"], "declined")
     report = google.run(config, NOW + dt.timedelta(minutes=2))
     assert not report.failed
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     store = Store(google.tmp / "state.db")
     said = [r for r in store.audit.rows() if r.action == "read-rep-calendar"]
     parked = store.parking.reason(DANA, NOW + dt.timedelta(minutes=2))
@@ -251,7 +251,7 @@ def test_a_rep_who_logged_in_to_the_token_store_is_read_with_the_read_only_scope
     google.run(config, NOW)
     meeting(admin, "sam@example.com", "Customer call", ny(TUESDAY, "12:30"), ny(TUESDAY, "13:30"))
     report = google.run(config, NOW + dt.timedelta(minutes=5))
-    assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+    assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
     assert calendars(admin, "sam@example.com", SAM_SERIES) == ("Tue 13:45-14:30",) * 2
 
 

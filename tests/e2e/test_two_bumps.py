@@ -31,7 +31,10 @@ def test_an_offsite_over_two_1on1s_moves_them_to_two_distinct_free_times_once(en
     env.run(config, NOW)
     meeting(admin, DANA, "Offsite", ny(TUESDAY, "09:00"), ny(TUESDAY, "16:00"))
     report = env.run(config, NOW + dt.timedelta(minutes=2))
-    assert sorted(o.action.verb for o in report.outcomes) == ["move-occurrence"] * 2
+    assert (
+        sorted(o.action.verb for o in report.outcomes)
+        == ["move-occurrence"] * 2 + ["send-move-notice"] * 2
+    )
     assert calendars(admin) == {
         "dana/sam": "Tue 16:00-16:45",
         "sam": "Tue 16:00-16:45",
@@ -64,7 +67,11 @@ def test_two_of_her_own_1on1s_found_overlapping_are_pulled_apart_and_stay_apart(
     )
     report = env.run(config, NOW + dt.timedelta(minutes=2))
     # Priya's was moved by a person: respected; Sam's is the one that moves off it.
-    assert sorted(o.action.verb for o in report.outcomes) == ["move-occurrence", "notice"]
+    assert sorted(o.action.verb for o in report.outcomes) == [
+        "move-occurrence",
+        "notice",
+        "send-move-notice",
+    ]
     assert calendars(admin) == {
         "dana/sam": "Tue 10:15-11:00",
         "sam": "Tue 10:15-11:00",

@@ -1,0 +1,71 @@
+"""Observing a calendar for a pass: one incremental read, merged in memory with the copy kept.
+
+Observing reads and never writes. What was read (the delta and its next sync token) travels
+with the observation, and ``store_observed`` keeps it when the pass applies; ``plan`` observes
+the same way and stops, so a plan leaves the state file as it found it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from integrations.state.calendar_cache import CalendarCache
+from scheduler import errors
+from scheduler.ports import Calendar, CalendarEvent, Changes
+from scheduler.vocabulary import EventStatus
+
+log = logging.getLogger("oneonone")
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One calendar as this pass sees it, and the read that is stored when the pass applies."""
+
+    owner: str
+    events: tuple[CalendarEvent, ...]
+    changes: Changes
+
+
+def observe_calendar(calendar: Calendar, cache: CalendarCache, owner: str) -> Observed:
+    """Read what changed since the token kept (everything, when it expired), and merge it."""
+    token = cache.sync_token(owner)
+    try:
+        changes = calendar.changes(owner, token)
+    except errors.SyncTokenExpired:
+        log.info("sync token of %s expired: reading the calendar again in full", owner)
+        changes = calendar.changes(owner, None)
+    return Observed(owner, merge_changes(cache.events(owner), changes), changes)
+
+
+def store_observed(cache: CalendarCache, observed: Observed, *, now: dt.datetime) -> None:
+    """Keep what was observed (part of applying): the delta and the next sync token."""
+    changes = observed.changes
+    cache.apply_changes(
+        observed.owner, changes.events, changes.next_token, full=changes.full, now=now
+    )
+
+
+def merge_changes(cached: Iterable[CalendarEvent], changes: Changes) -> tuple[CalendarEvent, ...]:
+    """The calendar after a delta (or a full read, which replaces everything), as the cache
+    will hold it once stored: ordered by event id.
+
+    Cancelled items in a delta carry little more than their id: the copy kept keeps its tags
+    and times and only its status changes, so a deleted series is still recognised.
+    """
+    before = {ev.id: ev for ev in cached}
+    after = {} if changes.full else dict(before)
+    for ev in changes.events:
+        prior = before.get(ev.id)
+        if ev.cancelled and not ev.private and prior is not None:
+            ev = dataclasses.replace(
+                prior,
+                status=EventStatus.CANCELLED,
+                etag=ev.etag or prior.etag,
+                updated=ev.updated or prior.updated,
+            )
+        after[ev.id] = ev
+    return tuple(after[k] for k in sorted(after))
