@@ -298,7 +298,7 @@ def test_a_rep_who_logs_in_while_the_service_runs_is_read_from_its_next_pass(
         grant = admin.issue_token("sam@example.com", READ_ONLY)  # what ``auth login`` stores
         store.set(token_name("sam@example.com"), json.dumps({"type": "authorized_user", **grant}))
         report = wired.runner.run_pass(now=later)
-        assert [o.action.verb for o in report.outcomes] == ["move-occurrence"]
+        assert [o.action.verb for o in report.outcomes] == ["move-occurrence", "send-move-notice"]
         store.delete(token_name("sam@example.com"))  # ``auth logout``: never read again
         admin.reset_counts()
         wired.runner.run_pass(now=later + dt.timedelta(minutes=10))
