@@ -40,6 +40,12 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     return str(request.param)
 
 
+HANG = 5.0
+"""A guard against a hang, not a speed test: unbounded, 6 levels of aliases took 55 s and 9 never
+ended; bounded, they are refused in milliseconds (the problem names the first node past the
+allowance, which is what shows the bound). Generous, so a loaded machine never trips it."""
+
+
 def problems_and_seconds(text: str) -> tuple[list[tuple[int, str, str]], float]:
     began = time.monotonic()
     with pytest.raises(ConfigError) as caught:
@@ -66,17 +72,21 @@ def merge_bomb(levels: int) -> str:
 
 
 @pytest.mark.parametrize("levels", [6, 9, 40])
-def test_a_billion_laughs_is_refused_in_well_under_a_second(parser: str, levels: int) -> None:
+def test_a_billion_laughs_is_refused_at_the_allowance_without_a_hang(
+    parser: str, levels: int
+) -> None:
     problems, took = problems_and_seconds(list_bomb(levels))
     assert problems == [(6, "a4", MESSAGE)]  # a4 is the first list past the allowance
-    assert took < 0.5
+    assert took < HANG
 
 
 @pytest.mark.parametrize("levels", [6, 9, 40])
-def test_a_merge_key_bomb_is_refused_in_well_under_a_second(parser: str, levels: int) -> None:
+def test_a_merge_key_bomb_is_refused_at_the_allowance_without_a_hang(
+    parser: str, levels: int
+) -> None:
     problems, took = problems_and_seconds(merge_bomb(levels))
     assert problems == [(6, "m4", MESSAGE)]
-    assert took < 0.5
+    assert took < HANG
 
 
 def test_a_bomb_used_as_a_managers_reps_is_the_only_problem_reported(parser: str) -> None:
@@ -86,7 +96,7 @@ def test_a_bomb_used_as_a_managers_reps_is_the_only_problem_reported(parser: str
     )
     problems, took = problems_and_seconds(text)
     assert problems == [(6, "a4", MESSAGE)]
-    assert took < 0.5
+    assert took < HANG
 
 
 @pytest.mark.parametrize(
@@ -104,7 +114,7 @@ def test_deep_nesting_is_refused_without_a_recursion_error(
         line = 51  # keys count as a level, as in PyYAML's composer: k48 is the 51st
     problems, took = problems_and_seconds(text)
     assert problems == [(line, "", TOO_DEEP)]
-    assert took < 1.0
+    assert took < HANG
 
 
 def test_merge_keys_chained_deeper_than_the_limit_are_refused(parser: str) -> None:
