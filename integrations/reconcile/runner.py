@@ -39,6 +39,7 @@ from scheduler.actions import (
     SettleMove,
 )
 from scheduler.digest_timing import next_digest_at
+from scheduler.inserted import as_inserted
 from scheduler.keys import (
     auth_revoked_alert_key,
     auth_revoked_key,
@@ -353,10 +354,14 @@ class Runner:
     def _rest_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
         creates, run.creates = run.creates, []
         run.outcomes += self.apply(creates, now=now)
+        # A plan, which creates nothing, plans on against the new series as inserted.
+        planned = [
+            as_inserted(o.action) for o in run.outcomes if isinstance(o.action, CreateSeries)
+        ]
         for planner in (self.plan_pauses, self.plan_bumps, self.plan_emails):
             # A pass that applies plans on from the calendar as its writes left it; a plan,
-            # which writes nothing, from what it observed.
-            events = self.store.calendars.events(run.owner) if apply else run.events
+            # which writes nothing, from what it observed and the series it would create.
+            events = self.store.calendars.events(run.owner) if apply else [*run.events, *planned]
             seen = self.snapshot(run.owner, events)
             if planner == self.plan_bumps:
                 actions = self.plan_bumps(run.manager, seen, now=now, keep=apply)

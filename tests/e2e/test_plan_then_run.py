@@ -189,3 +189,16 @@ def test_the_plan_command_leaves_the_state_file_byte_identical(
     [counts] = [line for line in out.splitlines() if line.startswith("sandbox requests:")]
     assert "(writes: 0)" in counts
     assert not (tmp_path / "outbox").exists() or not list((tmp_path / "outbox").iterdir())
+
+
+def test_a_first_pass_plans_what_the_new_series_then_gets(env, admin) -> None:
+    """No series yet, a pause in view and the first 1:1's prep due: the plan shows the series,
+    and what the pass then does with it (the cancellation, the rep's note, the agenda, the
+    preps), as the run on the same clock does."""
+    config = env.config(SAM_PAUSED)
+    prep_time = dt.datetime(2026, 11, 23, 18, 5, tzinfo=dt.UTC)  # Monday 13:05 New York
+    lines = plan_then_run(env, admin, config, prep_time)
+    verbs = [line.split()[0] for line in lines if not line.startswith(" ")]
+    assert verbs[0] == "create-series"
+    later = ["pause-occurrence", "send-pause-note", "write-agenda", "send-prep", "send-prep"]
+    assert sorted(verbs[1:]) == sorted([*later, "send-digest"]), lines
