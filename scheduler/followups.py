@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 from scheduler.actions import Action, SendRecap, SendReminder
 from scheduler.bumps import MoveKey, Occurrence, occurrences
 from scheduler.keys import recap_key, reminder_key
 from scheduler.model import Pair
-from scheduler.notes import EMPTY_NOTES, Notes
+from scheduler.notes import EMPTY_NOTES, Notes, combine_notes, parse_notes
 from scheduler.pauses import paused_at
 from scheduler.ports import CalendarEvent
+from scheduler.private_notes import split_private
 from scheduler.recap import recap_due
 from scheduler.series import OwnedSeries
 
@@ -57,10 +59,27 @@ def ended_occurrences(
     return out
 
 
-def followup_keys(occ: Occurrence) -> list[str]:
-    """The send-once keys a follow-up of ``occ`` may have used: what observing must look up."""
-    key = (occ.series_id, occ.original_start)
-    return [recap_key(*key), *(reminder_key(*key, n) for n in (1, 2, 3))]
+def occurrence_notes(
+    pair: Pair,
+    original_start: dt.datetime,
+    start: dt.datetime,
+    own: Sequence[CalendarEvent],
+    file_text: str | None,
+) -> Notes:
+    """The notes of one occurrence: its event description (among ``own``, its series'
+    exceptions) and its notes file's text, combined; the file's private section never
+    reaches a recap."""
+    day = start.astimezone(ZoneInfo(pair.manager.timezone)).date()
+    parts: list[Notes] = []
+    event = next((e for e in own if e.original_start == original_start), None)
+    if event is not None and event.description:
+        parts.append(
+            parse_notes(event.description, manager=pair.manager, rep=pair.rep, meeting_day=day)
+        )
+    if file_text:
+        public, _ = split_private(file_text)
+        parts.append(parse_notes(public, manager=pair.manager, rep=pair.rep, meeting_day=day))
+    return combine_notes(parts) if parts else EMPTY_NOTES
 
 
 def plan_followups(

@@ -91,6 +91,26 @@ def pause_note_key(pair_key: str, start: dt.date, until: dt.date) -> str:
     return f"pause-note:{pair_key}:{start:%Y%m%d}-{until:%Y%m%d}"
 
 
+KeyRange = tuple[str, str]
+"""Keys from the first (included) to the second (left out), in the order SQLite sorts text."""
+
+
+def occurrence_key_ranges(series_id: str, lo: dt.datetime, hi: dt.datetime) -> list[KeyRange]:
+    """The prep, recap and reminder keys of the series' occurrences whose original start is
+    from ``lo`` to ``hi`` (both included): the stamps have one width, so their text sorts as
+    their time does."""
+    past = hi + dt.timedelta(seconds=1)
+    return [
+        (f"{kind}:{series_id}:{utc_stamp(lo)}", f"{kind}:{series_id}:{utc_stamp(past)}")
+        for kind in ("prep", "recap", "reminder")
+    ]
+
+
+def pause_note_range(pair_key: str) -> KeyRange:
+    """Every pause note key of a pair (``;`` is the character after ``:``)."""
+    return (f"pause-note:{pair_key}:", f"pause-note:{pair_key};")
+
+
 # -- notices: what the service decided once and told once ----------------------------------------
 
 

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import sqlite3
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from integrations.mail.mime import build_mime
@@ -55,6 +55,7 @@ __all__ = [
 AT_LEAST_ONCE = frozenset({"recap", "alert"})
 _QUIET = frozenset({"mail.queued", "mail.sent"})
 AMBIGUOUS = "ambiguous"
+RANGES_PER_QUERY = 400  # two parameters each
 DROP_NOTE = "may or may not have been delivered; not re-sent so nobody gets it twice"
 Log = Callable[[str, dict[str, Any]], None]
 
@@ -102,6 +103,21 @@ class Deliveries:
     def state(self, key: str) -> str | None:
         row = self._conn.execute("SELECT state FROM outbox WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
+
+    def keys_in(self, ranges: Sequence[tuple[str, str]]) -> frozenset[str]:
+        """The keys queued (whatever became of them) from the first to the second of any of
+        ``ranges``: one query (in parts of ``RANGES_PER_QUERY``, within SQLite's limit of
+        999 parameters of older builds), each range a walk of the key's index."""
+        found: set[str] = set()
+        for lo in range(0, len(ranges), RANGES_PER_QUERY):
+            part = ranges[lo : lo + RANGES_PER_QUERY]
+            where = " OR ".join(["(key >= ? AND key < ?)"] * len(part))
+            rows = self._conn.execute(
+                f"SELECT key FROM outbox WHERE {where}",
+                [bound for pair in part for bound in pair],
+            )
+            found.update(row[0] for row in rows)
+        return frozenset(found)
 
     def rows(self, *, state: str | None = None, kind: str | None = None) -> list[DeliveryRow]:
         sql = (

@@ -104,6 +104,11 @@ class Notifier:
         with self._lock:
             return self.deliveries.state(key) is not None
 
+    def queued_in(self, ranges: Sequence[tuple[str, str]]) -> frozenset[str]:
+        """The keys ever queued within ``ranges`` (``scheduler.keys``), in one query."""
+        with self._lock:
+            return self.deliveries.keys_in(ranges)
+
     def send(
         self,
         template: str,

@@ -1,15 +1,16 @@
-"""After the meeting: the notes of the 1:1s that ended, read for the core to decide on, and the
-recaps and reminders it decided, rendered and queued.
+"""After the meeting: the notes files of the 1:1s that ended, and the recaps and reminders the
+core decided, rendered and queued.
 
-What is due is decided in ``scheduler.followups`` from what this module observes: each ended
-occurrence's notes (the event description below the agenda, and the notes file) and the outbox
-keys (``recap:…``, ``reminder:…:N``) already queued, the memory of what was sent.
+What is due is decided in ``scheduler.followups`` (through ``scheduler.mail_plan``) from the
+pass's ``Snapshot``: each ended occurrence's notes (the event description below the agenda,
+and the notes file this module reads) and the outbox keys (``recap:…``, ``reminder:…:N``)
+already queued, the memory of what was sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,13 +21,13 @@ from integrations.state.items import ActionItems
 from integrations.state.notes_files import create_notes_file, read_notes_file
 from integrations.state.pair_lines import PairLines
 from integrations.state.store import Store
-from scheduler.actions import Action, SendRecap, SendReminder
+from scheduler.actions import SendRecap, SendReminder
 from scheduler.agenda import plan_meeting
-from scheduler.followups import ended_occurrences, followup_keys, plan_followups
+from scheduler.followups import occurrence_notes
 from scheduler.keys import recap_key, reminder_key
 from scheduler.model import Config, Pair
 from scheduler.note_lines import clean_topics
-from scheduler.notes import EMPTY_NOTES, Notes, combine_notes, parse_notes
+from scheduler.notes import Notes
 from scheduler.ports import Address, CalendarEvent
 from scheduler.prep import meeting_days
 from scheduler.private_notes import split_private
@@ -44,29 +45,6 @@ class FollowUps:
         self.items = ActionItems(self.store)
         self.lines = PairLines(self.store)
 
-    # -- planning ---------------------------------------------------------------------------
-    def plan(
-        self,
-        pair: Pair,
-        history: Sequence[OwnedSeries],
-        exceptions: dict[str, list[CalendarEvent]],
-        moves: Mapping[tuple[str, dt.datetime], tuple[int, tuple[dt.datetime, dt.datetime]]],
-        *,
-        now: dt.datetime,
-    ) -> tuple[list[Action], dt.datetime | None]:
-        """Observe the ended occurrences' notes and the follow-ups already queued, then let
-        the core decide (``scheduler.followups``)."""
-        ended = ended_occurrences(pair, history, exceptions, moves, now=now)
-        notes = {
-            (occ.series_id, occ.original_start): self.notes(
-                pair, occ.original_start, occ.start, exceptions.get(occ.series_id, [])
-            )
-            for occ in ended
-        }
-        keys = [k for occ in ended for k in followup_keys(occ)]
-        sent = {k for k in keys if self.notifier.known(k)}
-        return plan_followups(pair, ended, notes=notes, sent=sent, now=now)
-
     def notes(
         self,
         pair: Pair,
@@ -74,19 +52,10 @@ class FollowUps:
         start: dt.datetime,
         own: Sequence[CalendarEvent],
     ) -> Notes:
-        """The notes of one occurrence: its event description and its notes file, combined."""
-        day = start.astimezone(ZoneInfo(pair.manager.timezone)).date()
-        parts: list[Notes] = []
-        event = next((e for e in own if e.original_start == original_start), None)
-        if event is not None and event.description:
-            parts.append(
-                parse_notes(event.description, manager=pair.manager, rep=pair.rep, meeting_day=day)
-            )
-        text = self._notes_file_text(pair, original_start, start)
-        if text:
-            public, _ = split_private(text)  # the private section never reaches a recap
-            parts.append(parse_notes(public, manager=pair.manager, rep=pair.rep, meeting_day=day))
-        return combine_notes(parts) if parts else EMPTY_NOTES
+        """The notes of one occurrence as they are now: its event description and its notes
+        file, combined (``scheduler.followups.occurrence_notes``)."""
+        text = self.notes_file_text(pair, original_start, start)
+        return occurrence_notes(pair, original_start, start, own, text)
 
     def topics(
         self,
@@ -106,12 +75,13 @@ class FollowUps:
     def private_notes(self, pair: Pair, original_start: dt.datetime, start: dt.datetime) -> str:
         """The private section of the occurrence's notes file ("" when none): for the
         manager's next prep only."""
-        text = self._notes_file_text(pair, original_start, start)
+        text = self.notes_file_text(pair, original_start, start)
         return split_private(text)[1] if text else ""
 
-    def _notes_file_text(
+    def notes_file_text(
         self, pair: Pair, original_start: dt.datetime, start: dt.datetime
     ) -> str | None:
+        """The text of the occurrence's notes file (None: no notes folder, or no file)."""
         if self.config.notes_dir is None:
             return None
         return read_notes_file(

@@ -1,15 +1,13 @@
 """The email side of a pass: agendas into events, prep emails, recaps, reminders, pause notes.
 
-``plan`` observes what the core needs to decide for one manager's pairs (which send-once keys
-were queued, the ended 1:1s' notes) and lets ``scheduler.before_meeting`` and
-``scheduler.followups`` decide; ``apply`` carries one such action out and returns
-``(result, detail)`` for the audit trail.
+What is due is decided in ``scheduler.mail_plan`` from the pass's ``Snapshot``; ``apply``
+carries one such action out (rendering it from the notes and items as they are now) and
+returns ``(result, detail)`` for the audit trail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -17,7 +15,6 @@ from integrations.mail import invites
 from integrations.mail.notify import Notifier
 from integrations.mail.recap_render import item_rows
 from integrations.reconcile.followup import FollowUps
-from integrations.reconcile.snapshot import Snapshot
 from integrations.state.pause_store import PauseStore
 from integrations.state.store import Store
 from scheduler.actions import (
@@ -28,14 +25,13 @@ from scheduler.actions import (
     SendReminder,
     WriteAgenda,
 )
-from scheduler.before_meeting import plan_before, send_once_key, unsent
-from scheduler.model import Config, Manager, Pair
+from scheduler.model import Config, Pair
 from scheduler.pauses import (
     pause_context,
 )
 from scheduler.ports import Calendar, CalendarPart, EventPatch, Write
 from scheduler.prep import meeting_days
-from scheduler.series import exceptions_by_series, owned_series
+from scheduler.series import owned_series
 from scheduler.vocabulary import EmailKind, Result
 
 MailResult = tuple[Result, str]  # (what became of it, detail)
@@ -52,7 +48,6 @@ class MeetingMail:
     store: Store
     notifier: Notifier
     followups: FollowUps
-    wake: Callable[[dt.datetime | None], None]  # when the next email falls due
     pauses: PauseStore  # what the service cancelled for a pause, as the pause note is sent
 
     def pair(self, key: str) -> Pair | None:
@@ -74,35 +69,6 @@ class MeetingMail:
             queued = self.followups.send_reminder(action, pair, now=now)
             return (Result.DONE if queued else Result.SKIPPED, "queued")
         raise TypeError(f"not an email action: {action!r}")
-
-    def plan(
-        self,
-        manager: Manager,
-        pairs: Sequence[Pair],
-        snapshot: Snapshot,
-        *,
-        now: dt.datetime,
-    ) -> list[Action]:
-        """Agendas, preps, pause notes, recaps and reminders due now (each once)."""
-        if self.notifier is None:
-            return []
-        series = owned_series(snapshot.events)
-        exceptions = exceptions_by_series(snapshot.events)
-        moves = snapshot.moves
-        out: list[Action] = []
-        for pair in pairs:
-            history = series.get(pair.rep.email.lower(), [])
-            assert self.followups is not None
-            follow, follow_wake = self.followups.plan(pair, history, exceptions, moves, now=now)
-            out += follow
-            self.wake(follow_wake)
-            due, wake = plan_before(
-                pair, history, exceptions, moves, paused=snapshot.paused, now=now
-            )
-            keys = [k for k in map(send_once_key, due) if k is not None]
-            out += unsent(due, {k for k in keys if self.notifier.known(k)})
-            self.wake(wake)
-        return out
 
     def _context(
         self,

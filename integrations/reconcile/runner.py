@@ -26,7 +26,7 @@ from integrations.reconcile.rebook import Rebooker
 from integrations.reconcile.removed_managers import RemovedManagers
 from integrations.reconcile.rep_calendars import RepCalendars
 from integrations.reconcile.series_writes import Outcome, batch_groups
-from integrations.reconcile.snapshot import Snapshot
+from integrations.reconcile.snapshot import Snapshot, observe_mail
 from integrations.reconcile.workers import Workers
 from integrations.state import move_log
 from integrations.state.pause_store import PauseStore
@@ -45,6 +45,7 @@ from scheduler.keys import (
     auth_revoked_key,
     usage_limited_key,
 )
+from scheduler.mail_plan import plan_mail
 from scheduler.model import Config, Manager, Pair
 from scheduler.move_notices import with_move_notices
 from scheduler.owned import current_series
@@ -81,7 +82,6 @@ class Runner:
                 self.store,
                 self.notifier,
                 self.followups,
-                self._wake,
                 self.paused,
             )
             if self.notifier is not None and self.followups is not None
@@ -153,22 +153,35 @@ class Runner:
             if wake is not None and (self.next_wake is None or wake < self.next_wake):
                 self.next_wake = wake
 
-    def snapshot(self, owner: str, events: Sequence[CalendarEvent]) -> Snapshot:
-        """What the later stages plan from, read now and not again while they decide."""
-        return Snapshot(
-            owner,
-            tuple(events),
-            self.said,
-            MappingProxyType(self.moves()),
-            self.move_records(),
-            frozenset(self.paused.keys()),
+    def snapshot(
+        self, manager: Manager, events: Sequence[CalendarEvent], *, now: dt.datetime, mail: bool
+    ) -> Snapshot:
+        """What the later stages plan from, read now and not again while they decide; with
+        ``mail``, what the email planners need too (their outbox keys, the notes files)."""
+        pairs, moves = self.pairs_of(manager), MappingProxyType(self.moves())
+        queued, notes = (
+            observe_mail(self.notifier, self.followups, pairs, events, moves, now=now)
+            if mail and self.notifier is not None and self.followups is not None
+            else (frozenset[str](), {})
         )
+        kept = (self.said, moves, self.move_records(), frozenset(self.paused.keys()))
+        return Snapshot(manager.person.email, tuple(events), *kept, queued, notes)
 
     def plan_emails(self, manager: Manager, seen: Snapshot, *, now: dt.datetime) -> list[Action]:
         """Agendas, prep emails, recaps, reminders and pause notes due now (each once)."""
         if self.mail is None:
             return []
-        return self.mail.plan(manager, self.pairs_of(manager), seen, now=now)
+        actions, wake = plan_mail(
+            self.pairs_of(manager),
+            seen.events,
+            seen.moves,
+            paused=seen.paused,
+            queued=seen.queued,
+            notes_files=seen.notes_files,
+            now=now,
+        )
+        self._wake(wake)
+        return actions
 
     def plan_pauses(self, manager: Manager, seen: Snapshot, *, now: dt.datetime) -> list[Action]:
         """Cancel the occurrences of the pauses in view; restore those no pause covers now."""
@@ -362,7 +375,7 @@ class Runner:
             # A pass that applies plans on from the calendar as its writes left it; a plan,
             # which writes nothing, from what it observed and the series it would create.
             events = self.store.calendars.events(run.owner) if apply else [*run.events, *planned]
-            seen = self.snapshot(run.owner, events)
+            seen = self.snapshot(run.manager, events, now=now, mail=planner == self.plan_emails)
             if planner == self.plan_bumps:
                 actions = self.plan_bumps(run.manager, seen, now=now, keep=apply)
             else:

@@ -10,7 +10,7 @@ import pytest
 
 from scheduler.actions import SendRecap, SendReminder
 from scheduler.bumps import Occurrence
-from scheduler.followups import followup_keys, plan_followups
+from scheduler.followups import plan_followups
 from scheduler.keys import recap_key, reminder_key
 from scheduler.notes import EMPTY_NOTES
 from tests.core.builders import pair
@@ -64,11 +64,7 @@ def test_a_declined_1on1_that_nobody_moved_owes_nothing() -> None:
     assert plan(END + 47 * H, occ=declined) == ([], None)
 
 
-def test_the_keys_to_look_up_are_the_recap_and_the_three_reminders() -> None:
-    assert followup_keys(OCC) == [
-        recap_key("s1", START),
-        *(reminder_key("s1", START, n) for n in (1, 2, 3)),
-    ]
+def test_the_first_reminder_is_number_one() -> None:
     [reminder], _ = plan(END + 4 * H)
     assert isinstance(reminder, SendReminder)
     assert reminder.number == 1

@@ -165,3 +165,32 @@ def test_a_notice_names_an_occurrence_by_its_series_and_minute() -> None:
     assert keys.names_occurrence(key, SERIES, START_UTC)
     assert keys.names_occurrence(keys.busy_unknown_key(SERIES, START_UTC), SERIES, START_UTC)
     assert not keys.names_occurrence(key, SERIES, START_UTC + dt.timedelta(minutes=1))
+
+
+def test_the_email_key_ranges_hold_each_key_of_the_window_and_no_other() -> None:
+    """The outbox is asked once per manager for the keys in these ranges; a key of the window
+    left out would send its email twice, so the bounds are checked key by key."""
+    lo, hi = START_UTC - dt.timedelta(days=7), START_UTC + dt.timedelta(days=14)
+    pair = "dana@example.com/sam@example.com"
+    ranges = [*keys.occurrence_key_ranges(SERIES, lo, hi), keys.pause_note_range(pair)]
+
+    def inside(key: str) -> bool:
+        return any(first <= key < past for first, past in ranges)
+
+    def of(moment: dt.datetime, series: str = SERIES) -> list[str]:
+        return [
+            keys.prep_key(series, moment, "rep"),
+            keys.prep_key(series, moment, "manager"),
+            keys.recap_key(series, moment),
+            *(keys.reminder_key(series, moment, n) for n in (1, 2, 3)),
+        ]
+
+    second = dt.timedelta(seconds=1)
+    assert all(inside(k) for moment in (lo, START, hi) for k in of(moment))
+    assert not any(inside(k) for moment in (lo - second, hi + second) for k in of(moment))
+    assert not any(inside(k) for k in of(START, "oo1a2b3c0"))  # a longer id, same prefix
+    day = dt.date(2026, 12, 1)
+    assert inside(keys.pause_note_key(pair, day, day))
+    assert not inside(keys.pause_note_key(pair + ".au", day, day))
+    assert not inside(keys.thread_key(SERIES, START))
+    assert not inside(keys.move_key(SERIES, START, 1))

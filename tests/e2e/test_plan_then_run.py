@@ -202,3 +202,22 @@ def test_a_first_pass_plans_what_the_new_series_then_gets(env, admin) -> None:
     assert verbs[0] == "create-series"
     later = ["pause-occurrence", "send-pause-note", "write-agenda", "send-prep", "send-prep"]
     assert sorted(verbs[1:]) == sorted([*later, "send-digest"]), lines
+
+
+def test_the_outbox_is_asked_once_per_manager_for_the_keys_of_her_pairs(env, admin) -> None:
+    """What was sent is part of the observation: one query for the keys of the manager's pairs
+    in the planners' window, none per key while the emails are decided."""
+    config = env.config(SAM, PRIYA)
+    env.run(config, FRIDAY)
+    prep_time = dt.datetime(2026, 11, 23, 18, 5, tzinfo=dt.UTC)  # Monday 13:05 New York
+    env.run(config, prep_time)  # Sam's agenda and preps, and the digest, go out
+    asked: list[str] = []
+    later = prep_time + dt.timedelta(minutes=10)
+    with wire(config, sandbox_url=env.url, clock=FixedClock(later), readonly=True) as wired:
+        wired.store.conn.set_trace_callback(asked.append)
+        plan = wired.runner.run_pass(now=later, apply=False)
+    assert plan.planned == []  # all of it went once already
+    of_keys = [q for q in asked if q.startswith("SELECT key FROM outbox WHERE")]
+    by_key = [q for q in asked if q.startswith("SELECT state FROM outbox WHERE key")]
+    assert len(of_keys) == len(config.managers) == 1
+    assert by_key == []
