@@ -39,7 +39,7 @@ from scheduler.actions import (
     SettleMove,
 )
 from scheduler.digest_timing import next_digest_at
-from scheduler.inserted import as_inserted
+from scheduler.inserted import as_written
 from scheduler.keys import (
     auth_revoked_alert_key,
     auth_revoked_key,
@@ -338,11 +338,13 @@ class Runner:
         observed = self.observe(run.owner, now=now, store=apply)
         run.events = observed.events
         actions = self.plan_manager(run.manager, observed.events, now=now)
-        if not apply:
-            run.outcomes += [Outcome(a, Result.PLANNED) for a in actions]
+        creates = [a for a in actions if isinstance(a, CreateSeries)]
+        rest = [a for a in actions if not isinstance(a, CreateSeries)]
+        if not apply:  # in the order a pass takes: the inserts after the other series writes
+            run.outcomes += [Outcome(a, Result.PLANNED) for a in [*rest, *creates]]
             return
-        run.creates = [a for a in actions if isinstance(a, CreateSeries)]
-        run.outcomes += self.apply([a for a in actions if not isinstance(a, CreateSeries)], now=now)
+        run.creates = creates
+        run.outcomes += self.apply(rest, now=now)
 
     def _batch_stage(self, runs: Sequence[ManagerRun], now: dt.datetime, workers: int) -> None:
         """Every manager's new series in shared batches (only when there are two or more)."""
@@ -367,14 +369,12 @@ class Runner:
     def _rest_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
         creates, run.creates = run.creates, []
         run.outcomes += self.apply(creates, now=now)
-        # A plan, which creates nothing, plans on against the new series as inserted.
-        planned = [
-            as_inserted(o.action) for o in run.outcomes if isinstance(o.action, CreateSeries)
-        ]
+        # A plan, which writes nothing, plans on against its series writes as they will be.
+        written = [] if apply else as_written(run.events, [o.action for o in run.outcomes])
         for planner in (self.plan_pauses, self.plan_bumps, self.plan_emails):
-            # A pass that applies plans on from the calendar as its writes left it; a plan,
-            # which writes nothing, from what it observed and the series it would create.
-            events = self.store.calendars.events(run.owner) if apply else [*run.events, *planned]
+            # A pass that applies plans on from the calendar as its writes left it; a plan
+            # from what it observed, as the series stage's writes will leave it.
+            events = self.store.calendars.events(run.owner) if apply else written
             seen = self.snapshot(run.manager, events, now=now, mail=planner == self.plan_emails)
             if planner == self.plan_bumps:
                 actions = self.plan_bumps(run.manager, seen, now=now, keep=apply)

@@ -29,6 +29,8 @@ from scheduler.actions import (
 )
 from scheduler.people import People
 from tests.e2e.bumped import meeting, ny, rep
+from tests.e2e.conftest import SAM as HERS_SAM
+from tests.e2e.test_adoption import HERS
 from tests.e2e.test_recap import END, write_notes
 
 SAM = rep("Sam Ortiz", "sam@example.com", "tuesday", "13:00", "America/Los_Angeles")
@@ -221,3 +223,25 @@ def test_the_outbox_is_asked_once_per_manager_for_the_keys_of_her_pairs(env, adm
     by_key = [q for q in asked if q.startswith("SELECT state FROM outbox WHERE key")]
     assert len(of_keys) == len(config.managers) == 1
     assert by_key == []
+
+
+def test_a_first_pass_that_adopts_plans_what_the_adopted_series_then_gets(env, admin) -> None:
+    """Her own recurring 1:1 with the rep, a pause in view: the plan adopts it and shows the
+    cancellation and the rep's note the pass then makes for it."""
+    admin.insert_event("dana@example.com", HERS)  # Tuesdays 10:00 New York, as Sam's is here
+    config = env.config(HERS_SAM[:-1] + ", pause: {from: 2026-12-01, until: 2026-12-07}}")
+    monday = dt.datetime(2026, 11, 23, 15, 5, tzinfo=dt.UTC)  # Monday 10:05 New York
+    lines = plan_then_run(env, admin, config, monday)
+    verbs = [line.split()[0] for line in lines if not line.startswith(" ")]
+    assert verbs[:3] == ["adopt-series", "pause-occurrence", "send-pause-note"], lines
+
+
+def test_a_look_alike_left_alone_is_planned_in_the_order_the_pass_takes(env, admin) -> None:
+    """Her own recurring 1:1 with the rep at another time: the manager is told once and the
+    configured series is created beside it; the plan lists both in the order the run does
+    (every other series write before the inserts, which go out together)."""
+    admin.insert_event("dana@example.com", HERS)
+    config = env.config(SAM)
+    lines = plan_then_run(env, admin, config, FRIDAY)
+    verbs = [line.split()[0] for line in lines if not line.startswith(" ")]
+    assert verbs == ["notice", "create-series"], lines
