@@ -305,6 +305,8 @@ def describe(action: Action, tz: str = UTC, rep_tz: str | None = None) -> str:
         return f"{kind} of the {when(action.start, tz)} 1:1{late}"
     if isinstance(action, SendPauseNote):
         until = words.short_day(action.until, year=True)
+        if action.start == action.until:  # a skip: one day
+            return f"note to the rep: no 1:1 on {until}"
         return f"pause note to the rep: no 1:1s from {words.short_day(action.start)} to {until}"
     if isinstance(action, CancelOccurrence):
         return f"cancel the {both(action.start, tz, rep_tz)} 1:1 for a pause"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import daemon
-from scheduler.actions import CreateSeries, MoveOccurrence
+from scheduler.actions import CreateSeries, MoveOccurrence, SendPauseNote
 from scheduler.ports import SeriesSpec
 from scheduler.words import both, plural, when
 from tests.e2e.conftest import SAM, env  # noqa: F401  (fixture)
@@ -101,7 +101,18 @@ def test_a_new_series_is_described_by_cadence_and_first_date_not_by_its_rule_or_
     )
 
 
-def daemon_describe(action: CreateSeries | MoveOccurrence) -> str:
+def test_a_skip_is_described_as_one_day_and_a_pause_as_its_span() -> None:
+    def note(start: dt.date, until: dt.date) -> SendPauseNote:
+        return SendPauseNote("p", "dana@example.com", "k", start, until, None, "customer visit")
+
+    one_day = dt.date(2026, 12, 9)
+    assert daemon_describe(note(one_day, one_day)) == "note to the rep: no 1:1 on Wed 09 Dec 2026"
+    assert daemon_describe(note(one_day, dt.date(2026, 12, 23))) == (
+        "pause note to the rep: no 1:1s from Wed 09 Dec to Wed 23 Dec 2026"
+    )
+
+
+def daemon_describe(action: CreateSeries | MoveOccurrence | SendPauseNote) -> str:
     from scheduler.actions import describe
 
     return describe(action, "America/New_York", "America/Los_Angeles")
