@@ -47,6 +47,15 @@ def settle_quietly(env, config, *minutes: int) -> None:
         assert env.run(config, NOW + dt.timedelta(minutes=m)).outcomes == []
 
 
+def moved_and_told(report, *, resumed: bool) -> None:
+    """The pass moved the 1:1 (finishing the service's own intent, or not) and told the rep."""
+    assert [(o.action.verb, o.result) for o in report.outcomes] == [
+        ("move-occurrence", "done"),
+        ("send-move-notice", "done"),
+    ]
+    assert report.outcomes[0].action.resume is resumed
+
+
 def bumped(env, admin):
     config = env.config(SAM)
     env.run(config, NOW)
@@ -92,12 +101,7 @@ def test_a_crash_after_the_notice_was_queued_sends_it_once(env, admin, monkeypat
     with pytest.raises(Crash):
         env.run(config, NOW + dt.timedelta(minutes=2))
     monkeypatch.undo()
-    report = env.run(config, NOW + dt.timedelta(minutes=3))
-    assert [(o.action.verb, o.result) for o in report.outcomes] == [
-        ("move-occurrence", "done"),
-        ("send-move-notice", "done"),
-    ]
-    assert report.outcomes[0].action.resume
+    moved_and_told(env.run(config, NOW + dt.timedelta(minutes=3)), resumed=True)
     settle_quietly(env, config, 4, 5, 6)
     assert rep_inbox(admin, env.tmp / "outbox", "sam@example.com") == after(1)
 
@@ -130,12 +134,7 @@ def test_a_retried_patch_refused_with_412_because_the_first_try_went_through_is_
     assert both(admin) == ("Tue 12:15-13:00",) * 2
     assert rep_inbox(admin, env.tmp / "outbox", "sam@example.com") == after(1, told=0)
     # The next pass reads the occurrence where the intent says: the service's own move.
-    report = env.run(config, NOW + dt.timedelta(minutes=3))
-    assert [(o.action.verb, o.result) for o in report.outcomes] == [
-        ("move-occurrence", "done"),
-        ("send-move-notice", "done"),
-    ]
-    assert report.outcomes[0].action.resume
+    moved_and_told(env.run(config, NOW + dt.timedelta(minutes=3)), resumed=True)
     settle_quietly(env, config, 4, 5, 6)
     assert both(admin) == ("Tue 12:15-13:00",) * 2
     assert rep_inbox(admin, env.tmp / "outbox", "sam@example.com") == after(1)
@@ -161,12 +160,7 @@ def test_a_patch_that_never_went_through_is_forgotten_and_decided_again(env, adm
     store = Store(env.tmp / "state.db")
     assert [m.done for m in next(iter(move_log.read(store).history.values()))] == [False]
     store.close()
-    report = env.run(config, NOW + dt.timedelta(minutes=3))
-    assert [(o.action.verb, o.result) for o in report.outcomes] == [
-        ("move-occurrence", "done"),
-        ("send-move-notice", "done"),
-    ]
-    assert not report.outcomes[0].action.resume
+    moved_and_told(env.run(config, NOW + dt.timedelta(minutes=3)), resumed=False)
     assert both(admin) == ("Tue 12:00-12:45",) * 2
     settle_quietly(env, config, 4, 5, 6)
     assert rep_inbox(admin, env.tmp / "outbox", "sam@example.com") == after(1)
