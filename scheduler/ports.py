@@ -19,7 +19,7 @@ Interval = tuple[dt.datetime, dt.datetime]
 """A half-open ``[start, end)`` span of aware UTC datetimes."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attendee:
     email: str
     response: Response = Response.NEEDS_ACTION
@@ -58,7 +58,7 @@ class EventPatch:
         return not self.names()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CalendarEvent:
     """One event as seen on a calendar (a master, an exception, a single event or an instance).
 
