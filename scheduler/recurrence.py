@@ -230,11 +230,14 @@ def next_occurrences(pair: Pair, *, now: dt.datetime, count: int = 3) -> list[dt
     """The next ``count`` starts (aware UTC) a series created now would have."""
     first = first_occurrence(pair, now=now - FIRST_OCCURRENCE_LEAD)
     rule = rrule_for(pair.cadence, first.date())
+    # Only as far as ``count`` occurrences reach (a month is at most five weeks apart), one
+    # spare for the hour a DST change moves: not the 40 periods it once expanded for three.
+    weeks = 5 if pair.cadence.kind == "monthly" else max(1, pair.cadence.weeks)
     starts = expand(
         first,
         pair.manager.timezone,
         (rule,),
         time_min=now,
-        time_max=now + dt.timedelta(days=40 * 7 * max(1, pair.cadence.weeks)),
+        time_max=localize(first, pair.manager.timezone) + dt.timedelta(weeks=(count + 1) * weeks),
     )
     return starts[:count]
