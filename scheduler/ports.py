@@ -157,6 +157,11 @@ class Calendar(Protocol):
         """
         ...
 
+    def first_reads(self, owners: Sequence[str]) -> dict[str, Changes]:
+        """Full reads (``changes(owner, None)``) of many owners' calendars, in as few round
+        trips as the API allows; an owner left out of the answer is to be read alone."""
+        ...
+
     def get(self, owner: str, event_id: str) -> CalendarEvent | None: ...
 
     def create_series(self, owner: str, spec: SeriesSpec) -> CalendarEvent:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from integrations.mail.deliveries import DeliveryReport
 from integrations.mail.notify import Notifier
 from integrations.reconcile.apply import Applier
+from integrations.reconcile.first_reads import read_first
 from integrations.reconcile.followup import FollowUps
 from integrations.reconcile.meeting_mail import MeetingMail
 from integrations.reconcile.pass_report import ManagerRun, PassReport, Progress
@@ -42,7 +43,7 @@ from scheduler.keys import (
 )
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import plan_pause_writes
-from scheduler.ports import Calendar, CalendarEvent
+from scheduler.ports import Calendar, CalendarEvent, Changes
 from scheduler.series import exceptions_by_series, owned_series, plan_series, tags
 from scheduler.vocabulary import Result
 
@@ -103,6 +104,7 @@ class Runner:
         ) = None
         self._records: move_log.Records | None = None
         self.workers = Workers()
+        self._first_reads: dict[str, Changes] = {}  # a cold start's reads, made in batches
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
         return self._pairs_by_manager.get(manager.person.email, [])
@@ -129,7 +131,8 @@ class Runner:
     def observe(self, owner: str, *, now: dt.datetime) -> list[CalendarEvent]:
         token = self.store.calendars.sync_token(owner)
         try:
-            changes = self.calendar.changes(owner, token)
+            first = self._first_reads.pop(owner, None) if token is None else None
+            changes = first or self.calendar.changes(owner, token)
         except errors.SyncTokenExpired:
             log.info("sync token of %s expired: reading the calendar again in full", owner)
             changes = self.calendar.changes(owner, None)
@@ -212,6 +215,10 @@ class Runner:
             self._moves = None
             self._records = None
         runs = [ManagerRun(m) for m in self.config.managers]
+        owners = [r.owner for r in runs]
+        self._first_reads = read_first(
+            self.calendar, self.store, owners, workers=self.workers, threads=workers, now=now
+        )
 
         def series(run: ManagerRun) -> None:
             self._manager_pass(run, self._series_stage, now, apply)
