@@ -269,7 +269,7 @@ class Bench:
                 outcomes["manager-error"] += 1
         by = counts["by_method"]
         batches = by.get("batch", 0)
-        parts = by.get("calendar.events.insert", 0) if batches else 0
+        parts = counts.get("batch_parts", by.get("calendar.events.insert", 0) if batches else 0)
         result = {
             "label": label,
             "workers": workers,
