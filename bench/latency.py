@@ -109,11 +109,36 @@ def watch(admin: SandboxAdmin, bumps: list[dict[str, Any]], deadline: float) -> 
         time.sleep(WATCH_EVERY)
 
 
+PASS_LINE = re.compile(r"pass (\d+) done in ([\d.]+) s: \d+ managers?, (\d+) calendar requests?")
+
+
+def passes(log: Path, managers: int) -> dict[str, Any]:
+    """The service's passes as it logged them: length (median, max, max over median, the
+    first pass of a new process apart) and calendar requests per manager and pass."""
+    found = [(int(n), float(s), int(r)) for n, s, r in PASS_LINE.findall(log.read_text())]
+    later = [f for f in found if f[0] > 1]
+    lengths = [s for _, s, _ in later]
+    median = percentile(lengths, 0.5)
+    return {
+        "passes": len(found),
+        "first_pass_s": found[0][1] if found else None,
+        "pass_median_s": median,
+        "pass_max_s": max(lengths, default=0.0),
+        "pass_max_over_median": round(max(lengths, default=0.0) / median, 2) if median else None,
+        "requests_per_manager_per_pass": round(
+            sum(r for _, _, r in later) / max(1, len(later) * managers), 3
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("work", type=Path, help="a directory kept by bench/scale.py --keep")
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--bumps", type=int, default=40)
+    parser.add_argument(
+        "--settle", type=float, default=SETTLE, help="seconds before the first bump lands"
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     rng = random.Random(11)
@@ -143,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         now = dt.datetime.now(dt.UTC)
         pool = candidates(admin, rng.sample(managers, min(len(managers), 3 * args.bumps)), now)
         bumps = rng.sample(pool, min(len(pool), args.bumps))
-        time.sleep(SETTLE)
+        time.sleep(args.settle)
         t0 = time.monotonic()
         at = sorted(rng.uniform(0, args.minutes * 60) for _ in bumps)
         watcher = threading.Thread(
@@ -164,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             "max_s": round(max(waits, default=0.0), 1),
             "loadavg": Path("/proc/loadavg").read_text().split()[:3],
         }
+        figures.update(passes(args.work / "service.log", len(managers)))
         print(json.dumps(figures))
         if args.out:
             args.out.write_text(json.dumps({**figures, "waits_s": waits}, indent=1) + "\n")
