@@ -109,9 +109,9 @@ class Baseline:
         day = now.date() + dt.timedelta(days=14)
         while day.strftime("%A").lower() != rep["day"]:
             day += dt.timedelta(days=1)
-        # Five minutes off the configured time: the service never takes it for a 1:1 to adopt.
-        start = dt.datetime.combine(day, dt.time.fromisoformat(rep["time"]))
-        start += dt.timedelta(minutes=5)
+        # At 06:00, before anyone's 1:1: the service neither adopts it (not the configured
+        # time) nor takes it for a conflict that bumps a 1:1 in later runs on the same data.
+        start = dt.datetime.combine(day, dt.time(6, 0))
         end = start + dt.timedelta(minutes=30)
         return {
             "summary": f"1:1 {manager['name']} / {rep['name']}",
