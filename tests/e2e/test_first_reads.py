@@ -88,3 +88,22 @@ def test_a_batch_that_fails_leaves_each_calendar_to_be_read_alone(env, admin) ->
             assert store.calendars.sync_token(owner)
         finally:
             store.close()
+
+
+def test_a_calendar_longer_than_a_page_is_read_to_its_end_after_the_batch(
+    env, admin, monkeypatch
+) -> None:
+    from integrations.google import gcal
+
+    monkeypatch.setattr(gcal, "PAGE_SIZE", 2)  # every calendar here is several pages long
+    config = teams_config(env, managers=2)
+    owners = ["dana@example.com", "m0@example.com", "m1@example.com"]
+    for owner in owners:
+        for k in range(5):
+            admin.insert_event(owner, meeting(f"Review {k} of {owner}"))
+    with wire(config, sandbox_url=env.url) as wired:
+        report = wired.runner.run_pass(now=NOW, workers=2)
+    assert not report.failed, report.manager_errors
+    assert admin.counts()["by_method"]["calendar.events.list"] == 3 * 3  # 5 events: 3 pages
+    for owner in owners:
+        assert cached_titles(env, owner) == {f"Review {k} of {owner}" for k in range(5)}
