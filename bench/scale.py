@@ -63,14 +63,16 @@ admin = SandboxAdmin(sys.argv[3])
 with wire(daemon.load_config(sys.argv[1])) as wired:
     for number in range(int(sys.argv[2])):
         admin.reset_counts()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         report = wired.run_pass(now=daemon._now())
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         status = open("/proc/self/status").read().split("\\n")
         rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
         counts = admin.counts()
         print(json.dumps({
-            "pass": number, "wall_s": round(wall, 2), "rss_mb": round(rss / 1024, 1),
+            "pass": number, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "rss_mb": round(rss / 1024, 1),
+            "loadavg_1m": float(open("/proc/loadavg").read().split()[0]),
             "failed": report.failed, "requests": counts["total"], "by_method": counts["by_method"],
         }), flush=True)
 """
@@ -140,7 +142,9 @@ class Bench:
         profile: bool,
         latency: float = 0,
         service_passes: int = 0,
+        baseline: bool = False,
     ) -> None:
+        self.baseline = baseline
         self.latency = latency
         self.service_passes = service_passes
         self.n, self.workers, self.work, self.quick, self.profile = n, workers, work, quick, profile
@@ -265,7 +269,7 @@ class Bench:
                 outcomes["manager-error"] += 1
         by = counts["by_method"]
         batches = by.get("batch", 0)
-        parts = by.get("calendar.events.insert", 0) if batches else 0
+        parts = counts.get("batch_parts", by.get("calendar.events.insert", 0) if batches else 0)
         result = {
             "label": label,
             "workers": workers,
@@ -446,6 +450,9 @@ class Bench:
                 self.result["latency"] = self.latency_passes()
             if self.service_passes:
                 self.result["service"] = self.service_loop(self.service_passes)
+            if self.baseline:
+                self.result["baseline"] = self.run_baseline()
+                self.result["ratios"] = ratios(self.result)
         finally:
             self.stop_sandbox()
         return self.result
@@ -460,10 +467,59 @@ class Bench:
         for row in each:
             print(
                 f"N={self.n} w={self.workers} service pass {row['pass']}: "
-                f"{row['requests']} requests in {row['wall_s']} s, rss {row['rss_mb']} MB",
+                f"{row['requests']} requests in {row['wall_s']} s, cpu {row['cpu_s']} s, "
+                f"rss {row['rss_mb']} MB",
                 flush=True,
             )
         return {"passes": each}
+
+    def baseline_process(self, label: str, passes: int, *, insert: bool) -> dict[str, Any]:
+        """``bench/baseline.py`` in a process of its own: the process's wall and CPU time and
+        peak memory, and each pass's figures as it prints them."""
+        rss = self.work / f"{label}.rss"
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", str(rss), sys.executable]
+        cmd += [str(ROOT / "bench" / "baseline.py"), str(self.config), self.url]
+        cmd += ["--passes", str(passes), "--workers", str(self.workers)]
+        cmd += ["--insert"] if insert else []
+        load = float(Path("/proc/loadavg").read_text().split()[0])
+        log = self.work / f"{label}.log"
+        t0 = time.perf_counter()
+        with log.open("w") as out:
+            child = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(child.pid, 0)
+            child.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t0
+        lines = log.read_text().splitlines()
+        each = [json.loads(line) for line in lines if line.startswith("{")]
+        result = {
+            "label": label,
+            "loadavg_1m": load,
+            "exit": child.returncode,
+            "wall_s": round(wall, 2),
+            "peak_rss_mb": round(int(rss.read_text().split()[-1]) / 1024, 1),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+            "passes": each,
+        }
+        print(
+            f"N={self.n} baseline {label}: "
+            + ", ".join(
+                f"{p['requests']} requests {p['wall_s']} s cpu {p['cpu_s']} s" for p in each
+            ),
+            flush=True,
+        )
+        return result
+
+    def run_baseline(self) -> dict[str, Any]:
+        """The naive baseline against the same sandbox: a cold start (its own series inserted
+        one by one), an idle pass, each in a process of its own like ``run --once``, then idle
+        passes back to back in one process like the long-running service."""
+        return {
+            "cold": self.baseline_process("baseline-cold", 1, insert=True),
+            "idle": self.baseline_process("baseline-idle", 1, insert=False),
+            "loop": self.baseline_process(
+                "baseline-loop", max(2, self.service_passes), insert=False
+            ),
+        }
 
     def latency_passes(self) -> dict[str, Any]:
         """Idle passes the way the long-running service makes them (``Wired.run_pass``, which
@@ -481,6 +537,39 @@ class Bench:
         finally:
             self.admin.clear_faults()
         return out
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
+
+
+def ratios(result: dict[str, Any]) -> dict[str, Any]:
+    """Service over baseline, for requests, wall and CPU time: cold start and idle as
+    processes of their own (``run --once``), and the steady pass of a long-running process."""
+    base = result["baseline"]
+    out: dict[str, Any] = {}
+    for name, ours, theirs in (
+        ("cold", result["cold"], base["cold"]),
+        ("idle", result["idle2"], base["idle"]),
+    ):
+        requests = theirs["passes"][0]["requests"]
+        out[name] = {
+            "requests": round(ours["requests"] / max(1, requests), 2),
+            "wall": round(ours["wall_s"] / max(0.01, theirs["wall_s"]), 2),
+            "cpu": round(ours["cpu_s"] / max(0.01, theirs.get("cpu_s", 0.0)), 2),
+        }
+    service = result.get("service", {}).get("passes", [])[1:]
+    steady = base["loop"]["passes"][1:]
+    if service and steady:
+        out["steady"] = {
+            key: round(
+                _median([p[key] for p in service]) / max(0.001, _median([p[key] for p in steady])),
+                2,
+            )
+            for key in ("requests", "wall_s", "cpu_s")
+        }
+    return out
 
 
 def per_bump(result: dict[str, Any], managers: int) -> dict[str, Any]:
@@ -631,6 +720,9 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="then this many idle passes in one long-running process (memory, requests per pass)",
     )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the naive baseline (bench/baseline.py)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="JSON file (merged by N, workers)")
     parser.add_argument("--quick", action="store_true", help="sparse calendars: a smoke run")
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")
@@ -654,9 +746,13 @@ def main(argv: list[str] | None = None) -> int:
                     profile=n in args.profile,
                     latency=args.latency if n in args.latency_at else 0,
                     service_passes=args.service_passes,
+                    baseline=not args.no_baseline,
                 )
                 fresh.append(bench.run())
     print(table(fresh))
+    for r in fresh:
+        if "ratios" in r:
+            print(f"N={r['managers']} service/baseline: {json.dumps(r['ratios'])}")
     keys = {(r["managers"], r["workers"]) for r in fresh}
     data["runs"] = sorted(
         [r for r in data["runs"] if (r["managers"], r["workers"]) not in keys] + fresh,

@@ -59,14 +59,28 @@ _known_pattern: re.Pattern[str] | None = None  # every remembered value, longest
 
 
 def remember_secret(value: str | None) -> None:
-    """Mask ``value`` wherever it appears in later log lines (ignored when too short)."""
+    """Mask ``value`` wherever it appears in later log lines (ignored when too short).
+
+    The pattern of all remembered values is built when a line is next redacted, not here: a
+    service loads a refresh token per manager, and building it anew for each of a thousand
+    would cost minutes of CPU (each build compiles every value remembered so far).
+    """
     global _known_pattern
     if value and len(value) >= SHORTEST:
         with _known_lock:
             if value not in _known:
                 _known.add(value)
-                ordered = sorted(_known, key=len, reverse=True)
-                _known_pattern = re.compile("|".join(map(re.escape, ordered)))
+                _known_pattern = None
+
+
+def _pattern() -> re.Pattern[str] | None:
+    """Every remembered value, longest first, as one pattern (built once after each change)."""
+    global _known_pattern
+    with _known_lock:
+        if _known_pattern is None and _known:
+            ordered = sorted(_known, key=len, reverse=True)
+            _known_pattern = re.compile("|".join(map(re.escape, ordered)))
+        return _known_pattern
 
 
 def redact(text: str) -> str:
@@ -83,7 +97,7 @@ def redact_known(text: str) -> str:
     For our own sentences to people, which show ``NAME=value`` templates the patterns would
     mangle (``export ONEONONE_TOKEN_KEY=$(head -c 32 /dev/urandom | base64)``).
     """
-    pattern = _known_pattern
+    pattern = _pattern()
     return text if pattern is None else pattern.sub(MASK, text)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from scheduler import words
@@ -49,7 +49,7 @@ def _schedule_of(pair: Pair) -> Pair:
     )
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=16_384)
 def _first_outside_each(
     schedule: Pair, now: dt.datetime | None
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -60,32 +60,51 @@ def _first_outside_each(
     )
 
 
-def _starts(pair: Pair, now: dt.datetime | None) -> list[dt.datetime]:
+def _starts(pair: Pair, now: dt.datetime | None) -> tuple[dt.datetime, ...]:
     if now is None:
         tz = ZoneInfo(pair.manager.timezone)
-        return [
+        return tuple(
             dt.datetime.combine(monday + dt.timedelta(days=pair.day), pair.time, tzinfo=tz)
             for monday in SAMPLE_DATES
-        ]
+        )
     if pair.cadence.kind == "monthly":
-        return [s for s in planned_starts(pair, now=now, count=13) if s < now + YEAR]
-    # Weekly: the same wall-clock time every N weeks from the series' own first occurrence
-    # (what its RRULE expands to), without expanding a rule 54 times per pair.
+        return tuple(s for s in planned_starts(pair, now=now, count=13) if s < now + YEAR)
     first = first_occurrence(pair, now=now)
-    step = dt.timedelta(weeks=pair.cadence.weeks)
-    local = (first + k * step for k in range(54 // pair.cadence.weeks + 1))
-    return [s for s in (localize(t, pair.manager.timezone) for t in local) if s < now + YEAR]
+    return _weekly(first, pair.manager.timezone, pair.cadence.weeks, now + YEAR)
 
 
-def _first_outside(person: Person, pair: Pair, starts: Sequence[dt.datetime]) -> dt.datetime | None:
+@functools.lru_cache(maxsize=4096)
+def _weekly(first: dt.datetime, tz: str, weeks: int, until: dt.datetime) -> tuple[dt.datetime, ...]:
+    """The same wall-clock time every ``weeks`` weeks from the series' own first occurrence
+    (what its RRULE expands to), without expanding a rule 54 times per pair; shared by every
+    pair whose manager meets at that time in that zone."""
+    step = dt.timedelta(weeks=weeks)
+    local = (first + k * step for k in range(54 // weeks + 1))
+    return tuple(s for s in (localize(t, tz) for t in local) if s < until)
+
+
+def _first_outside(
+    person: Person, pair: Pair, starts: tuple[dt.datetime, ...]
+) -> dt.datetime | None:
     minutes = int(pair.duration.total_seconds() // 60)
-    for start in starts:
-        local = start.astimezone(person.zone)
-        begin = local.hour * 60 + local.minute
-        ranges = person.working_hours.ranges_on(local.weekday())
+    for index, weekday, begin in _clock(person.timezone, starts):
+        ranges = person.working_hours.ranges_on(weekday)
         if not any(lo <= begin and begin + minutes <= hi for lo, hi in ranges):
-            return start
+            return starts[index]
     return None
+
+
+@functools.lru_cache(maxsize=16_384)
+def _clock(tz: str, starts: tuple[dt.datetime, ...]) -> tuple[tuple[int, int, int], ...]:
+    """The distinct weekdays and minutes of the day the starts fall on, on ``tz``'s clock,
+    each with the index of its first start: a year of weekly 1:1s is one to three of them
+    (DST moves them), and the zone arithmetic is done once per zone and set of starts."""
+    zone = ZoneInfo(tz)
+    seen: dict[tuple[int, int], int] = {}
+    for index, start in enumerate(starts):
+        local = start.astimezone(zone)
+        seen.setdefault((local.weekday(), local.hour * 60 + local.minute), index)
+    return tuple((index, weekday, begin) for (weekday, begin), index in seen.items())
 
 
 def _on(start: dt.datetime, tz: str, *, dated: bool) -> str:

@@ -19,7 +19,7 @@ Interval = tuple[dt.datetime, dt.datetime]
 """A half-open ``[start, end)`` span of aware UTC datetimes."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attendee:
     email: str
     response: Response = Response.NEEDS_ACTION
@@ -58,7 +58,7 @@ class EventPatch:
         return not self.names()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CalendarEvent:
     """One event as seen on a calendar (a master, an exception, a single event or an instance).
 
@@ -155,6 +155,11 @@ class Calendar(Protocol):
 
         Raises ``SyncTokenExpired`` when the token is no longer valid.
         """
+        ...
+
+    def first_reads(self, owners: Sequence[str]) -> dict[str, Changes]:
+        """Full reads (``changes(owner, None)``) of many owners' calendars, in as few round
+        trips as the API allows; an owner left out of the answer is to be read alone."""
         ...
 
     def get(self, owner: str, event_id: str) -> CalendarEvent | None: ...

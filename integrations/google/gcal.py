@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import google_auth_httplib2
+
 from integrations.google.event_json import (
     _parse_dt,
     _z,
@@ -113,23 +115,74 @@ class GoogleCalendar:
 
     def changes(self, owner: str, token: str | None) -> Changes:
         events = self._events(owner)
-        params: dict[str, Any] = {
-            "calendarId": "primary",
-            "showDeleted": True,
-            "singleEvents": False,
-            "maxResults": PAGE_SIZE,
-        }
-        if token:
-            params["syncToken"] = token
-        request = events.list(**params)
+        request = events.list(**_list_params(token))
+        return self._read_on(owner, events, request, self._run(owner, request), full=not token)
+
+    def _read_on(
+        self, owner: str, events: Any, request: Any, page: dict[str, Any], *, full: bool
+    ) -> Changes:
+        """The read whose first ``page`` answered ``request``: the next pages, then the token."""
         items: list[CalendarEvent] = []
         next_token = ""
-        while request is not None:
-            page = self._run(owner, request)
+        while True:
             items += [from_google(i) for i in page.get("items", [])]
             next_token = page.get("nextSyncToken", next_token)
             request = events.list_next(request, page)
-        return Changes(tuple(items), next_token, full=token is None)
+            if request is None:
+                return Changes(tuple(items), next_token, full=full)
+            page = self._run(owner, request)
+
+    def first_reads(self, owners: Sequence[str]) -> dict[str, Changes]:
+        """Full reads of many calendars, each as its owner, the first pages in shared batches
+        of 50 (the way ``create_many`` inserts): a cold start's reads of a thousand calendars
+        in 20 round trips instead of 1,000.
+
+        A batched ``events.list`` part is the same request as alone, with its owner's token in
+        its own Authorization header, which Google applies to that part alone. Each owner's
+        token is refreshed first (a part cannot refresh it). An owner whose refresh or part
+        fails is left out of the answer, to be read alone with the usual retries and errors.
+        """
+        events = self._events("")
+        pages: dict[str, dict[str, Any]] = {}
+
+        def done(request_id: str, response: Any, exception: Exception | None) -> None:
+            if exception is None:
+                pages[request_id] = response
+
+        fresh = [(owner, http) for owner in owners if (http := self._fresh_http(owner))]
+        requests: list[Any] = []
+        for lo in range(0, len(fresh), BATCH_SIZE):
+            batch = self._resource().new_batch_http_request(callback=done)
+            for owner, http in fresh[lo : lo + BATCH_SIZE]:
+                if self._pacer is not None:  # each part counts against its owner's quota
+                    self._pacer.wait(owner)
+                request = events.list(**_list_params(None))
+                http.credentials.apply(request.headers)
+                request.http = http.http
+                batch.add(request, request_id=str(len(requests)))
+                requests.append(request)
+            try:
+                self._execute(functools.partial(batch.execute, http=fresh[lo][1].http))
+            except errors.OneOnOneError:  # these owners' calendars are read alone instead
+                continue
+        return {
+            fresh[int(i)][0]: self._read_on(
+                fresh[int(i)][0], events, requests[int(i)], page, full=True
+            )
+            for i, page in pages.items()
+        }
+
+    def _fresh_http(self, owner: str) -> Any:
+        """The owner's authorised connection with a valid access token, or None (no
+        credentials of that kind, or the refresh failed: the read alone will say why)."""
+        try:
+            http = self._http_for(owner)
+            creds = getattr(http, "credentials", None)
+            if creds is not None and not creds.valid:
+                creds.refresh(google_auth_httplib2.Request(http.http))
+        except Exception:  # no login, or a refused one: the owner's own read reports it
+            return None
+        return http if creds is not None and creds.valid else None
 
     def get(self, owner: str, event_id: str) -> CalendarEvent | None:
         try:
@@ -270,6 +323,19 @@ class GoogleCalendar:
                 )
                 out[email] = BusyAnswer(busy=spans)
         return out
+
+
+def _list_params(token: str | None) -> dict[str, Any]:
+    """``events.list`` of the primary calendar as a sync: deleted items shown, series whole."""
+    params: dict[str, Any] = {
+        "calendarId": "primary",
+        "showDeleted": True,
+        "singleEvents": False,
+        "maxResults": PAGE_SIZE,
+    }
+    if token:
+        params["syncToken"] = token
+    return params
 
 
 def map_error(exc: BaseException) -> Exception:

@@ -14,26 +14,29 @@ from integrations.state.status_read import read_status
 from scheduler import keys
 from scheduler.actions import SendDigest
 from scheduler.digest_timing import digest_due, digest_key
-from scheduler.model import Config, Person
+from scheduler.model import Config
 
 
-def last_digest(notifier: Notifier, manager: Person) -> dt.datetime | None:
-    """When the manager's latest digest was queued (None if never)."""
-    prefix = keys.digest_prefix(manager.email)
-    times = [
-        dt.datetime.fromisoformat(row.created_at)
-        for row in notifier.deliveries.rows(kind="digest")
-        if row.key.startswith(prefix)
-    ]
-    return max(times, default=None)
+def last_digests(notifier: Notifier) -> dict[str, dt.datetime]:
+    """When each manager's latest digest was queued, by digest key prefix: one read of the
+    outbox per pass (a read per manager scanned every digest ever queued, a thousand times)."""
+    latest: dict[str, dt.datetime] = {}
+    for row in notifier.deliveries.rows(kind="digest"):
+        prefix = row.key[: row.key.rindex(":") + 1]  # the week is last: digest_prefix's form
+        created = dt.datetime.fromisoformat(row.created_at)
+        if prefix not in latest or created > latest[prefix]:
+            latest[prefix] = created
+    return latest
 
 
 def plan_digests(config: Config, notifier: Notifier, *, now: dt.datetime) -> list[SendDigest]:
     """Each manager's digest that is due now and not queued yet (once per ISO week)."""
     due: list[SendDigest] = []
+    latest = last_digests(notifier)
     for manager in config.managers:
         person = manager.person
-        if not digest_due(person, now=now, last_sent=last_digest(notifier, person)):
+        last_sent = latest.get(keys.digest_prefix(person.email))
+        if not digest_due(person, now=now, last_sent=last_sent):
             continue  # sent this week already, or Monday morning has not come
         key = digest_key(person, now)
         if notifier.known(key):

@@ -30,11 +30,15 @@ class Observed:
     changes: Changes
 
 
-def observe_calendar(calendar: Calendar, cache: CalendarCache, owner: str) -> Observed:
-    """Read what changed since the token kept (everything, when it expired), and merge it."""
+def observe_calendar(
+    calendar: Calendar, cache: CalendarCache, owner: str, *, first: Changes | None = None
+) -> Observed:
+    """Read what changed since the token kept (everything, when it expired), and merge it.
+    ``first`` is a full read already made for a calendar with no token (a cold start reads
+    many calendars in shared batches); it stands for the read."""
     token = cache.sync_token(owner)
     try:
-        changes = calendar.changes(owner, token)
+        changes = first if first is not None and token is None else calendar.changes(owner, token)
     except errors.SyncTokenExpired:
         log.info("sync token of %s expired: reading the calendar again in full", owner)
         changes = calendar.changes(owner, None)

@@ -17,6 +17,7 @@ from integrations.mail.notify import Notifier
 from integrations.reconcile.apply import Applier
 from integrations.reconcile.delivery import deliver, record_ledger_safely
 from integrations.reconcile.digests import plan_digests
+from integrations.reconcile.first_reads import read_first
 from integrations.reconcile.followup import FollowUps
 from integrations.reconcile.meeting_mail import MeetingMail
 from integrations.reconcile.observe import Observed, observe_calendar, store_observed
@@ -32,25 +33,16 @@ from integrations.state import move_log
 from integrations.state.pause_store import PauseStore
 from integrations.state.store import Store
 from scheduler import errors
-from scheduler.actions import (
-    Action,
-    CreateSeries,
-    Notice,
-    SettleMove,
-)
+from scheduler.actions import Action, CreateSeries, Notice, SettleMove
 from scheduler.digest_timing import next_digest_at
 from scheduler.inserted import as_written
-from scheduler.keys import (
-    auth_revoked_alert_key,
-    auth_revoked_key,
-    usage_limited_key,
-)
+from scheduler.keys import auth_revoked_alert_key, auth_revoked_key, usage_limited_key
 from scheduler.mail_plan import plan_mail
 from scheduler.model import Config, Manager, Pair
 from scheduler.move_notices import with_move_notices
 from scheduler.owned import current_series
 from scheduler.pauses import not_paused, plan_pause_writes
-from scheduler.ports import Calendar, CalendarEvent
+from scheduler.ports import Calendar, CalendarEvent, Changes
 from scheduler.series import exceptions_by_series, owned_series, plan_series, tags
 from scheduler.vocabulary import Result
 
@@ -101,6 +93,7 @@ class Runner:
         self._records: move_log.Records | None = None
         self.workers = Workers()
         self.said: frozenset[str] = frozenset()
+        self._first_reads: dict[str, Changes] = {}  # a cold start's reads, made in batches
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
         return self._pairs_by_manager.get(manager.person.email, [])
@@ -125,9 +118,11 @@ class Runner:
             self._records = None
 
     def observe(self, owner: str, *, now: dt.datetime, store: bool = True) -> Observed:
-        """One read of ``owner``'s calendar; ``store`` keeps it (a pass that applies does,
-        before its first write; a plan does not)."""
-        observed = observe_calendar(self.calendar, self.store.calendars, owner)
+        """One read of ``owner``'s calendar (a cold start's batched first read when there is
+        one); ``store`` keeps it (a pass that applies does, before its first write; a plan does
+        not)."""
+        first = self._first_reads.pop(owner, None)
+        observed = observe_calendar(self.calendar, self.store.calendars, owner, first=first)
         if store:
             store_observed(self.store.calendars, observed, now=now)
         return observed
@@ -233,6 +228,10 @@ class Runner:
             self._moves = None
             self._records = None
         runs = [ManagerRun(m) for m in self.config.managers]
+        owners = [r.owner for r in runs]
+        self._first_reads = read_first(
+            self.calendar, self.store, owners, workers=self.workers, threads=workers, now=now
+        )
 
         def series(run: ManagerRun) -> None:
             self._manager_pass(run, self._series_stage, now, apply)

@@ -55,6 +55,7 @@ class Meter:
     def reset(self) -> None:
         self.total = 0
         self.writes = 0
+        self.batch_parts = 0  # requests that came inside a batch (each also counted by method)
         self.by_method: collections.Counter[str] = collections.Counter()
         self.by_status: collections.Counter[str] = collections.Counter()
         self.by_user: collections.Counter[str] = collections.Counter()
@@ -96,6 +97,7 @@ class Meter:
         return {
             "total": self.total,
             "writes": self.writes,
+            "batch_parts": self.batch_parts,
             "by_method": dict(self.by_method),
             "by_status": dict(self.by_status),
             "by_user": dict(self.by_user),

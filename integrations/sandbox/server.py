@@ -133,9 +133,17 @@ class Sandbox:
         if req.path.startswith("/_sandbox/"):
             return self.admin.dispatch(req)
         if req.path in batch.BATCH_PATHS and req.method == "POST":
-            response = batch.handle(req, self.google.dispatch)
+            parts = 0
+
+            def part(inner: Request) -> Response:
+                nonlocal parts
+                parts += 1
+                return self.google.dispatch(inner)
+
+            response = batch.handle(req, part)
             with self.lock:
                 self.meter.record("batch", response.status, None, req.path)
+                self.meter.batch_parts += parts  # so round trips = total - batch_parts
             return response
         return self.google.dispatch(req)
 

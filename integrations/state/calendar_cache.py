@@ -1,17 +1,23 @@
 """Each manager's calendar as last read, with its sync token: what a pass plans from.
 
 Google stays the source of truth: a delta is merged in (or everything replaced on a full read),
-and what a write returns is put in at once so the rest of the pass sees it. Parsed copies are
-kept in memory for the managers read most recently.
+and what a write returns is put in at once so the rest of the pass sees it.
+
+Each calendar is parsed from the database once per process and then kept: a change (a delta, a
+write) updates the kept copy event by event as its row is written, so an idle pass parses
+nothing. The kept copy is what a fresh read of the rows would give, since each changed event is
+parsed back from the very text stored for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
-from collections import OrderedDict
-from collections.abc import Iterable
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from integrations.state.db import Database
@@ -23,12 +29,19 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(dt.UTC).isoformat() if moment else None
 
 
+_FIELDS = tuple(f.name for f in dataclasses.fields(CalendarEvent))
+_ATTENDEE_FIELDS = tuple(f.name for f in dataclasses.fields(Attendee))
+
+
 def event_to_json(ev: CalendarEvent) -> str:
-    data = dataclasses.asdict(ev)
+    # Field by field rather than dataclasses.asdict, which deep-copies every value first.
+    data: dict[str, Any] = {name: getattr(ev, name) for name in _FIELDS}
     for key in ("start", "end", "original_start", "updated"):
         data[key] = _iso(data[key])
     for key in ("start_date", "end_date"):
         data[key] = data[key].isoformat() if data[key] else None
+    data["attendees"] = [{k: getattr(a, k) for k in _ATTENDEE_FIELDS} for a in ev.attendees]
+    data["recurrence"] = list(ev.recurrence)
     data["private"] = dict(ev.private)
     return json.dumps(data, sort_keys=True)
 
@@ -40,38 +53,72 @@ def event_from_json(text: str) -> CalendarEvent:
     for key in ("start_date", "end_date"):
         data[key] = dt.date.fromisoformat(data[key]) if data[key] else None
     data["status"] = EventStatus(data["status"])
-    data["attendees"] = tuple(
-        Attendee(**{**a, "response": Response(a["response"])}) for a in data["attendees"]
-    )
+    data["attendees"] = tuple(_attendee(a) for a in data["attendees"])
     data["recurrence"] = tuple(data["recurrence"])
+    for key in _SHARED:
+        if data[key]:
+            data[key] = sys.intern(data[key])
     return CalendarEvent(**data)
 
 
-PARSED_OWNERS = 64
-"""Managers whose parsed calendar copy is kept in memory: a pass reads one manager's copy many
-times in a row (series, bumps, each email), so a few per worker thread is enough."""
+_SHARED = ("summary", "timezone", "organizer", "event_type")
+"""Fields whose words recur across calendars (titles, zones, people): kept copies share one
+string each, which is what makes keeping every manager's calendar in memory affordable."""
+
+
+def _attendee(data: dict[str, Any]) -> Attendee:
+    data["email"] = sys.intern(data["email"])
+    data["name"] = sys.intern(data["name"])
+    data["response"] = Response(data["response"])
+    return Attendee(**data)
 
 
 class CalendarCache:
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._parsed: OrderedDict[str, tuple[CalendarEvent, ...]] = OrderedDict()
+        self._kept_by_id: dict[str, dict[str, CalendarEvent]] = {}
+        self._listed: dict[str, tuple[CalendarEvent, ...]] = {}
 
     def events(self, owner: str) -> list[CalendarEvent]:
-        """The owner's calendar as last synced, parsed once and kept until the next write."""
+        """The owner's calendar as last synced (by event id), parsed once and then kept."""
         with self._db.lock:
-            parsed = self._parsed.get(owner)
-            if parsed is None:
-                rows = self._db.conn.execute(
-                    "SELECT data FROM calendar_cache WHERE owner=? ORDER BY event_id", (owner,)
-                ).fetchall()
-                parsed = tuple(event_from_json(r[0]) for r in rows)
-                self._parsed[owner] = parsed
-                while len(self._parsed) > PARSED_OWNERS:
-                    self._parsed.popitem(last=False)
-            else:
-                self._parsed.move_to_end(owner)
-            return list(parsed)
+            listed = self._listed.get(owner)
+            if listed is None:
+                by_id = self._kept(owner)
+                listed = self._listed[owner] = tuple(by_id[k] for k in sorted(by_id))
+            return list(listed)
+
+    def _kept(self, owner: str) -> dict[str, CalendarEvent]:
+        """The kept copy by event id, read from the database the first time (lock held)."""
+        by_id = self._kept_by_id.get(owner)
+        if by_id is None:
+            rows = self._db.conn.execute(
+                "SELECT event_id, data FROM calendar_cache WHERE owner=?", (owner,)
+            ).fetchall()
+            by_id = self._kept_by_id[owner] = {r[0]: event_from_json(r[1]) for r in rows}
+        return by_id
+
+    def _store(self, conn: sqlite3.Connection, owner: str, ev: CalendarEvent) -> None:
+        """Write one event's row, and put the same text, parsed, into the kept copy."""
+        text = event_to_json(ev)
+        conn.execute(
+            "INSERT OR REPLACE INTO calendar_cache (owner, event_id, data) VALUES (?,?,?)",
+            (owner, ev.id, text),
+        )
+        self._kept(owner)[ev.id] = event_from_json(text)
+        self._listed.pop(owner, None)
+
+    @contextlib.contextmanager
+    def _writing(self, owner: str) -> Iterator[sqlite3.Connection]:
+        """A write transaction; if it rolls back, the kept copy is dropped and read again."""
+        try:
+            with self._db.transaction() as conn:
+                yield conn
+        except BaseException:
+            with self._db.lock:
+                self._kept_by_id.pop(owner, None)
+                self._listed.pop(owner, None)
+            raise
 
     def sync_token(self, owner: str) -> str | None:
         with self._db.lock:
@@ -89,45 +136,20 @@ class CalendarCache:
         full: bool,
         now: dt.datetime,
     ) -> None:
-        """Merge a sync delta (or replace everything on a full read) and keep the new token.
-
-        Cancelled items in a delta carry little more than their id: the cached copy keeps its
-        tags and times and only its status changes, so a deleted series is still recognised.
-        """
-        with self._db.transaction() as conn:
-            self._parsed.pop(owner, None)
+        """Merge a sync delta (or replace everything on a full read) and keep the new token."""
+        with self._writing(owner) as conn:
+            old: dict[str, str] = {}
             if full:
-                old = {
-                    r[0]: r[1]
-                    for r in conn.execute(
+                old = dict(
+                    conn.execute(
                         "SELECT event_id, data FROM calendar_cache WHERE owner=?", (owner,)
-                    )
-                }
-                conn.execute("DELETE FROM calendar_cache WHERE owner=?", (owner,))
-            else:
-                old = {}
-            for ev in events:
-                merged = ev
-                if ev.cancelled and not ev.private:
-                    prior_text = old.get(ev.id)
-                    if prior_text is None:
-                        row = conn.execute(
-                            "SELECT data FROM calendar_cache WHERE owner=? AND event_id=?",
-                            (owner, ev.id),
-                        ).fetchone()
-                        prior_text = row[0] if row else None
-                    if prior_text is not None:
-                        prior = event_from_json(prior_text)
-                        merged = dataclasses.replace(
-                            prior,
-                            status=EventStatus.CANCELLED,
-                            etag=ev.etag or prior.etag,
-                            updated=ev.updated or prior.updated,
-                        )
-                conn.execute(
-                    "INSERT OR REPLACE INTO calendar_cache (owner, event_id, data) VALUES (?,?,?)",
-                    (owner, ev.id, event_to_json(merged)),
+                    ).fetchall()
                 )
+                conn.execute("DELETE FROM calendar_cache WHERE owner=?", (owner,))
+                self._kept_by_id[owner] = {}
+                self._listed.pop(owner, None)
+            for ev in events:
+                self._store(conn, owner, _merged(conn, owner, ev, old))
             conn.execute(
                 "INSERT OR REPLACE INTO sync_state (owner, token, synced_at) VALUES (?,?,?)",
                 (owner, token, _iso(now)),
@@ -135,12 +157,8 @@ class CalendarCache:
 
     def put(self, owner: str, ev: CalendarEvent) -> None:
         """Record what a write returned, so the plan of the same pass sees it at once."""
-        with self._db.transaction() as conn:
-            self._parsed.pop(owner, None)
-            conn.execute(
-                "INSERT OR REPLACE INTO calendar_cache (owner, event_id, data) VALUES (?,?,?)",
-                (owner, ev.id, event_to_json(ev)),
-            )
+        with self._writing(owner) as conn:
+            self._store(conn, owner, ev)
 
     def synced_at(self, owner: str) -> dt.datetime | None:
         """When ``owner``'s calendar was last read (None: never, or its token was dropped)."""
@@ -153,3 +171,27 @@ class CalendarCache:
     def forget_sync(self, owner: str) -> None:
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM sync_state WHERE owner=?", (owner,))
+
+
+def _merged(
+    conn: sqlite3.Connection, owner: str, ev: CalendarEvent, old: dict[str, str]
+) -> CalendarEvent:
+    """Cancelled items in a delta carry little more than their id: the cached copy keeps its
+    tags and times and only its status changes, so a deleted series is still recognised."""
+    if not ev.cancelled or ev.private:
+        return ev
+    prior_text = old.get(ev.id)
+    if prior_text is None:
+        row = conn.execute(
+            "SELECT data FROM calendar_cache WHERE owner=? AND event_id=?", (owner, ev.id)
+        ).fetchone()
+        prior_text = row[0] if row else None
+    if prior_text is None:
+        return ev
+    prior = event_from_json(prior_text)
+    return dataclasses.replace(
+        prior,
+        status=EventStatus.CANCELLED,
+        etag=ev.etag or prior.etag,
+        updated=ev.updated or prior.updated,
+    )

@@ -183,7 +183,9 @@ def paused_meetings(
     pair: Pair, *, now: dt.datetime, horizon: dt.timedelta = NEXT_HORIZON
 ) -> list[tuple[dt.datetime, str]]:
     """The pair's planned 1:1s within ``horizon`` whose day is in a pause, with its reason."""
-    out = []
+    out: list[tuple[dt.datetime, str]] = []
+    if not pair.pauses:  # nothing to look for, and no dates to work out
+        return out
     for start in next_occurrences(pair, now=now, count=horizon.days // 7 + 2):
         pause = paused_at(pair, start)
         if pause is not None and start < now + horizon:

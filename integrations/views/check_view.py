@@ -72,11 +72,12 @@ def calendar_starts(config: Config, *, now: dt.datetime) -> dict[str, list[dt.da
     try:
         moves = move_log.done(store)
         found: dict[str, list[dt.datetime]] = {}
+        by_manager: dict[str, list[Pair]] = {}
+        for pair in config.pairs:
+            by_manager.setdefault(pair.manager.email, []).append(pair)
         for manager in config.managers:
             events = store.calendars.events(manager.person.email)
-            for pair in config.pairs:
-                if pair.manager.email != manager.person.email:
-                    continue
+            for pair in by_manager.get(manager.person.email, []):
                 upcoming = upcoming_meetings(pair, events, moves, now=now)
                 if upcoming:  # and the paused ones, which the calendar holds cancelled
                     paused = [start for start, _ in paused_meetings(pair, now=now)]

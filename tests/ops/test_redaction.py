@@ -151,3 +151,15 @@ def test_a_remembered_secret_is_masked_in_a_traceback_too(unfiltered_log) -> Non
     entry = json.loads(stream.getvalue())
     assert "Sextant-Quill-4471" not in entry["exc"]
     assert "('keeper', '***')" in entry["exc"]
+
+
+def test_a_thousand_remembered_refresh_tokens_are_each_masked_and_the_newest_at_once() -> None:
+    """A service of 1,000 managers remembers a refresh token per manager as it loads them;
+    the mask is built when a line is next written, so it covers every token loaded so far."""
+    tokens = [f"1x-remembered-{i:04d}-Qv7" for i in range(1000)]
+    for token in tokens[:999]:
+        remember_secret(token)
+    assert redact_known(f"sent as {tokens[500]} and {tokens[0]}") == "sent as *** and ***"
+    remember_secret(tokens[999])
+    assert redact_known(f"then {tokens[999]}.") == "then ***."
+    assert redact_known("nothing here") == "nothing here"

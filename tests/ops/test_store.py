@@ -1,12 +1,14 @@
-"""The state database's calendar copy: parsed once, and every write shows at once."""
+"""The state database's calendar copy: parsed once and kept, and every write shows at once."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from integrations.state.calendar_cache import PARSED_OWNERS
+import pytest
+
 from integrations.state.store import Store
 from scheduler.ports import CalendarEvent
+from scheduler.vocabulary import EventStatus
 
 NOW = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
 
@@ -49,21 +51,74 @@ def test_a_reader_cannot_change_the_copy_others_get(tmp_path) -> None:
         store.close()
 
 
-def test_more_managers_than_are_kept_parsed_all_read_right(tmp_path) -> None:
+def reread(tmp_path, owner: str) -> list[CalendarEvent]:
+    """The owner's calendar as a new process would parse it from the file."""
+    fresh = Store(tmp_path / "state.db")
+    try:
+        return fresh.calendars.events(owner)
+    finally:
+        fresh.close()
+
+
+def test_an_empty_delta_keeps_the_parsed_calendar_as_it_was(tmp_path) -> None:
     store = Store(tmp_path / "state.db")
-    owners = [f"m{i}@x.com" for i in range(PARSED_OWNERS + 5)]
+    try:
+        store.calendars.apply_changes("a@x.com", [event("e1", "One")], "t1", full=True, now=NOW)
+        before = store.calendars.events("a@x.com")
+        store.calendars.apply_changes("a@x.com", [], "t2", full=False, now=NOW)
+        after = store.calendars.events("a@x.com")
+        assert [id(e) for e in after] == [id(e) for e in before]  # not parsed again
+        assert store.calendars.sync_token("a@x.com") == "t2"
+    finally:
+        store.close()
+
+
+def test_the_kept_copy_after_deltas_and_writes_equals_a_fresh_read_of_the_file(tmp_path) -> None:
+    store = Store(tmp_path / "state.db")
+    owner = "a@x.com"
+    series = event("s1", "1:1", recurrence=("RRULE:FREQ=WEEKLY",), private={"oneonone": "series"})
+    try:
+        store.calendars.apply_changes(owner, [event("e1", "One"), series], "t1", full=True, now=NOW)
+        store.calendars.events(owner)
+        store.calendars.put(owner, event("e2", "Two"))
+        cancelled = CalendarEvent(id="s1", status=EventStatus.CANCELLED, etag='"9"')
+        store.calendars.apply_changes(owner, [cancelled], "t2", full=False, now=NOW)
+        kept = store.calendars.events(owner)
+        assert kept == reread(tmp_path, owner)
+        gone = next(e for e in kept if e.id == "s1")
+        assert gone.cancelled
+        assert gone.private == {"oneonone": "series"}
+        assert gone.etag == '"9"'
+    finally:
+        store.close()
+
+
+def test_a_thousand_managers_are_all_kept_and_read_right(tmp_path) -> None:
+    store = Store(tmp_path / "state.db")
+    owners = [f"m{i}@x.com" for i in range(1000)]
     try:
         for owner in owners:
             store.calendars.put(owner, event("e", owner))
         for _ in range(2):
             for owner in owners:
                 assert summaries(store, owner) == {"e": owner}
-        store.calendars.put(owners[0], event("e", "changed after eviction"))
-        assert summaries(store, owners[0]) == {"e": "changed after eviction"}
+        store.calendars.put(owners[0], event("e", "changed later"))
+        assert summaries(store, owners[0]) == {"e": "changed later"}
     finally:
         store.close()
-    reopened = Store(tmp_path / "state.db")
+    assert [e.summary for e in reread(tmp_path, owners[0])] == ["changed later"]
+
+
+def test_a_write_that_rolls_back_leaves_no_trace_in_the_kept_copy(tmp_path) -> None:
+    store = Store(tmp_path / "state.db")
     try:
-        assert summaries(reopened, owners[0]) == {"e": "changed after eviction"}
+        store.calendars.put("a@x.com", event("e1", "One"))
+        store.calendars.events("a@x.com")
+        broken = event("e2", "Two", private={"bad": object()})  # cannot be stored as JSON
+        with pytest.raises(TypeError):
+            store.calendars.apply_changes(
+                "a@x.com", [event("e3", "Three"), broken], "t2", full=False, now=NOW
+            )
+        assert summaries(store, "a@x.com") == {"e1": "One"}
     finally:
-        reopened.close()
+        store.close()

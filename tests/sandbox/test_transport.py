@@ -42,6 +42,8 @@ def test_batch_of_120_inserts_reports_per_part_conflicts_to_the_callback(
     counts = admin.counts()
     assert counts["by_method"]["calendar.events.insert"] == 120
     assert counts["by_method"]["batch"] == 2
+    assert counts["batch_parts"] == 120  # so 2 round trips: total less the parts
+    assert counts["total"] - counts["batch_parts"] == 2
     assert counts["by_status"]["409"] == 1
     assert counts["writes"] == 120
 
