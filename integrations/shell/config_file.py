@@ -2,13 +2,22 @@
 
 The command line, the service's reload and ``doctor`` all read the file through here, so they
 report the same problems the same way (``ConfigError``, every problem at once).
+
+The file is parsed in a short-lived child process (``fork``) that hands back the resolved
+``Config`` only. Reading a 1,000-manager config builds about 70 MB of passing objects (the YAML
+node tree, the raw models, the line of every path); freed in this process they stay as
+fragmented arenas that the allocator cannot give back, so the service would carry them for its
+whole life. Parsed in a child, they go away with it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import pickle
 from pathlib import Path
+from typing import Any
 
 from integrations.shell.paths import LocalPaths
 from scheduler.config import parse_config_bytes
@@ -25,11 +34,62 @@ def load_config(path: str | Path, *, now: dt.datetime) -> Config:
         raise ConfigError(
             str(path), [Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]
         ) from exc
-    config = parse_config_bytes(
+    config = _parse_in_child(data, path, now) if hasattr(os, "fork") else _parse(data, path, now)
+    return dataclasses.replace(config, source=path)
+
+
+def _parse(data: bytes, path: Path, now: dt.datetime) -> Config:
+    return parse_config_bytes(
         data,
         filename=str(path),
         base_dir=path.resolve().parent,
         paths=LocalPaths(),
         now=now,
     )
-    return dataclasses.replace(config, source=path)
+
+
+def _parse_in_child(data: bytes, path: Path, now: dt.datetime) -> Config:
+    """``_parse`` in a forked child; its outcome (the config or the problems) comes back pickled.
+
+    Anything else the child meets (a bug) is raised here again, as the child raised it.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: parse, send, and leave without running the parent's cleanups
+        os.close(read_end)
+        try:
+            _send(write_end, _outcome(data, path, now))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    os.waitpid(pid, 0)
+    outcome: tuple[str, Any] = pickle.loads(payload) if payload else ("crash", None)
+    kind, value = outcome
+    if kind == "config" and isinstance(value, Config):
+        return value
+    if kind == "problems":
+        file, problems = value
+        raise ConfigError(file, problems)
+    if isinstance(value, BaseException):
+        raise value
+    return _parse(data, path, now)  # the child died before it could answer: parse here
+
+
+def _outcome(data: bytes, path: Path, now: dt.datetime) -> tuple[str, Any]:
+    try:
+        return "config", _parse(data, path, now)
+    except ConfigError as exc:
+        return "problems", (exc.file, exc.problems)
+    except Exception as exc:  # handed to the parent, which raises it
+        return "error", exc
+
+
+def _send(fd: int, outcome: tuple[str, Any]) -> None:
+    try:
+        payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an unpicklable error: the parent parses again
+        payload = b""
+    with os.fdopen(fd, "wb") as pipe:
+        pipe.write(payload)

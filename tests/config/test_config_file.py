@@ -1,0 +1,52 @@
+"""Reading the config file from disk: parsed in a child process, the same config comes back."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from integrations.shell.config_file import load_config
+from integrations.shell.paths import LocalPaths
+from scheduler.config import parse_config_bytes
+from scheduler.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
+
+
+def test_the_config_read_from_a_file_is_the_one_parsed_in_this_process(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    shutil.copy(ROOT / "config.example.yaml", path)
+    expected = parse_config_bytes(
+        path.read_bytes(), filename=str(path), base_dir=tmp_path, paths=LocalPaths(), now=NOW
+    )
+    loaded = load_config(path, now=NOW)
+    assert loaded == dataclasses.replace(expected, source=path)
+    assert len(loaded.managers) == len(expected.managers) > 0
+
+
+def test_a_broken_file_names_every_problem_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    text = (ROOT / "config.example.yaml").read_text()
+    path.write_text(text.replace("managers:", "managers:\n  - nme: x\n", 1))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, now=NOW)
+    assert caught.value.file == str(path)
+    assert any(p.path == "managers[0].nme" and p.line > 0 for p in caught.value.problems)
+    assert "unknown key" in str(caught.value)
+
+
+def test_reading_the_file_leaves_no_finished_child_process_unreaped(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    shutil.copy(ROOT / "config.example.yaml", path)
+    load_config(path, now=NOW)
+    try:
+        finished = os.waitpid(-1, os.WNOHANG)  # (0, 0): children, none of them finished
+    except ChildProcessError:  # no child at all
+        finished = (0, 0)
+    assert finished == (0, 0)
