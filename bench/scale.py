@@ -260,13 +260,7 @@ class Bench:
             child.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - t0
         counts = self.admin.counts()
-        outcomes = collections.Counter()
-        for line in log.read_text().splitlines():
-            words = line.split()
-            if len(words) >= 2 and words[0] in ("done", "skipped", "failed", "planned"):
-                outcomes[f"{words[1]}:{words[0]}"] += 1
-            elif words and words[0] == "error":
-                outcomes["manager-error"] += 1
+        outcomes = outcome_counts(log.read_text())
         by = counts["by_method"]
         batches = by.get("batch", 0)
         parts = counts.get("batch_parts", by.get("calendar.events.insert", 0) if batches else 0)
@@ -570,6 +564,26 @@ def ratios(result: dict[str, Any]) -> dict[str, Any]:
             for key in ("requests", "wall_s", "cpu_s")
         }
     return out
+
+
+def outcome_counts(output: str) -> collections.Counter[str]:
+    """Each action's count per result (``move-occurrence:done``), from ``run --once``'s summary.
+
+    Only the summary block counts every action (``  done     move-occurrence 414, notice 31``):
+    the lines above it list failures in full but the rest only when they are few. A manager
+    in error has an ``error`` line of its own."""
+    outcomes: collections.Counter[str] = collections.Counter()
+    in_summary = False
+    for line in output.splitlines():
+        words = line.split(maxsplit=1)
+        if words and words[0] == "error":
+            outcomes["manager-error"] += 1
+        in_summary = line.startswith("summary:") or (in_summary and line.startswith("  "))
+        if in_summary and line.startswith("  ") and len(words) == 2:
+            for part in words[1].split(", "):
+                verb, _, count = part.rpartition(" ")
+                outcomes[f"{verb}:{words[0]}"] += int(count)
+    return outcomes
 
 
 def per_bump(result: dict[str, Any], managers: int) -> dict[str, Any]:
