@@ -7,7 +7,7 @@ The file is parsed in a short-lived child process (``fork``) that hands back the
 ``Config`` only. Reading a 1,000-manager config builds about 70 MB of passing objects (the YAML
 node tree, the raw models, the line of every path); freed in this process they stay as
 fragmented arenas that the allocator cannot give back, so the service would carry them for its
-whole life. Parsed in a child, they go away with it.
+whole life. Parsed in a child, they go away with it, and so do the parser's libraries.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from integrations.shell.paths import LocalPaths
-from scheduler.config import parse_config_bytes
 from scheduler.errors import ConfigError, Problem
 from scheduler.model import Config
 
@@ -39,6 +38,10 @@ def load_config(path: str | Path, *, now: dt.datetime) -> Config:
 
 
 def _parse(data: bytes, path: Path, now: dt.datetime) -> Config:
+    """Imported here, in the child: the parser's libraries (pydantic, PyYAML and the schema's
+    models, about 20 MB) are then never loaded into the long-running process."""
+    from scheduler.config import parse_config_bytes
+
     return parse_config_bytes(
         data,
         filename=str(path),

@@ -1,0 +1,34 @@
+"""What a pass with nothing to tell does not load into the long-running process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = code + "\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return set(out.stdout.split())
+
+
+def test_the_invite_writer_loads_icalendar_only_when_it_writes_a_part() -> None:
+    loaded = _loaded_after("import integrations.mail.invites")
+    assert "integrations.mail.invites" in loaded
+    assert "icalendar" not in loaded
+
+
+def test_reading_a_config_file_leaves_the_parser_libraries_out_of_the_process() -> None:
+    config = ROOT / "config.example.yaml"
+    loaded = _loaded_after(
+        "import datetime as dt\n"
+        "from integrations.shell.config_file import load_config\n"
+        f"load_config({str(config)!r}, now=dt.datetime(2026, 11, 27, tzinfo=dt.UTC))"
+    )
+    assert "integrations.shell.config_file" in loaded
+    assert not {"yaml", "pydantic", "scheduler.config"} & loaded
