@@ -18,7 +18,8 @@ import functools
 import json
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from integrations.state.db import Database
@@ -47,15 +48,21 @@ def event_to_json(ev: CalendarEvent) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-def event_from_json(text: str) -> CalendarEvent:
+def event_from_json(
+    text: str, shared: dict[tuple[Attendee, ...], tuple[Attendee, ...]] | None = None
+) -> CalendarEvent:
+    """The event stored as ``text``; with ``shared``, equal guest lists share one tuple (the
+    instances of a series, the meetings of one team) while a calendar is read."""
     data: dict[str, Any] = json.loads(text)
     for key in ("start", "end", "original_start", "updated"):
         data[key] = _moment(data[key]) if data[key] else None
     for key in ("start_date", "end_date"):
         data[key] = dt.date.fromisoformat(data[key]) if data[key] else None
     data["status"] = EventStatus(data["status"])
-    data["attendees"] = tuple(_attendee(a) for a in data["attendees"])
+    attendees = tuple(_attendee(a) for a in data["attendees"])
+    data["attendees"] = attendees if shared is None else shared.setdefault(attendees, attendees)
     data["recurrence"] = tuple(data["recurrence"])
+    data["private"] = data["private"] or _NO_PRIVATE
     for key in _SHARED:
         if data[key]:
             data[key] = sys.intern(data[key])
@@ -68,6 +75,10 @@ def _moment(text: str) -> dt.datetime:
     and end at about 650 distinct moments, and each datetime costs 48 bytes."""
     return dt.datetime.fromisoformat(text)
 
+
+_NO_PRIVATE: Mapping[str, str] = MappingProxyType({})
+"""The one (read-only) empty mapping of the kept events without our tags: 44,000 of 52,000 at
+N=1,000, 64 bytes each as dicts of their own."""
 
 _SHARED = ("summary", "description", "timezone", "organizer", "event_type")
 """Fields whose words recur across calendars (titles, zones, people): kept copies share one
@@ -103,7 +114,9 @@ class CalendarCache:
             rows = self._db.conn.execute(
                 "SELECT event_id, data FROM calendar_cache WHERE owner=?", (owner,)
             ).fetchall()
-            by_id = self._kept_by_id[owner] = {r[0]: event_from_json(r[1]) for r in rows}
+            shared: dict[tuple[Attendee, ...], tuple[Attendee, ...]] = {}
+            by_id = {r[0]: event_from_json(r[1], shared) for r in rows}
+            self._kept_by_id[owner] = by_id
         return by_id
 
     def _store(self, conn: sqlite3.Connection, owner: str, ev: CalendarEvent) -> None:
