@@ -20,16 +20,19 @@ import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.backend
-import keyring.errors
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from integrations.google.token_key import MAKE_ONE, TokenKey, parse_key
 from scheduler.errors import CredentialsError
 from scheduler.ports import SecretStore
+
+if TYPE_CHECKING:
+    # Imported where the keyring is asked: a service whose logins are in files (or in
+    # encrypted files) never loads it and its backends (about 5 MB of its memory).
+    import keyring.backend
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,8 @@ class KeyringStore:
     """Tokens in the OS keyring (Secret Service, KWallet, macOS Keychain, Windows)."""
 
     def __init__(self, service: str = "oneonone") -> None:
+        import keyring
+
         backend = keyring.get_keyring()
         if not keyring_is_real(backend):
             raise CredentialsError(HOW_TO_FIX)
@@ -94,11 +99,15 @@ class KeyringStore:
             self.backend.set_password(self.service, name, value)
 
     def delete(self, name: str) -> None:
+        import keyring.errors
+
         with self._explained(name), contextlib.suppress(keyring.errors.PasswordDeleteError):
             self.backend.delete_password(self.service, name)
 
     @contextlib.contextmanager
     def _explained(self, name: str) -> Iterator[None]:
+        import keyring.errors
+
         try:
             yield
         except keyring.errors.KeyringError as exc:
@@ -299,6 +308,8 @@ def select_store(*, state_dir: Path, environ: Mapping[str, str]) -> SecretStore:
     key = find_key(environ)
     if key is not None:
         return EncryptedFileStore(state_dir / "tokens", key)
+    import keyring
+
     if keyring_is_real(keyring.get_keyring()):
         return KeyringStore()
     if environ.get(PLAINTEXT_ENV) == "1":

@@ -32,3 +32,9 @@ def test_reading_a_config_file_leaves_the_parser_libraries_out_of_the_process() 
     )
     assert "integrations.shell.config_file" in loaded
     assert not {"yaml", "pydantic", "scheduler.config"} & loaded
+
+
+def test_the_login_code_loads_the_keyring_only_when_it_asks_the_keyring() -> None:
+    loaded = _loaded_after("import integrations.google.auth, integrations.google.secrets")
+    assert "integrations.google.secrets" in loaded
+    assert "keyring" not in loaded
