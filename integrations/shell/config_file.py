@@ -8,6 +8,11 @@ The file is parsed in a short-lived child process (``fork``) that hands back the
 node tree, the raw models, the line of every path); freed in this process they stay as
 fragmented arenas that the allocator cannot give back, so the service would carry them for its
 whole life. Parsed in a child, they go away with it, and so do the parser's libraries.
+
+Only a process with one thread forks (a command at start, the service before its threads
+start): a fork copies only the calling thread, so a lock another thread held (logging's, the
+import lock, the allocator's) would stay held in the child forever and stall the read. A
+reload, made while the service's threads run, parses in the process itself.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import dataclasses
 import datetime as dt
 import os
 import pickle
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +39,8 @@ def load_config(path: str | Path, *, now: dt.datetime) -> Config:
         raise ConfigError(
             str(path), [Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]
         ) from exc
-    config = _parse_in_child(data, path, now) if hasattr(os, "fork") else _parse(data, path, now)
+    alone = hasattr(os, "fork") and threading.active_count() == 1
+    config = _parse_in_child(data, path, now) if alone else _parse(data, path, now)
     return dataclasses.replace(config, source=path)
 
 

@@ -34,6 +34,21 @@ def test_reading_a_config_file_leaves_the_parser_libraries_out_of_the_process() 
     assert not {"yaml", "pydantic", "scheduler.config"} & loaded
 
 
+def test_with_threads_running_the_config_is_read_in_the_process_itself_never_in_a_fork() -> None:
+    # A fork copies only the calling thread; a lock held by another would stall the child.
+    config = ROOT / "config.example.yaml"
+    loaded = _loaded_after(
+        "import datetime as dt, threading\n"
+        "from integrations.shell.config_file import load_config\n"
+        "stop = threading.Event()\n"
+        "threading.Thread(target=stop.wait, daemon=True).start()\n"
+        f"c = load_config({str(config)!r}, now=dt.datetime(2026, 11, 27, tzinfo=dt.UTC))\n"
+        "stop.set()\n"
+        "assert len(c.managers) == 2, c.managers"
+    )
+    assert {"yaml", "pydantic", "scheduler.config"} <= loaded
+
+
 def test_the_login_code_loads_the_keyring_only_when_it_asks_the_keyring() -> None:
     loaded = _loaded_after("import integrations.google.auth, integrations.google.secrets")
     assert "integrations.google.secrets" in loaded
