@@ -11,8 +11,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from integrations.clock import FixedClock
 from integrations.sandbox import SandboxAdmin
@@ -22,6 +20,7 @@ from scheduler.config import parse_config
 from scheduler.model import Config
 from scheduler.series import series_id
 from tests.inbox import inbox, summary
+from tests.service_account import service_account_info
 
 NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC)  # Wednesday
 LEE = "lee@example.com"
@@ -104,21 +103,7 @@ def test_a_removed_managers_series_end_with_the_reason_logged_and_later_passes_c
 
 @pytest.fixture
 def service_account(tmp_path: Path, sandbox: str) -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    info = {
-        "type": "service_account",
-        "project_id": "p",
-        "private_key_id": "k1",
-        "private_key": pem,
-        "client_email": "oneonone@p.iam.gserviceaccount.com",
-        "client_id": "1",
-        "token_uri": sandbox + "token",
-    }
+    info = service_account_info(token_uri=sandbox + "token")
     path = tmp_path / "key.json"
     path.write_text(json.dumps(info))
     return (

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from integrations.clock import FixedClock
 from integrations.google.auth import scopes_for, status, store_for, token_name
@@ -30,6 +28,7 @@ from scheduler.config import parse_config
 from scheduler.model import Config
 from scheduler.series import series_id
 from tests.e2e.bumped import NOW, TUESDAY, after, meeting, ny, occurrence, rep, rep_inbox, shown
+from tests.service_account import service_account_info
 
 DANA = "dana@example.com"
 SAM = rep("Sam Ortiz", "sam@example.com", "tuesday", "13:00")
@@ -95,17 +94,7 @@ class Google:
     def key(self) -> Path:
         path = self.tmp / "service-account.json"
         if not path.exists():
-            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            pem = key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            ).decode()
-            info = {
-                "type": "service_account", "project_id": "p", "private_key_id": "k1",
-                "private_key": pem, "client_email": "oneonone@p.iam.gserviceaccount.com",
-                "client_id": "1", "token_uri": self.url + "token",
-            }  # fmt: skip
+            info = service_account_info(token_uri=self.url + "token")
             path.write_text(json.dumps(info))
         return path
 

@@ -9,8 +9,6 @@ import json
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from daemon import load_config
 from integrations.sandbox import SandboxAdmin
@@ -18,6 +16,7 @@ from integrations.shell.wiring import google_credentials, wire
 from scheduler.errors import ConfigError, CredentialsError
 from scheduler.model import Manager
 from scheduler.series import TAG
+from tests.service_account import service_account_info
 
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
 CONFIG = """\
@@ -38,16 +37,7 @@ managers:
 
 @pytest.fixture(scope="module")
 def key_info() -> dict[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    return {
-        "type": "service_account", "project_id": "p", "private_key_id": "k1",
-        "private_key": pem, "client_email": "daemon@p.iam.gserviceaccount.com", "client_id": "1",
-    }  # fmt: skip
+    return service_account_info("daemon@p.iam.gserviceaccount.com")
 
 
 def write(tmp_path: Path, url: str, info: dict[str, str], email: str) -> Path:

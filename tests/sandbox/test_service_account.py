@@ -5,31 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth.exceptions import RefreshError
 from google.oauth2 import service_account
 
 from integrations.sandbox import Sandbox, SandboxAdmin
 from tests.sandbox.conftest import DANA, SCOPE, build_service, timed
+from tests.service_account import service_account_info
 
 
 @pytest.fixture(scope="module")
 def key_info() -> dict[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    return {
-        "type": "service_account",
-        "project_id": "p",
-        "private_key_id": "k1",
-        "private_key": pem,
-        "client_email": "daemon@p.iam.gserviceaccount.com",
-        "client_id": "1",
-    }
+    return service_account_info("daemon@p.iam.gserviceaccount.com")
 
 
 def delegated(sandbox: Sandbox, info: dict[str, str], scopes: list[str]) -> Any:
