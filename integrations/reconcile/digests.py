@@ -7,14 +7,20 @@ The timing is the core's (``scheduler.digest_timing``), the words are the email'
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
 
 from integrations.mail.digest import build_digest
 from integrations.mail.notify import Notifier
+from integrations.reconcile.series_writes import Outcome
 from integrations.state.status_read import read_status
 from scheduler import keys
-from scheduler.actions import SendDigest
+from scheduler.actions import Action, SendDigest
 from scheduler.digest_timing import digest_due, digest_key
 from scheduler.model import Config
+from scheduler.vocabulary import Result
+
+log = logging.getLogger("oneonone")
 
 
 def last_digests(notifier: Notifier) -> dict[str, dt.datetime]:
@@ -64,3 +70,23 @@ def queue_digests(config: Config, notifier: Notifier, *, now: dt.datetime) -> li
         for action in plan_digests(config, notifier, now=now)
         if queue_digest(config, notifier, action, now=now)
     ]
+
+
+def digest_stage(
+    config: Config,
+    notifier: Notifier,
+    apply_actions: Callable[[Sequence[Action]], list[Outcome]],
+    *,
+    now: dt.datetime,
+    apply: bool,
+) -> list[Outcome]:
+    """A pass's last stage: Monday's digest to each manager, once a week (after the ledger,
+    which it reads, is recorded); it never stops a pass."""
+    try:
+        due = plan_digests(config, notifier, now=now)
+    except Exception:
+        log.exception("the digest failed; the next pass tries again")
+        return []
+    if not apply:
+        return [Outcome(a, Result.PLANNED) for a in due]
+    return apply_actions(due)

@@ -16,9 +16,10 @@ from types import MappingProxyType
 from integrations.mail.notify import Notifier
 from integrations.reconcile.apply import Applier
 from integrations.reconcile.delivery import deliver, record_ledger_safely
-from integrations.reconcile.digests import plan_digests
+from integrations.reconcile.digests import digest_stage
 from integrations.reconcile.first_reads import read_first
 from integrations.reconcile.followup import FollowUps
+from integrations.reconcile.guard import guarded
 from integrations.reconcile.meeting_mail import MeetingMail
 from integrations.reconcile.observe import Observed, observe_calendar, store_observed
 from integrations.reconcile.occurrences import resolve_ids
@@ -32,11 +33,9 @@ from integrations.reconcile.workers import Workers
 from integrations.state import move_log
 from integrations.state.pause_store import PauseStore
 from integrations.state.store import Store
-from scheduler import errors
 from scheduler.actions import Action, CreateSeries, Notice, SettleMove
 from scheduler.digest_timing import next_digest_at
 from scheduler.inserted import as_written
-from scheduler.keys import auth_revoked_alert_key, auth_revoked_key, usage_limited_key
 from scheduler.mail_plan import plan_mail
 from scheduler.model import Config, Manager, Pair
 from scheduler.move_notices import with_move_notices
@@ -47,9 +46,6 @@ from scheduler.series import exceptions_by_series, owned_series, plan_series, ta
 from scheduler.vocabulary import Result
 
 log = logging.getLogger("oneonone")
-
-REVOKED_PARK = dt.timedelta(days=3650)  # until someone logs in again (``auth login`` unparks)
-LIMIT_PARK = dt.timedelta(hours=1)
 
 
 @dataclass
@@ -259,26 +255,20 @@ class Runner:
             if run.error is not None:
                 report.manager_errors[run.owner] = run.error
         if self.notifier is not None:
-            report.outcomes += self._digests(now=now, apply=apply)
+            for manager in self.config.managers:
+                self._wake(next_digest_at(manager.person, now=now))
+            if apply:
+                record_ledger_safely(self.config, self.store, now=now)
+            report.outcomes += digest_stage(
+                self.config,
+                self.notifier,
+                lambda due: self.apply(due, now=now),
+                now=now,
+                apply=apply,
+            )
         if apply and self.notifier is not None:
             report.emails = deliver(self.config, self.store, self.notifier, self.applier, now=now)
         return report
-
-    def _digests(self, *, now: dt.datetime, apply: bool) -> list[Outcome]:
-        """Monday's digest to each manager, once a week (after the ledger, which it reads)."""
-        assert self.notifier is not None
-        for manager in self.config.managers:
-            self._wake(next_digest_at(manager.person, now=now))
-        if apply:
-            record_ledger_safely(self.config, self.store, now=now)
-        try:
-            due = plan_digests(self.config, self.notifier, now=now)
-        except Exception:  # the digest never stops a pass
-            log.exception("the digest failed; the next pass tries again")
-            return []
-        if not apply:
-            return [Outcome(a, Result.PLANNED) for a in due]
-        return self.apply(due, now=now)
 
     def close(self) -> None:
         self.workers.close()
@@ -295,43 +285,10 @@ class Runner:
             return
         with self.workers.claim({run.owner}):
             self.workers.note_in_flight()
-            run.error = self._guarded(
-                run.owner, lambda: stage(run, now, apply), now=now, apply=apply
-            )
-
-    def _guarded(
-        self, owner: str, work: Callable[[], None], *, now: dt.datetime, apply: bool
-    ) -> str | None:
-        """Run one stage; an error is this manager's alone (with ``apply``, a revoked login or
-        a usage limit parks the manager and she is told; a plan only reports it)."""
-        parked = self.store.parking.reason(owner, now)
-        if parked is not None:
-            return f"parked: {parked}"
-        try:
-            work()
-        except (errors.AuthRevoked, errors.UsageLimited) as exc:
-            if not apply:
-                return str(exc)
-            return self._park(owner, exc, now=now)
-        except errors.OneOnOneError as exc:
-            log.warning("manager %s: %s", owner, exc)
-            return str(exc)
-        except Exception as exc:  # a bug: keep serving the other managers
-            log.exception("manager %s: unexpected error", owner)
-            return f"{type(exc).__name__}: {exc}"
-        return None
-
-    def _park(self, owner: str, exc: errors.OneOnOneError, *, now: dt.datetime) -> str:
-        """Park a manager whose login was revoked (until she logs in again), or who hit a
-        usage limit (for an hour), and tell her."""
-        if isinstance(exc, errors.AuthRevoked):
-            self.store.parking.park(owner, until=now + REVOKED_PARK, reason=str(exc))
-            if self.store.notices.first(auth_revoked_key(owner, now), now):
-                self.applier.tell(owner, auth_revoked_alert_key(owner), str(exc), now=now)
-        else:
-            self.store.parking.park(owner, until=now + LIMIT_PARK, reason=str(exc))
-            self.applier.tell(owner, usage_limited_key(owner, now), str(exc), now=now)
-        return str(exc)
+            run.error = guarded(
+                self.store, self.applier, run.owner, lambda: stage(run, now, apply),
+                now=now, apply=apply,
+            )  # fmt: skip
 
     def _series_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
         observed = self.observe(run.owner, now=now, store=apply)
