@@ -131,3 +131,29 @@ def followup_step(
         return None, step.at if step.kind == "wait" else None
     late = " (late: the deadline passed while the service was down)" if step.late else ""
     return SendRecap(*fields, step.kind == "send_partial", step.late, why + late), None
+
+
+def next_end(
+    pair: Pair,
+    history: Iterable[OwnedSeries],
+    exceptions: Mapping[str, Sequence[CalendarEvent]],
+    moves: Moves,
+    *,
+    now: dt.datetime,
+) -> dt.datetime | None:
+    """When the pair's next 1:1 ends (one under way included): from then on a reminder or the
+    recap may be owed for it, though nothing was due before."""
+    ends = [
+        occ.end
+        for series in history
+        for occ in occurrences(
+            series,
+            exceptions.get(series.event.id, []),
+            moves,
+            pair,
+            time_min=now - dt.timedelta(days=1),
+            time_max=now + pair.rebook.look_ahead,
+        )
+        if occ.end > now
+    ]
+    return min(ends, default=None)

@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from scheduler.actions import Action
 from scheduler.before_meeting import plan_before, unsent
 from scheduler.bumps import MoveKey
-from scheduler.followups import WINDOW, ended_occurrences, occurrence_notes, plan_followups
+from scheduler.followups import (
+    WINDOW,
+    ended_occurrences,
+    next_end,
+    occurrence_notes,
+    plan_followups,
+)
 from scheduler.keys import KeyRange, occurrence_key_ranges, pause_note_range
 from scheduler.model import Pair
 from scheduler.ports import CalendarEvent
@@ -101,3 +107,16 @@ def plan_mail(
         out += [*follow, *unsent(due, queued)]
         wakes += [w for w in (follow_wake, wake) if w is not None]
     return out, min(wakes, default=None)
+
+
+def next_end_of_any(
+    pairs: Sequence[Pair], events: Sequence[CalendarEvent], moves: Moves, *, now: dt.datetime
+) -> dt.datetime | None:
+    """When the next of these pairs' 1:1s ends: the follow-ups may owe something from then."""
+    series = owned_series(events)
+    exceptions = exceptions_by_series(events)
+    ends = [
+        next_end(pair, series.get(pair.rep.email.lower(), []), exceptions, moves, now=now)
+        for pair in pairs
+    ]
+    return min((e for e in ends if e is not None), default=None)

@@ -23,6 +23,7 @@ from scheduler import keys, words
 from scheduler.actions import Action, CancelOccurrence, MoveOccurrence, Notice, RestoreOccurrence
 from scheduler.bumps import MoveKey, occurrences
 from scheduler.model import Pair, Pause
+from scheduler.owned import current_series, exceptions_by_series, owned_series
 from scheduler.ports import CalendarEvent
 from scheduler.series import OwnedSeries
 
@@ -214,3 +215,24 @@ def not_paused(actions: Sequence[Action], paused: Collection[MoveKey]) -> list[A
             continue
         out.append(action)
     return out
+
+
+def plan_pauses(
+    pairs: Sequence[Pair],
+    events: Sequence[CalendarEvent],
+    paused: Collection[MoveKey],
+    *,
+    now: dt.datetime,
+) -> list[Action]:
+    """Cancel the occurrences of the pauses in view; restore those no pause covers now (each
+    pair's live series, against the occurrences the service cancelled, ``paused``)."""
+    by_rep = owned_series(events)
+    exceptions = exceptions_by_series(events)
+    ours = set(paused)
+    actions: list[Action] = []
+    for pair in pairs:
+        current = current_series(by_rep.get(pair.rep.email.lower(), []), now)
+        if current is not None:
+            own = exceptions.get(current.event.id, [])
+            actions += plan_pause_writes(pair, current, own, ours, now=now)
+    return actions

@@ -22,6 +22,7 @@ class PassReport:
     outcomes: list[Outcome] = field(default_factory=list)
     manager_errors: dict[str, str] = field(default_factory=dict)
     emails: DeliveryReport | None = None
+    quiet: int = 0  # managers not planned again: nothing changed and nothing fell due
 
     @property
     def failed(self) -> bool:
@@ -41,6 +42,8 @@ class ManagerRun:
     error: str | None = None
     creates: list[CreateSeries] = field(default_factory=list)  # for the shared batches
     events: tuple[CalendarEvent, ...] = ()  # her calendar as observed at the start of the pass
+    calm: bool = False  # her series plan was skipped: made empty from this very calendar
+    quiet: bool = False  # her whole plan was skipped (``reconcile.quiet``)
 
     @property
     def owner(self) -> str:

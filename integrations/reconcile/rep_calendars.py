@@ -75,6 +75,20 @@ class RepCalendars:
             return None
         return self.store.calendars.events(email)
 
+    def version(self, rep: str) -> tuple[str, int] | None:
+        """What changes whenever ``events(rep)`` would answer differently (None: unseen)."""
+        email = rep.lower()
+        if email in self.managers:
+            return ("manager", self.store.calendars.version(email))
+        if email in self._failed or not self.readable(email):
+            return None
+        unkept = self._unkept.get(email)
+        if unkept is not None:
+            return ("unkept", id(unkept))
+        if self.store.calendars.sync_token(email) is None:
+            return None
+        return ("kept", self.store.calendars.version(email))
+
     def _may_read(self, email: str, now: dt.datetime) -> bool:
         failed = self._failed.get(email)
         if failed is not None and now - failed < dt.timedelta(days=1):

@@ -24,6 +24,7 @@ from integrations.reconcile.meeting_mail import MeetingMail
 from integrations.reconcile.observe import Observed, observe_calendar, store_observed
 from integrations.reconcile.occurrences import resolve_ids
 from integrations.reconcile.pass_report import ManagerRun, PassReport, Progress
+from integrations.reconcile.quiet import QuietManagers, observe_around, quiet_record
 from integrations.reconcile.rebook import Rebooker
 from integrations.reconcile.removed_managers import RemovedManagers
 from integrations.reconcile.rep_calendars import RepCalendars
@@ -39,10 +40,9 @@ from scheduler.inserted import as_written
 from scheduler.mail_plan import plan_mail
 from scheduler.model import Config, Manager, Pair
 from scheduler.move_notices import with_move_notices
-from scheduler.owned import current_series
-from scheduler.pauses import not_paused, plan_pause_writes
+from scheduler.pauses import not_paused, plan_pauses
 from scheduler.ports import Calendar, CalendarEvent, Changes
-from scheduler.series import exceptions_by_series, owned_series, plan_series, tags
+from scheduler.series import plan_series, tags
 from scheduler.vocabulary import Result
 
 log = logging.getLogger("oneonone")
@@ -90,6 +90,9 @@ class Runner:
         self.workers = Workers()
         self.said: frozenset[str] = frozenset()
         self._first_reads: dict[str, Changes] = {}  # a cold start's reads, made in batches
+        self.quiet = QuietManagers()  # managers whose last plan was empty, and from what
+        self._due: dict[str, dt.datetime | None] = {}  # per manager: her next email's moment
+        self._settling: set[str] = set()  # managers whose move log a pass set right
 
     def pairs_of(self, manager: Manager) -> list[Pair]:
         return self._pairs_by_manager.get(manager.person.email, [])
@@ -172,27 +175,22 @@ class Runner:
             now=now,
         )
         self._wake(wake)
+        self._due[seen.owner] = wake
         return actions
 
     def plan_pauses(self, manager: Manager, seen: Snapshot, *, now: dt.datetime) -> list[Action]:
         """Cancel the occurrences of the pauses in view; restore those no pause covers now."""
-        by_rep = owned_series(seen.events)
-        exceptions = exceptions_by_series(seen.events)
-        ours = set(seen.paused)
-        actions: list[Action] = []
-        for pair in self.pairs_of(manager):
-            current = current_series(by_rep.get(pair.rep.email.lower(), []), now)
-            if current is not None:
-                own = exceptions.get(current.event.id, [])
-                actions += plan_pause_writes(pair, current, own, ours, now=now)
-        return actions
+        return plan_pauses(self.pairs_of(manager), seen.events, seen.paused, now=now)
 
     def plan_bumps(
         self, manager: Manager, seen: Snapshot, *, now: dt.datetime, keep: bool = True
     ) -> list[Action]:
         planned = self.rebooker.plan(manager, self.pairs_of(manager), seen, now=now, keep=keep)
         if keep:  # what the pass read of its own moves is stored before anything is applied
-            self.applier.settle([a for a in planned if isinstance(a, SettleMove)])
+            settles = [a for a in planned if isinstance(a, SettleMove)]
+            self.applier.settle(settles)
+            if settles:
+                self._settling.add(manager.person.email)
         actions = [a for a in planned if not isinstance(a, SettleMove)]
         told = with_move_notices(not_paused(actions, seen.paused))
         return self._unsaid(told)
@@ -236,10 +234,13 @@ class Runner:
 
         self.workers.each(runs, series, workers)
         if apply:
+            self.store.calendars.write_tokens()
             self._batch_stage([r for r in runs if r.creates and r.error is None], now, workers)
 
         def rest(run: ManagerRun) -> None:
             self._manager_pass(run, self._rest_stage, now, apply)
+            if run.error is not None:
+                self.quiet.forget(run.owner)
             if progress is not None:
                 progress("done", run)
 
@@ -251,6 +252,7 @@ class Runner:
             apply=apply,
         )
         for run in runs:
+            report.quiet += run.quiet
             report.outcomes += run.outcomes
             if run.error is not None:
                 report.manager_errors[run.owner] = run.error
@@ -266,6 +268,8 @@ class Runner:
                 now=now,
                 apply=apply,
             )
+        if apply:
+            self.store.calendars.write_tokens()  # the reps' calendars read by the planners
         if apply and self.notifier is not None:
             report.emails = deliver(self.config, self.store, self.notifier, self.applier, now=now)
         return report
@@ -293,6 +297,10 @@ class Runner:
     def _series_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
         observed = self.observe(run.owner, now=now, store=apply)
         run.events = observed.events
+        quiet = self.quiet.get(run.owner, now=now) if apply else None
+        if quiet is not None and quiet.calendar == self.store.calendars.version(run.owner):
+            run.calm = True  # her series were planned from this very calendar: nothing to do
+            return
         actions = self.plan_manager(run.manager, observed.events, now=now)
         creates = [a for a in actions if isinstance(a, CreateSeries)]
         rest = [a for a in actions if not isinstance(a, CreateSeries)]
@@ -323,6 +331,35 @@ class Runner:
         self.workers.each(groups, insert, workers)
 
     def _rest_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
+        if run.calm and self._still_quiet(run, now):
+            run.quiet = True
+            return
+        self._plan_rest(run, now, apply)
+        if apply:
+            self._remember(run, now)
+
+    def _still_quiet(self, run: ManagerRun, now: dt.datetime) -> bool:
+        """Whether what her last empty plan read besides her calendar is as it was."""
+        quiet = self.quiet.get(run.owner, now=now)
+        if quiet is None:
+            return False
+        pairs, notes_dir = self.pairs_of(run.manager), self.config.notes_dir
+        return quiet.around == observe_around(self.reps, notes_dir, pairs, quiet.watch, now=now)
+
+    def _remember(self, run: ManagerRun, now: dt.datetime) -> None:
+        """After a manager's whole pass: an empty plan is remembered as quiet, else forgotten."""
+        if run.outcomes or run.owner in self._settling:
+            self._settling.discard(run.owner)
+            self.quiet.forget(run.owner)
+            return
+        quiet = quiet_record(
+            self.reps, self.config.notes_dir, self.pairs_of(run.manager), run.events,
+            self.moves(), self.store.calendars.version(run.owner), self._due.get(run.owner),
+            now=now,
+        )  # fmt: skip
+        self.quiet.settle(run.owner, quiet, now=now)
+
+    def _plan_rest(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
         creates, run.creates = run.creates, []
         run.outcomes += self.apply(creates, now=now)
         # A plan, which writes nothing, plans on against its series writes as they will be.

@@ -248,7 +248,7 @@ class Service:
             f"{plural(len(self.config.managers), 'manager')}, "
             f"{plural(requests, 'calendar request')}, {plural(done, 'action')} done, "
             f"{failed} failed, {plural(len(report.manager_errors), 'manager')} with errors, "
-            f"{len(self._parked)} parked"
+            f"{len(self._parked)} parked, {report.quiet} unchanged (not planned again)"
         )
 
     def _waiting_line(self, email_due: dt.datetime | None, now: dt.datetime) -> str:

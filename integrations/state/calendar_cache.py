@@ -97,6 +97,17 @@ class CalendarCache:
         self._db = database
         self._kept_by_id: dict[str, dict[str, CalendarEvent]] = {}
         self._listed: dict[str, tuple[CalendarEvent, ...]] = {}
+        self._versions: dict[str, int] = {}  # per owner: how many times her copy changed
+        self._tokens: dict[str, tuple[str, dt.datetime]] = {}  # read with no change, unwritten
+
+    def version(self, owner: str) -> int:
+        """A number that changes whenever ``owner``'s kept calendar changes in this process
+        (a delta with events, a full read, a write's result): equal numbers, equal calendars."""
+        return self._versions.get(owner, 0)
+
+    def _changed(self, owner: str) -> None:
+        self._versions[owner] = self._versions.get(owner, 0) + 1
+        self._listed.pop(owner, None)
 
     def events(self, owner: str) -> list[CalendarEvent]:
         """The owner's calendar as last synced (by event id), parsed once and then kept."""
@@ -127,7 +138,7 @@ class CalendarCache:
             (owner, ev.id, text),
         )
         self._kept(owner)[ev.id] = event_from_json(text)
-        self._listed.pop(owner, None)
+        self._changed(owner)
 
     @contextlib.contextmanager
     def _writing(self, owner: str) -> Iterator[sqlite3.Connection]:
@@ -138,11 +149,13 @@ class CalendarCache:
         except BaseException:
             with self._db.lock:
                 self._kept_by_id.pop(owner, None)
-                self._listed.pop(owner, None)
+                self._changed(owner)
             raise
 
     def sync_token(self, owner: str) -> str | None:
         with self._db.lock:
+            if owner in self._tokens:
+                return self._tokens[owner][0]
             row = self._db.conn.execute(
                 "SELECT token FROM sync_state WHERE owner=?", (owner,)
             ).fetchone()
@@ -157,7 +170,18 @@ class CalendarCache:
         full: bool,
         now: dt.datetime,
     ) -> None:
-        """Merge a sync delta (or replace everything on a full read) and keep the new token."""
+        """Merge a sync delta (or replace everything on a full read) and keep the new token.
+
+        A read that changed nothing only leaves its token here, for ``write_tokens`` to write
+        with the others in one transaction: a token lost with the process costs a read from
+        the older one, which gives the same changes again."""
+        events = list(events)
+        if not full and not events:
+            with self._db.lock:
+                self._tokens[owner] = (token, now)
+            return
+        with self._db.lock:
+            self._tokens.pop(owner, None)
         with self._writing(owner) as conn:
             old: dict[str, str] = {}
             if full:
@@ -168,7 +192,7 @@ class CalendarCache:
                 )
                 conn.execute("DELETE FROM calendar_cache WHERE owner=?", (owner,))
                 self._kept_by_id[owner] = {}
-                self._listed.pop(owner, None)
+                self._changed(owner)
             for ev in events:
                 self._store(conn, owner, _merged(conn, owner, ev, old))
             conn.execute(
@@ -181,15 +205,30 @@ class CalendarCache:
         with self._writing(owner) as conn:
             self._store(conn, owner, ev)
 
+    def write_tokens(self) -> None:
+        """Write the tokens of the reads that changed nothing, in one transaction."""
+        with self._db.lock:
+            tokens, self._tokens = self._tokens, {}
+        if tokens:
+            with self._db.transaction() as conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO sync_state (owner, token, synced_at) VALUES (?,?,?)",
+                    [(owner, token, _iso(at)) for owner, (token, at) in tokens.items()],
+                )
+
     def synced_at(self, owner: str) -> dt.datetime | None:
         """When ``owner``'s calendar was last read (None: never, or its token was dropped)."""
         with self._db.lock:
+            if owner in self._tokens:
+                return self._tokens[owner][1]
             row = self._db.conn.execute(
                 "SELECT synced_at FROM sync_state WHERE owner=?", (owner,)
             ).fetchone()
         return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
 
     def forget_sync(self, owner: str) -> None:
+        with self._db.lock:
+            self._tokens.pop(owner, None)
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM sync_state WHERE owner=?", (owner,))
 

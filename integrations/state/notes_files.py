@@ -178,3 +178,23 @@ def read_notes_file(
     except (FileNotFoundError, IsADirectoryError):
         return None
     return data.decode("utf-8", errors="replace")
+
+
+def notes_signature(
+    notes_dir: Path | None, wanted: Sequence[tuple[Pair, dt.datetime]]
+) -> tuple[tuple[int, int] | None, ...]:
+    """What changes when reading these occurrences' notes files could give another text: each
+    file's size and modification time (None: no file), and the folder's own, where an
+    old-style file would appear. Cheap: a ``stat`` each."""
+    if notes_dir is None:
+        return ()
+    paths = [notes_dir, *(notes_path(notes_dir, pair, start) for pair, start in wanted)]
+    return tuple(_stamp(path) for path in paths)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)

@@ -28,3 +28,10 @@ class Store(Database):
         self.audit = AuditTrail(self)
         self.notices = Notices(self)
         self.parking = Parking(self)
+
+    def close(self) -> None:
+        """Close the file, with the tokens of reads that changed nothing written first."""
+        try:
+            self.calendars.write_tokens()
+        finally:
+            super().close()

@@ -122,3 +122,38 @@ def test_a_write_that_rolls_back_leaves_no_trace_in_the_kept_copy(tmp_path) -> N
         assert summaries(store, "a@x.com") == {"e1": "One"}
     finally:
         store.close()
+
+
+def file_token(path, owner: str) -> str | None:
+    reader = Store(path, readonly=True)
+    try:
+        return reader.calendars.sync_token(owner)
+    finally:
+        reader.close()
+
+
+def test_tokens_of_reads_that_changed_nothing_are_written_together_and_on_close(tmp_path) -> None:
+    path = tmp_path / "state.db"
+    store = Store(path)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        for owner in ("a@x.com", "b@x.com"):
+            store.calendars.apply_changes(owner, [event("e1", "One")], "t1", full=True, now=NOW)
+            store.calendars.apply_changes(owner, [], "t2", full=False, now=NOW)
+        # Seen at once in this process; the file keeps the older token, which is as good
+        # (reading from it again gives the same changes) if the process dies now.
+        assert store.calendars.sync_token("a@x.com") == "t2"
+        assert file_token(path, "a@x.com") == "t1"
+        statements.clear()
+        store.calendars.write_tokens()
+        assert statements.count("BEGIN IMMEDIATE") == 1
+        assert (file_token(path, "a@x.com"), file_token(path, "b@x.com")) == ("t2", "t2")
+        store.calendars.apply_changes("a@x.com", [], "t3", full=False, now=NOW)
+        later = NOW + dt.timedelta(minutes=1)
+        store.calendars.apply_changes("b@x.com", [event("e2", "Two")], "t3", full=False, now=later)
+        assert file_token(path, "b@x.com") == "t3"  # a read with changes is written at once
+        assert store.calendars.synced_at("b@x.com") == later
+    finally:
+        store.close()
+    assert file_token(path, "a@x.com") == "t3"  # closing writes what was left

@@ -367,8 +367,12 @@ def test_each_pass_logs_one_line_with_its_size_cost_and_outcome_then_what_it_wai
     first, second = passes[:2]
     assert first.startswith("pass 1 done in ")
     assert first.split(": ", 1)[1].startswith("2 managers, ")
-    assert ", 2 actions done, 0 failed, 0 managers with errors, 0 parked" in first
-    assert second.endswith(", 0 actions done, 0 failed, 0 managers with errors, 0 parked")
+    assert ", 2 actions done, 0 failed, 0 managers with errors, 0 parked, 0 unchanged" in first
+    # the second pass reads back the series the first wrote: both managers are planned again
+    assert second.endswith(
+        ", 0 actions done, 0 failed, 0 managers with errors, 0 parked, "
+        "0 unchanged (not planned again)"
+    )
     counted = [int(line.split(", ")[1].split()[0]) for line in passes[:2]]
     # each pass's own share of what /metrics counts (a batch is one request there too)
     assert sum(counted) == sample(service, "oneonone_api_requests_total") >= 4

@@ -1,0 +1,122 @@
+"""Quiet managers: a manager whose inputs did not change and who has nothing due is not
+planned again.
+
+A steady pass spent nearly all its time recomputing, every minute and for every manager,
+decisions whose inputs had not moved: the same series, the same busy spans, the same nothing
+due. Once a manager's whole plan came out empty, what it was decided from is remembered as a
+``Quiet`` record: the version of her kept calendar, those of the reps' calendars the service
+reads, the notes files it read, and the moment the next email falls due. A later pass that
+finds every one of them as it was, before that moment, skips her planners: the plan would be
+the same empty plan. Any difference (a delta on her calendar, a write of the pass, a rep's
+calendar read anew with changes, a notes file saved) plans her again in that same pass.
+
+Only the clock can change a plan without changing its inputs. Emails are exact: their planners
+say when the next one falls due (``scheduler.mail_plan``). The other time-driven decisions (an
+occurrence entering the look-ahead window over a conflict already there, a pause coming into
+view, a series generation taking over) are made again at least every ``RECHECK``, spread over
+the passes by manager so that they do not all fall in one pass. What a person changes outside
+the calendar and the notes folder (``oneonone outbox drop``) is seen within that time too; a
+new config (``oneonone reload``) starts afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from integrations.reconcile.rep_calendars import RepCalendars
+from integrations.state.notes_files import notes_signature
+from scheduler.busy import MoveKey
+from scheduler.mail_plan import next_end_of_any, notes_wanted
+from scheduler.model import Pair
+from scheduler.ports import CalendarEvent
+
+Moves = Mapping[MoveKey, tuple[int, tuple[dt.datetime, dt.datetime]]]
+
+RECHECK = dt.timedelta(minutes=15)
+"""The longest a quiet manager goes without being planned again."""
+FOREVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """What an empty plan of one manager was decided from, and until when it holds."""
+
+    calendar: int  # her kept calendar's version (``CalendarCache.version``)
+    around: Hashable  # the versions of the reps' calendars read, the notes files' stamps
+    watch: tuple[tuple[Pair, dt.datetime], ...]  # the notes files read: (pair, original start)
+    until: dt.datetime
+
+
+def recheck_after(owner: str, every: dt.timedelta = RECHECK) -> dt.timedelta:
+    """``every`` scaled by a factor in [0.75, 1.25) fixed per manager: the managers' re-plans
+    spread over several passes instead of falling in one."""
+    digest = hashlib.sha256(owner.encode()).digest()
+    share = int.from_bytes(digest[:4], "big") / 2**32
+    return every * (0.75 + share / 2)
+
+
+class QuietManagers:
+    """The quiet records of one runner (one config): kept in memory for its life."""
+
+    def __init__(self, every: dt.timedelta = RECHECK) -> None:
+        self.every = every
+        self._quiet: dict[str, Quiet] = {}
+        self._lock = threading.Lock()
+
+    def get(self, owner: str, *, now: dt.datetime) -> Quiet | None:
+        """``owner``'s record, while it is in force (its inputs are the caller's to compare)."""
+        with self._lock:
+            quiet = self._quiet.get(owner)
+        return quiet if quiet is not None and now < quiet.until else None
+
+    def settle(self, owner: str, quiet: Quiet, *, now: dt.datetime) -> None:
+        """Remember an empty plan, until ``quiet.until`` (the next email) or the re-check."""
+        until = min(quiet.until, now + recheck_after(owner, self.every))
+        with self._lock:
+            self._quiet[owner] = replace(quiet, until=until)
+
+    def forget(self, owner: str) -> None:
+        with self._lock:
+            self._quiet.pop(owner, None)
+
+
+def observe_around(
+    reps: RepCalendars | None,
+    notes_dir: Path | None,
+    pairs: Sequence[Pair],
+    watch: Sequence[tuple[Pair, dt.datetime]],
+    *,
+    now: dt.datetime,
+) -> Hashable:
+    """What a manager's plan reads besides her calendar and the service's own state: the
+    reps' calendars it may read (those due are read now, and kept) and her notes files."""
+    versions: tuple[Hashable, ...] = ()
+    if reps is not None:
+        emails = [p.rep.email for p in pairs]
+        reps.refresh(emails, now=now, keep=True)
+        versions = tuple(reps.version(e) for e in emails)
+    return (versions, notes_signature(notes_dir, watch))
+
+
+def quiet_record(
+    reps: RepCalendars | None,
+    notes_dir: Path | None,
+    pairs: Sequence[Pair],
+    events: Sequence[CalendarEvent],
+    moves: Moves,
+    version: int,
+    due: dt.datetime | None,
+    *,
+    now: dt.datetime,
+) -> Quiet:
+    """What a manager's empty plan was made from (her calendar at ``version``), and when the
+    clock alone may change it: her next email ``due``, or the end of her next 1:1."""
+    watch = tuple((w.pair, w.key[1]) for w in notes_wanted(pairs, events, moves, now=now))
+    around = observe_around(reps, notes_dir, pairs, watch, now=now)
+    moments = [m for m in (due, next_end_of_any(pairs, events, moves, now=now)) if m is not None]
+    return Quiet(version, around, watch, min(moments, default=FOREVER))
