@@ -356,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.command_line = shlex.join(["oneonone", *argv])  # named to whoever waits for the lock
     from integrations.redaction import redact_known
-    from integrations.shell.observe import setup_logging
+    from integrations.shell.logs import setup_logging
 
     # Every command logs through one redacting path: no token or password in any line.
     setup_logging(json=False, level=logging.INFO if args.verbose else logging.WARNING)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from integrations.shell.observe import setup_logging
+from integrations.shell.logs import setup_logging
 from integrations.shell.service import Service
 from scheduler.model import Config
 from scheduler.ports import Clock

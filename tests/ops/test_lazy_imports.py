@@ -53,3 +53,17 @@ def test_the_login_code_loads_the_keyring_only_when_it_asks_the_keyring() -> Non
     loaded = _loaded_after("import integrations.google.auth, integrations.google.secrets")
     assert "integrations.google.secrets" in loaded
     assert "keyring" not in loaded
+
+
+def test_a_command_sets_up_its_logging_without_the_metrics_server_or_the_prometheus_client() -> (
+    None
+):
+    config = ROOT / "config.example.yaml"
+    loaded = _loaded_after(
+        "import contextlib, io, sys, daemon\n"
+        f"sys.argv = ['oneonone', 'check', '-c', {str(config)!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    daemon.main()"
+    )
+    assert "integrations.shell.logs" in loaded
+    assert not {"prometheus_client", "http.server", "integrations.shell.observe"} & loaded

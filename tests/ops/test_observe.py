@@ -15,7 +15,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from integrations.clock import FixedClock
 from integrations.redaction import RedactingFilter, redact
-from integrations.shell.observe import JsonFormatter, Metrics, ObservabilityServer, setup_logging
+from integrations.shell.logs import JsonFormatter, setup_logging
+from integrations.shell.observe import Metrics, ObservabilityServer
 
 START = dt.datetime(2026, 3, 8, 6, 30, tzinfo=dt.UTC)
 POLL = dt.timedelta(seconds=60)

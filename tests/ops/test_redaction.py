@@ -18,7 +18,7 @@ import daemon
 from daemon import load_config, main
 from integrations.clock import FixedClock
 from integrations.redaction import MASK, install, redact, redact_known, remember_secret
-from integrations.shell.observe import JsonFormatter
+from integrations.shell.logs import JsonFormatter
 from integrations.shell.wiring import build_mailer
 from integrations.state import db
 from tests.mail.conftest import RecordingHandler, free_port, make_email, password_checker
