@@ -146,10 +146,11 @@ def stored_access(
 def keep_refreshed(credentials: Iterable[object]) -> int:
     """Write back every access token refreshed since its login was read; how many were written.
 
-    A login that cannot be written (a read-only file, a locked keyring) is told in the log
-    once per token and otherwise ignored: the next process refreshes, as before.
+    A login that cannot be written (a read-only file, a link, a locked keyring) is not tried
+    again by this process, and the pass says so in one warning, however many there are: the
+    next process refreshes those tokens, as it did before tokens were kept.
     """
-    written = 0
+    written, failed = 0, []
     for creds in credentials:
         if not isinstance(creds, KeptCredentials) or creds.place is None:
             continue
@@ -158,13 +159,16 @@ def keep_refreshed(credentials: Iterable[object]) -> int:
         try:
             written += _write_token(creds.place, creds)
         except (OSError, ValueError, CredentialsError) as exc:
-            log.warning(
-                "the refreshed access token could not be kept in %s (%s); the next process "
-                "will refresh it again",
-                creds.place.describe(),
-                exc,
-            )
+            failed.append(f"{creds.place.describe()} ({exc})")
+            creds.place = None
         creds.stored_token = creds.token
+    if failed:
+        log.warning(
+            "the refreshed access tokens of %d login(s) could not be kept, so the next process "
+            "will refresh them again: %s",
+            len(failed),
+            "; ".join(failed[:3]) + ("; …" if len(failed) > 3 else ""),
+        )
     return written
 
 

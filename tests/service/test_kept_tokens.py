@@ -22,6 +22,7 @@ from integrations.clock import FixedClock, SystemClock
 from integrations.google import auth
 from integrations.google.google_client import SCOPES
 from integrations.google.kept_tokens import stored_access
+from integrations.redaction import redact_known
 from integrations.sandbox import Sandbox, SandboxAdmin
 from integrations.shell.wiring import wire
 from integrations.state.store import Store
@@ -154,7 +155,9 @@ def test_a_token_google_calls_expired_is_refreshed_on_its_401_and_the_run_works(
     assert run_once(setup) == 0
     assert admin.counts()["by_status"]["401"] == 1
     assert tokens_asked(admin) == 1
-    assert kept(path)["token"] != first
+    renewed = str(kept(path)["token"])
+    assert renewed != first
+    assert redact_known(f"sent {renewed}") == "sent ***"  # the redaction knows the new token
     admin.reset_counts()
     assert run_once(setup) == 0
     assert tokens_asked(admin) == 0  # the new one was kept
