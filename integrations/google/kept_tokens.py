@@ -94,11 +94,9 @@ class LoginFile:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
-        folder = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        # The folder is not synced: a rename lost in a crash leaves the previous file, with the
+        # same refresh token and an older access token, which the next process refreshes. (The
+        # file itself is synced before the rename, so the rename can never expose an empty one.)
 
     def describe(self) -> str:
         return str(self.path)
