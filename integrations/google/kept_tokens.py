@@ -19,6 +19,7 @@ the token while it is valid. So does the service:
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import json
@@ -39,6 +40,8 @@ from scheduler.ports import SecretStore
 
 log = logging.getLogger(__name__)
 
+WRITERS = 8
+
 
 class LoginPlace(Protocol):
     """Where one person's authorized-user JSON is kept."""
@@ -54,6 +57,13 @@ class StoredLogin:
 
     store: SecretStore
     name: str
+
+    @property
+    def concurrent(self) -> bool:
+        """Token files may be written from several threads at once; a keyring is not asked to."""
+        from integrations.google.secrets import KeyringStore
+
+        return not isinstance(self.store, KeyringStore)
 
     def read(self) -> str | None:
         return self.store.get(self.name)
@@ -71,6 +81,7 @@ class LoginFile:
     and atomically with the mode it had, so it is protected as it was."""
 
     path: Path
+    concurrent = True  # one file per login, each written through its own temporary file
 
     def read(self) -> str | None:
         try:
@@ -144,22 +155,30 @@ def stored_access(
 def keep_refreshed(credentials: Iterable[object]) -> int:
     """Write back every access token refreshed since its login was read; how many were written.
 
-    A login that cannot be written (a read-only file, a link, a locked keyring) is not tried
-    again by this process, and the pass says so in one warning, however many there are: the
-    next process refreshes those tokens, as it did before tokens were kept.
+    Google's tokens all refresh within the same pass (a new process, or the hourly refresh of
+    the service), so at 1,000 managers this is 1,000 synced writes: files are written by
+    ``WRITERS`` threads at once (a sync waits on the disk, not on Python), the OS keyring one
+    entry at a time. A login that cannot be written (a read-only file, a link, a locked
+    keyring) is not tried again by this process, and the pass says so in one warning: the next
+    process refreshes those tokens, as it did before tokens were kept.
     """
-    written, failed = 0, []
-    for creds in credentials:
-        if not isinstance(creds, KeptCredentials) or creds.place is None:
-            continue
-        if creds.token is None or creds.token == creds.stored_token:
-            continue
-        try:
-            written += _write_token(creds.place, creds)
-        except (OSError, ValueError, CredentialsError) as exc:
-            failed.append(f"{creds.place.describe()} ({exc})")
-            creds.place = None
-        creds.stored_token = creds.token
+    due = [
+        c
+        for c in credentials
+        if isinstance(c, KeptCredentials)
+        and c.place is not None
+        and c.token is not None
+        and c.token != c.stored_token
+    ]
+    alone = [c for c in due if not getattr(c.place, "concurrent", False)]
+    together = [c for c in due if c not in alone]
+    outcomes = [_keep(c) for c in alone]
+    if len(together) > 1:
+        with concurrent.futures.ThreadPoolExecutor(WRITERS) as pool:
+            outcomes += pool.map(_keep, together)
+    else:
+        outcomes += map(_keep, together)
+    failed = [o for o in outcomes if isinstance(o, str)]
     if failed:
         log.warning(
             "the refreshed access tokens of %d login(s) could not be kept, so the next process "
@@ -167,7 +186,19 @@ def keep_refreshed(credentials: Iterable[object]) -> int:
             len(failed),
             "; ".join(failed[:3]) + ("; …" if len(failed) > 3 else ""),
         )
-    return written
+    return sum(o for o in outcomes if isinstance(o, int))
+
+
+def _keep(creds: KeptCredentials) -> int | str:
+    """Write one token back: 1 if written, 0 if its login is gone or replaced, or why not."""
+    place, creds.stored_token = creds.place, creds.token
+    if place is None:
+        return 0
+    try:
+        return _write_token(place, creds)
+    except (OSError, ValueError, CredentialsError) as exc:
+        creds.place = None
+        return f"{place.describe()} ({exc})"
 
 
 def _write_token(place: LoginPlace, creds: KeptCredentials) -> int:

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,13 +22,14 @@ import daemon
 from integrations.clock import FixedClock, SystemClock
 from integrations.google import auth
 from integrations.google.google_client import SCOPES
-from integrations.google.kept_tokens import stored_access
+from integrations.google.kept_tokens import StoredLogin, keep_refreshed, stored_access
+from integrations.google.secrets import KeyringStore
 from integrations.redaction import redact_known
 from integrations.sandbox import Sandbox, SandboxAdmin
 from integrations.shell.wiring import wire
 from integrations.state.store import Store
 from scheduler.series import TAG
-from tests.ops.test_secrets import key_text
+from tests.ops.test_secrets import MemoryKeyring, key_text
 from tests.service.conftest import PRIYA, SAM, Setup
 
 NOW = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
@@ -333,3 +335,45 @@ def test_a_kept_access_token_is_masked_in_the_log_even_where_nothing_names_it(
     logging.getLogger("oneonone.test").warning("calling as %s with %s", DANA, opaque)
     assert opaque not in caplog.text
     assert "calling as dana@example.com with ***" in caplog.text
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """A real (if volatile) keyring for the process, the previous one restored after."""
+    import keyring
+
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+def test_the_os_keyring_is_given_refreshed_tokens_one_entry_at_a_time(
+    memory_keyring: MemoryKeyring, admin: SandboxAdmin
+) -> None:
+    backend = memory_keyring
+    writers: list[str] = []
+    set_password = backend.set_password
+
+    def recorded(service: str, username: str, password: str) -> None:
+        writers.append(threading.current_thread().name)
+        set_password(service, username, password)
+
+    backend.set_password = recorded  # type: ignore[method-assign]
+    store = KeyringStore()
+    loaded = []
+    for email in TEAMS:
+        name = auth.token_name(email)
+        store.set(name, json.dumps({"type": "authorized_user", **admin.issue_token(email)}))
+        creds = auth.authorized_user_credentials(
+            json.loads(store.get(name) or "{}"), source=email, place=StoredLogin(store, name)
+        )
+        creds.refresh(Request())
+        loaded.append(creds)
+    writers.clear()
+    assert keep_refreshed(loaded) == 2
+    assert writers == ["MainThread", "MainThread"]
+    for email, creds in zip(TEAMS, loaded, strict=True):
+        assert json.loads(store.get(auth.token_name(email)) or "{}")["token"] == creds.token
+    assert keep_refreshed(loaded) == 0  # nothing refreshed since
