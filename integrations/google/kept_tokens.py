@@ -95,8 +95,8 @@ class LoginFile:
         mode = stat.S_IMODE(self.path.stat().st_mode)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)  # created 0600
         try:
-            os.fchmod(fd, mode)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
+                os.fchmod(f.fileno(), mode)
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())

@@ -22,7 +22,7 @@ import daemon
 from integrations.clock import FixedClock, SystemClock
 from integrations.google import auth
 from integrations.google.google_client import SCOPES
-from integrations.google.kept_tokens import StoredLogin, keep_refreshed, stored_access
+from integrations.google.kept_tokens import LoginFile, StoredLogin, keep_refreshed, stored_access
 from integrations.google.secrets import KeyringStore
 from integrations.redaction import redact_known
 from integrations.sandbox import Sandbox, SandboxAdmin
@@ -377,3 +377,16 @@ def test_the_os_keyring_is_given_refreshed_tokens_one_entry_at_a_time(
     for email, creds in zip(TEAMS, loaded, strict=True):
         assert json.loads(store.get(auth.token_name(email)) or "{}")["token"] == creds.token
     assert keep_refreshed(loaded) == 0  # nothing refreshed since
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o400])
+def test_a_rewritten_login_file_keeps_its_mode_and_no_temporary_file_is_left(
+    tmp_path: Path, mode: int
+) -> None:
+    path = tmp_path / "dana.json"
+    path.write_text('{"refresh_token": "r"}')
+    path.chmod(mode)
+    LoginFile(path).write('{"refresh_token": "r", "token": "t"}')
+    assert json.loads(path.read_text())["token"] == "t"
+    assert path.stat().st_mode & 0o777 == mode
+    assert [p.name for p in tmp_path.iterdir()] == ["dana.json"]
