@@ -1,11 +1,12 @@
 """Google logins (``oneonone auth login|status|logout EMAIL``, run by ``shell.auth_command``)
 and the credentials the service builds from what was stored.
 
-Only the refresh token (inside google-auth's authorized-user JSON) is stored, in the store chosen
-by ``secrets.select_store`` (OS keyring, or an encrypted file on headless servers);
-access tokens live in memory. A manager grants the three scopes in ``google_client.SCOPES``,
-nothing broader; a rep who logs in grants only ``calendar.events.readonly``
-(``READER_SCOPES``), so the service can see a meeting booked over the 1:1 on their calendar.
+The login (google-auth's authorized-user JSON: the refresh token, and the last access token
+with its expiry, see ``kept_tokens``) is stored in the store chosen by ``secrets.select_store``
+(OS keyring, or an encrypted file on headless servers). A manager grants the three scopes in
+``google_client.SCOPES``, nothing broader; a rep who logs in grants only
+``calendar.events.readonly`` (``READER_SCOPES``), so the service can see a meeting booked over
+the 1:1 on their calendar.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
 
 from integrations.google.google_client import READER_SCOPES, SCOPES
+from integrations.google.kept_tokens import KeptCredentials, LoginPlace, StoredLogin, stored_access
 from integrations.google.login_checks import (
     IDENTITY_SCOPES,
     consent_problems,
@@ -42,12 +44,18 @@ PROMPT = "Open this address as EMAIL to allow oneonone:\n{url}"
 
 
 def authorized_user_credentials(
-    info: dict[str, object], *, source: str, scopes: Sequence[str] = SCOPES
-) -> Credentials:
+    info: dict[str, object],
+    *,
+    source: str,
+    scopes: Sequence[str] = SCOPES,
+    place: LoginPlace | None = None,
+) -> KeptCredentials:
     """Credentials from google-auth "authorized_user" JSON, keeping its ``token_uri``.
 
     google-auth's ``from_authorized_user_info`` always replaces ``token_uri`` with Google's; a
     file that names another token endpoint (an emulator, a proxy) is used as written here.
+    The access token kept in the JSON is used while it is valid (``kept_tokens``); ``place``
+    is where the JSON came from, where a refreshed token is written back.
     """
     missing = [k for k in ("client_id", "client_secret", "refresh_token") if not info.get(k)]
     if missing:
@@ -56,14 +64,18 @@ def authorized_user_credentials(
         )
     remember_secret(str(info["refresh_token"]))
     remember_secret(str(info["client_secret"]))
-    return Credentials(  # type: ignore[no-untyped-call]
-        None,
+    token, expiry = stored_access(info, scopes)
+    creds = KeptCredentials(  # type: ignore[no-untyped-call]
+        token,
         refresh_token=str(info["refresh_token"]),
         token_uri=str(info.get("token_uri") or GOOGLE_TOKEN_URI),
         client_id=str(info["client_id"]),
         client_secret=str(info["client_secret"]),
         scopes=list(scopes),
+        expiry=expiry,
     )
+    creds.place, creds.stored_token = place, token
+    return creds
 
 
 def where(store: SecretStore) -> str:
@@ -92,7 +104,11 @@ def keyring_credentials(config: Config) -> Callable[[str], Credentials]:
             raise CredentialsError(
                 f"no Google login stored for {email}: run 'oneonone auth login {email}'"
             )
-        return authorized_user_credentials(json.loads(stored), source=f"the login of {email}")
+        return authorized_user_credentials(
+            json.loads(stored),
+            source=f"the login of {email}",
+            place=StoredLogin(store, token_name(email)),
+        )
 
     return for_user
 
@@ -189,7 +205,7 @@ def status(config: Config, email: str) -> tuple[bool, str]:
         json.loads(stored), source=f"the login of {email}", scopes=wanted
     )
     try:
-        creds.refresh(Request())  # type: ignore[no-untyped-call]
+        creds.refresh(Request())
     except RefreshError as exc:
         return False, (
             f"The stored login of {email} no longer works ({exc}). "

@@ -81,6 +81,11 @@ class ServicePool:
                 self._creds[user] = self._credentials_for(user)
             return self._creds[user]
 
+    def loaded(self) -> list[Credentials]:
+        """Every credential the pool has loaded, with the access token it now holds."""
+        with self._lock:
+            return list(self._creds.values())
+
     def _get(self, user: str, api: str, version: str) -> Any:
         cache: dict[tuple[str, str], Any] | None = getattr(self._local, "cache", None)
         if cache is None:

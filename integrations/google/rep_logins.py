@@ -96,12 +96,15 @@ def _files(template: str, reps: set[str]) -> RepAccess:
         if found is None or not found.exists():
             return _refuse(email)
         from integrations.google.auth import authorized_user_credentials
+        from integrations.google.kept_tokens import LoginFile
 
         try:
             info = json.loads(found.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise CredentialsError(f"{found} cannot be read as JSON: {exc}") from exc
-        return authorized_user_credentials(info, source=str(found), scopes=READER_SCOPES)
+        return authorized_user_credentials(
+            info, source=str(found), scopes=READER_SCOPES, place=LoginFile(found)
+        )
 
     return RepAccess(readable, credentials)
 
@@ -112,6 +115,7 @@ def _logins(config: Config, reps: set[str]) -> RepAccess:
     (each question may cost a round trip to the keyring daemon): there, a running service
     takes a rep's new login at ``oneonone reload``."""
     from integrations.google.auth import authorized_user_credentials, store_for, token_name
+    from integrations.google.kept_tokens import StoredLogin
     from integrations.google.secrets import KeyringStore
 
     store = store_for(config)
@@ -133,7 +137,10 @@ def _logins(config: Config, reps: set[str]) -> RepAccess:
             return _refuse(email)
         info = json.loads(stored)
         return authorized_user_credentials(
-            info, source=f"the login of {email}", scopes=READER_SCOPES
+            info,
+            source=f"the login of {email}",
+            scopes=READER_SCOPES,
+            place=StoredLogin(store, token_name(email.lower())),
         )
 
     return RepAccess(readable, credentials)

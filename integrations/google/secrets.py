@@ -6,7 +6,8 @@ from systemd credentials or the environment, else a plaintext store only on expl
 Nothing here ever falls back silently; a missing piece is a ``CredentialsError`` that says
 exactly what to set.
 
-Names look like ``oauth-token:dana@example.com``; values are the authorized-user JSON.
+Names look like ``oauth-token:dana@example.com``; values are the authorized-user JSON: the
+refresh token, and the last access token with its expiry (``kept_tokens``), protected alike.
 """
 
 from __future__ import annotations

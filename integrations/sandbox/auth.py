@@ -228,7 +228,16 @@ class Auth:
         return subject, scopes
 
     def bearer(self, header: str | None, method: str) -> str:
-        """The user an Authorization header acts as, checked against ``method``'s scopes."""
+        """The user an Authorization header acts as, checked against ``method``'s scopes.
+
+        An access token lives ``expires_in`` seconds from its issue ("the remaining lifetime of
+        the access token in seconds", developers.google.com/identity/protocols/oauth2/
+        native-app, step 5); past that, or once revoked, Calendar answers "401: Invalid
+        Credentials. Invalid authorization header. The access token you're using is either
+        expired or invalid", reason ``authError``, location ``header``/``Authorization``
+        (developers.google.com/workspace/calendar/api/guides/errors). The sandbox's clock
+        decides, so a test can age a token without waiting an hour.
+        """
         token = (header or "").removeprefix("Bearer ").strip()
         found = self.store.tokens.get(token)
         if (
@@ -240,6 +249,7 @@ class Auth:
             raise ApiError(
                 401, "authError", "Invalid Credentials",
                 headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'},
+                location=("header", "Authorization"),
             )  # fmt: skip
         record = found[1]
         accepted = {full_scope(s) for s in METHOD_SCOPES.get(method, ())}

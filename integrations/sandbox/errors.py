@@ -39,6 +39,7 @@ class ApiError(Exception):
         *,
         domain: str | None = None,
         headers: dict[str, str] | None = None,
+        location: tuple[str, str] | None = None,
     ) -> None:
         super().__init__(f"{code} {reason}: {message}")
         self.code = code
@@ -46,10 +47,18 @@ class ApiError(Exception):
         self.message = message
         self.domain = domain or ("usageLimits" if reason in _USAGE_LIMIT_REASONS else "global")
         self.headers = dict(headers or {})
+        self.location = location  # (locationType, location), as Google names what was wrong
 
     def body(self) -> dict[str, Any]:
+        detail: dict[str, Any] = {
+            "domain": self.domain,
+            "reason": self.reason,
+            "message": self.message,
+        }
+        if self.location is not None:
+            detail["locationType"], detail["location"] = self.location
         error: dict[str, Any] = {
-            "errors": [{"domain": self.domain, "reason": self.reason, "message": self.message}],
+            "errors": [detail],
             "code": self.code,
             "message": self.message,
         }

@@ -26,6 +26,7 @@ from google.oauth2.credentials import Credentials
 from integrations.clock import SystemClock
 from integrations.google.gcal import GoogleCalendar
 from integrations.google.google_client import SCOPES, ServicePool
+from integrations.google.kept_tokens import keep_refreshed
 from integrations.google.rep_logins import rep_access
 from integrations.google.retry import Pacer
 from integrations.mail.deliveries import Deliveries, logger_log
@@ -56,6 +57,7 @@ class Wired:
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     workers: int = field(default_factory=lambda: int(os.environ.get("ONEONONE_WORKERS", "4")))
+    keeps_tokens: bool = False  # a command that writes state keeps refreshed access tokens
 
     def run_pass(
         self,
@@ -64,8 +66,16 @@ class Wired:
         apply: bool = True,
         progress: Progress | None = None,
     ) -> PassReport:
-        """One full pass: series, bumps and due emails for every manager, ``workers`` at once."""
-        return self.runner.run_pass(now=now, apply=apply, workers=self.workers, progress=progress)
+        """One full pass: series, bumps and due emails for every manager, ``workers`` at once;
+        then the access tokens it refreshed are kept beside their logins (never by ``plan``),
+        so the next process need not refresh them."""
+        try:
+            return self.runner.run_pass(
+                now=now, apply=apply, workers=self.workers, progress=progress
+            )
+        finally:
+            if self.keeps_tokens and apply:
+                keep_refreshed(self.pool.loaded())
 
     def sandbox_counts(self) -> dict[str, Any] | None:
         if self.sandbox_url is None:
@@ -126,12 +136,13 @@ def google_credentials(config: Config) -> Callable[[str], Credentials]:
             if not path.exists():
                 raise CredentialsError(f"{path} does not exist (credentials for {email})")
             from integrations.google.auth import authorized_user_credentials
+            from integrations.google.kept_tokens import LoginFile
 
             try:
                 info = json.loads(path.read_text("utf-8"))
             except (OSError, ValueError) as exc:
                 raise CredentialsError(f"{path} cannot be read as JSON: {exc}") from exc
-            return authorized_user_credentials(info, source=str(path))
+            return authorized_user_credentials(info, source=str(path), place=LoginFile(path))
 
         return from_file
     if settings.auth == "service_account":
@@ -312,7 +323,9 @@ def wire(
         reps = RepCalendars(calendar, store, access.readable, managers=managers)
         runner = Runner(config, calendar, store, notifier, reps=reps)
         closers.append(runner.close)
-        yield Wired(config, store, pool, calendar, runner, sandbox_url, closers)
+        yield Wired(
+            config, store, pool, calendar, runner, sandbox_url, closers, keeps_tokens=not readonly
+        )
     finally:
         for close in reversed(closers):
             close()

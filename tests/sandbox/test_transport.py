@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import requests
 from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
@@ -57,6 +58,31 @@ def test_revoked_refresh_token_raises_refresh_error(sandbox: Sandbox, admin: San
     with pytest.raises(RefreshError, match="invalid_grant"):
         service.events().list(calendarId="primary").execute()
     service.close()
+
+
+def test_an_access_token_works_for_its_expires_in_and_then_answers_401_as_google_does(
+    sandbox: Sandbox, admin: SandboxAdmin, clock: FixedClock
+) -> None:
+    grant = admin.issue_token(DANA)
+    form = {"grant_type": "refresh_token", **grant}
+    answer = requests.post(grant["token_uri"], data=form, timeout=5).json()
+    assert answer["expires_in"] == 3599
+    url = sandbox.url + "calendar/v3/calendars/primary/events"
+    bearer = {"Authorization": f"Bearer {answer['access_token']}"}
+    clock.advance(dt.timedelta(seconds=3598))
+    assert requests.get(url, headers=bearer, timeout=5).status_code == 200
+    clock.advance(dt.timedelta(seconds=1))
+    late = requests.get(url, headers=bearer, timeout=5)
+    assert late.status_code == 401
+    assert late.json()["error"]["errors"] == [
+        {
+            "domain": "global",
+            "reason": "authError",
+            "message": "Invalid Credentials",
+            "locationType": "header",
+            "location": "Authorization",
+        }
+    ]
 
 
 def test_expired_access_token_is_refreshed_transparently(
