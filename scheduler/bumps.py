@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from scheduler import words
 from scheduler.actions import Notice
-from scheduler.busy import BusyEvent, MoveKey
+from scheduler.busy import BusyEvent, BusyIndex, MoveKey, overlapping
 from scheduler.keys import moved_by_person_key
 from scheduler.model import Pair
 from scheduler.moves import DECLINED, History, stale_declines
@@ -109,8 +109,8 @@ def occurrences(
 def detect(
     pair: Pair,
     occs: Sequence[Occurrence],
-    busy_events: Sequence[BusyEvent],
-    rep_events: Sequence[BusyEvent] | None,
+    busy_events: Sequence[BusyEvent] | BusyIndex,
+    rep_events: Sequence[BusyEvent] | BusyIndex | None,
     *,
     now: dt.datetime,
     history: History | None = None,
@@ -150,8 +150,8 @@ def detect(
 def why_bumped(
     pair: Pair,
     occ: Occurrence,
-    busy_events: Sequence[BusyEvent],
-    rep_events: Sequence[BusyEvent] | None,
+    busy_events: Sequence[BusyEvent] | BusyIndex,
+    rep_events: Sequence[BusyEvent] | BusyIndex | None,
     stale: frozenset[str],
     holidays: Sequence[dt.date],
 ) -> Bump | None:
@@ -164,8 +164,8 @@ def why_bumped(
             pair, occ, BumpKind.HOLIDAY, f"{words.short_day(to_local(occ.start, tz))} is a holiday"
         )
     key = (occ.series_id, occ.original_start)
-    mine = [b for b in busy_events if _overlaps(b, occ) and b.occurrence != key]
-    theirs = [b for b in rep_events or () if _overlaps(b, occ)]
+    mine = [b for b in overlapping(busy_events, occ.start, occ.end) if b.occurrence != key]
+    theirs = overlapping(rep_events or (), occ.start, occ.end)
     away = [(b, pair.manager.name) for b in mine if b.out_of_office] + [
         (b, pair.rep.name) for b in theirs if b.out_of_office
     ]
@@ -194,10 +194,6 @@ def why_bumped(
             spans,
         )
     return None
-
-
-def _overlaps(b: BusyEvent, occ: Occurrence) -> bool:
-    return b.start < occ.end and b.end > occ.start
 
 
 def _conflict(pair: Pair, occ: Occurrence, mine: Sequence[BusyEvent]) -> Bump:

@@ -12,6 +12,7 @@ Pure: events in, spans out.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -29,6 +30,34 @@ class BusyEvent:
     out_of_office: bool
     summary: str
     occurrence: MoveKey | None = None  # set when this is one of the manager's own 1:1s
+
+
+class BusyIndex:
+    """Busy events ordered by start, to find those overlapping a span without reading them all
+    (a manager's calendar is asked once per upcoming occurrence of each of her pairs)."""
+
+    def __init__(self, events: Sequence[BusyEvent]) -> None:
+        self._events = tuple(events)
+        self._order = sorted(range(len(self._events)), key=lambda i: self._events[i].start)
+        self._starts = [self._events[i].start for i in self._order]
+        lengths = (e.end - e.start for e in self._events)
+        self._longest = max(lengths, default=dt.timedelta(0))
+
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> list[BusyEvent]:
+        """The events that overlap ``[start, end)``, in the order they were given."""
+        lo = bisect_left(self._starts, start - self._longest)  # none before can reach start
+        hi = bisect_left(self._starts, end)
+        found = sorted(i for i in self._order[lo:hi] if self._events[i].end > start)
+        return [self._events[i] for i in found]
+
+
+def overlapping(
+    events: Sequence[BusyEvent] | BusyIndex, start: dt.datetime, end: dt.datetime
+) -> list[BusyEvent]:
+    """The events overlapping ``[start, end)``, from an index or by reading them all."""
+    if isinstance(events, BusyIndex):
+        return events.overlapping(start, end)
+    return [b for b in events if b.start < end and b.end > start]
 
 
 def calendar_busy(

@@ -23,7 +23,7 @@ from integrations.reconcile.snapshot import Snapshot
 from integrations.state import move_log
 from scheduler.actions import Action, MoveOccurrence, Notice, SettleMove
 from scheduler.bumps import Bump, Occurrence, detect, occurrences
-from scheduler.busy import BusyEvent, MoveKey, calendar_busy
+from scheduler.busy import BusyEvent, BusyIndex, MoveKey, calendar_busy
 from scheduler.model import Config, Manager, Pair
 from scheduler.moves import History, PastMove, answered_again, outcome
 from scheduler.owned import current_series
@@ -115,18 +115,19 @@ class Rebooker:
         horizon = max(p.rebook.look_ahead for p, _ in seen.current) if seen.current else None
         if horizon is None:
             return []
-        busy = calendar_busy(
+        busy = BusyIndex(calendar_busy(
             events, owner=manager.person.email, own=seen.ours, time_min=now,
             time_max=now + horizon, tz=manager.person.timezone,
-        )  # fmt: skip
+        ))  # fmt: skip
         upcoming = [p for p, _ in seen.current if any(o.start > now for o in seen.occs[p.key])]
         theirs = self._rep_events(
             upcoming, seen.ours, (now, now + horizon), now=now, read=True, keep=keep
         )
         found: list[Bump | Notice] = []
         for pair, _ in seen.current:
+            rep = theirs.get(pair.rep.email.lower())
             found += detect(
-                pair, seen.occs[pair.key], busy, theirs.get(pair.rep.email.lower()),
+                pair, seen.occs[pair.key], busy, None if rep is None else BusyIndex(rep),
                 now=now, history=seen.history, holidays=self.config.holidays,
             )  # fmt: skip
         return found
