@@ -16,6 +16,7 @@ Everywhere else (the sandbox provider included) a rep's decline is the signal.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,9 +88,10 @@ def _files(template: str, reps: set[str]) -> RepAccess:
             return None
         return Path(template.replace("{email}", email.lower()))
 
-    def readable(email: str) -> bool:
-        found = path(email)
-        return found is not None and found.exists()
+    def readable(email: str) -> bool:  # asked of every rep each pass: one stat, no Path
+        if "{email}" not in template or email.lower() not in reps:
+            return False
+        return os.path.exists(template.replace("{email}", email.lower()))
 
     def credentials(email: str) -> Credentials:
         found = path(email)

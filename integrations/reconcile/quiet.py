@@ -95,11 +95,7 @@ def observe_around(
 ) -> Hashable:
     """What a manager's plan reads besides her calendar and the service's own state: the
     reps' calendars it may read (those due are read now, and kept) and her notes files."""
-    versions: tuple[Hashable, ...] = ()
-    if reps is not None:
-        emails = [p.rep.email for p in pairs]
-        reps.refresh(emails, now=now, keep=True)
-        versions = tuple(reps.version(e) for e in emails)
+    versions = () if reps is None else reps.versions([p.rep.email for p in pairs], now=now)
     return (versions, notes_signature(notes_dir, watch))
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
 from integrations.reconcile.observe import observe_calendar, store_observed
@@ -47,19 +47,35 @@ class RepCalendars:
         this process (``plan``, which writes nothing)."""
         for rep in reps:
             email = rep.lower()
-            if email in self.managers or not self._may_read(email, now):
-                continue
-            synced = self.store.calendars.synced_at(email)
-            if synced is not None and now - synced < self.every:
-                continue
-            try:
-                self._sync(email, now=now, keep=keep)
-            except errors.TransientError as exc:  # next pass tries again
-                log.info("could not read %s's calendar this pass: %s", email, exc)
-            except errors.OneOnOneError as exc:
-                self._failed[email] = now
-                if keep:
-                    self._unreadable(email, str(exc), now=now)
+            if email not in self.managers and self._may_read(email, now):
+                self._refresh_one(email, now=now, keep=keep)
+
+    def versions(self, reps: Sequence[str], *, now: dt.datetime) -> tuple[Hashable, ...]:
+        """``refresh`` (kept), then each rep's ``version``: one look at each rep's login."""
+        out: list[Hashable] = []
+        for rep in reps:
+            email = rep.lower()
+            if email in self.managers:
+                out.append(("manager", self.store.calendars.version(email)))
+            elif not self._may_read(email, now):
+                out.append(None)
+            else:
+                self._refresh_one(email, now=now, keep=True)
+                out.append(self._read_version(email))
+        return tuple(out)
+
+    def _refresh_one(self, email: str, *, now: dt.datetime, keep: bool) -> None:
+        synced = self.store.calendars.synced_at(email)
+        if synced is not None and now - synced < self.every:
+            return
+        try:
+            self._sync(email, now=now, keep=keep)
+        except errors.TransientError as exc:  # next pass tries again
+            log.info("could not read %s's calendar this pass: %s", email, exc)
+        except errors.OneOnOneError as exc:
+            self._failed[email] = now
+            if keep:
+                self._unreadable(email, str(exc), now=now)
 
     def events(self, rep: str) -> list[CalendarEvent] | None:
         """The rep's calendar as last read, or None when the service cannot see it."""
@@ -75,12 +91,9 @@ class RepCalendars:
             return None
         return self.store.calendars.events(email)
 
-    def version(self, rep: str) -> tuple[str, int] | None:
-        """What changes whenever ``events(rep)`` would answer differently (None: unseen)."""
-        email = rep.lower()
-        if email in self.managers:
-            return ("manager", self.store.calendars.version(email))
-        if email in self._failed or not self.readable(email):
+    def _read_version(self, email: str) -> Hashable:
+        """What changes whenever ``events(email)`` of a readable rep would answer differently."""
+        if email in self._failed:
             return None
         unkept = self._unkept.get(email)
         if unkept is not None:
