@@ -65,18 +65,20 @@ def pair_lines(
 
 def calendar_starts(config: Config, *, now: dt.datetime) -> dict[str, list[dt.datetime]]:
     """Per pair key, the upcoming 1:1s of the series the service made (from its last read of
-    the calendar); a pair with no series there is absent."""
+    the calendar); a pair with no series there is absent. Only the rows of the service's own
+    series are read: the rest of a calendar does not move their dates."""
     if not Path(config.state).exists():
         return {}
     store = Store(config.state)
     try:
         moves = move_log.done(store)
+        series = store.calendars.series_events()
         found: dict[str, list[dt.datetime]] = {}
         by_manager: dict[str, list[Pair]] = {}
         for pair in config.pairs:
             by_manager.setdefault(pair.manager.email, []).append(pair)
         for manager in config.managers:
-            events = store.calendars.events(manager.person.email)
+            events = series.get(manager.person.email, [])
             for pair in by_manager.get(manager.person.email, []):
                 upcoming = upcoming_meetings(pair, events, moves, now=now)
                 if upcoming:  # and the paused ones, which the calendar holds cancelled
