@@ -10,15 +10,22 @@ series' own first-occurrence rule, 12-hour notice included). Then the warnings: 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from integrations.state import move_log
-from integrations.state.status_read import paused_meetings, upcoming_meetings
+from integrations.state.status_read import (
+    NEXT_HORIZON,
+    Upcoming,
+    paused_meetings,
+    upcoming_meetings,
+)
 from integrations.state.store import Store
+from scheduler.bumps import MoveKey
 from scheduler.kpis import parse_kpis
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import paused_at
+from scheduler.ports import CalendarEvent, Interval
 from scheduler.recurrence import describe_cadence, planned_starts
 from scheduler.words import UTC, both, plural
 
@@ -80,14 +87,58 @@ def calendar_starts(config: Config, *, now: dt.datetime) -> dict[str, list[dt.da
         for manager in config.managers:
             events = series.get(manager.person.email, [])
             for pair in by_manager.get(manager.person.email, []):
-                upcoming = upcoming_meetings(pair, events, moves, now=now)
-                if upcoming:  # and the paused ones, which the calendar holds cancelled
-                    paused = [start for start, _ in paused_meetings(pair, now=now)]
-                    starts = {u.start for u in upcoming if u.start >= now} | set(paused)
-                    found[pair.key] = sorted(starts)
+                starts = next_in_calendar(pair, events, moves, now=now)
+                if starts is not None:
+                    found[pair.key] = starts
         return found
     finally:
         store.close()
+
+
+def next_in_calendar(
+    pair: Pair,
+    events: Sequence[CalendarEvent],
+    moves: Mapping[MoveKey, tuple[int, Interval]],
+    *,
+    now: dt.datetime,
+) -> list[dt.datetime] | None:
+    """The pair's upcoming 1:1s in the calendar, and its paused ones (which the calendar holds
+    cancelled), soonest first, at least the first ``NEXT`` of them; None without a series.
+
+    Only ``NEXT`` are shown, so the series is first expanded over the weeks ``NEXT`` periods
+    span, and over ``NEXT_HORIZON`` only when that could miss one: fewer found, or an
+    occurrence edited on its own from beyond those weeks to before the last one found.
+    """
+    paused = {start for start, _ in paused_meetings(pair, now=now)}
+    weeks = 5 if pair.cadence.kind == "monthly" else max(1, pair.cadence.weeks)
+    horizon = min(dt.timedelta(weeks=NEXT * weeks + 1), NEXT_HORIZON)
+    upcoming = upcoming_meetings(pair, events, moves, now=now, horizon=horizon)
+    starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
+    if horizon < NEXT_HORIZON and not _all_found(starts, events, now + horizon, upcoming):
+        upcoming = upcoming_meetings(pair, events, moves, now=now, horizon=NEXT_HORIZON)
+        starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
+    return starts if upcoming else None
+
+
+def _all_found(
+    starts: list[dt.datetime],
+    events: Sequence[CalendarEvent],
+    limit: dt.datetime,
+    upcoming: Sequence[Upcoming],
+) -> bool:
+    """Whether the first ``NEXT`` of ``starts``, from originals before ``limit``, are the
+    first ``NEXT`` of a longer horizon: later occurrences start where their rule puts them (at
+    ``limit`` or after) unless edited on their own, and ``events`` holds every such edit."""
+    if not upcoming or len(starts) < NEXT or starts[NEXT - 1] > limit:
+        return False
+    last = starts[NEXT - 1]
+    return not any(
+        e.original_start is not None
+        and e.original_start >= limit
+        and e.start is not None
+        and e.start < last
+        for e in events
+    )
 
 
 def kpi_warnings(config: Config, manager: Manager) -> list[str]:

@@ -208,21 +208,22 @@ def test_the_readmes_kpi_example_reads_without_a_warning() -> None:
 def test_the_calendar_dates_follow_an_occurrence_a_person_moved_and_ignore_other_events(
     env,  # noqa: F811
 ) -> None:
-    """Only the service's own series are read back for the dates; an occurrence a person moved
-    counts where it is now, and the manager's other events (a series of her own with a moved
-    instance among them) change nothing: the dates are those the whole calendar gives."""
+    """Only the service's own series are read back for the dates, over the few weeks three of
+    them span: an occurrence a person moved from seven weeks ahead to next week counts where it
+    is now, and the manager's other events (a series of her own with a moved instance among
+    them) change nothing: the dates are those the whole calendar gives."""
     config = env.config(
         '      - {name: Sam Ortiz, email: sam@example.com, day: friday, time: "14:00"}'
     )
     env.run(config, NOW)
     admin = SandboxAdmin(env.url)
     sid = series_id("dana@example.com", "sam@example.com", 0)
-    [dec18] = admin.instances(
-        "dana@example.com", sid, "2026-12-18T00:00:00Z", "2026-12-19T00:00:00Z"
+    [jan15] = admin.instances(
+        "dana@example.com", sid, "2027-01-15T00:00:00Z", "2027-01-16T00:00:00Z"
     )
     admin.patch_event(
         "dana@example.com",
-        dec18["id"],
+        jan15["id"],
         {"start": {"dateTime": _ny(3, "09:00")}, "end": {"dateTime": _ny(3, "09:45")}},
     )
     team_sync = admin.insert_event(
@@ -266,7 +267,7 @@ def test_the_calendar_dates_follow_an_occurrence_a_person_moved_and_ignore_other
         upcoming = upcoming_meetings(pair, whole, move_log.done(store), now=NOW)
     finally:
         store.close()
-    assert calendar_starts(config, now=NOW) == {pair.key: [u.start for u in upcoming]}
+    assert calendar_starts(config, now=NOW)[pair.key][:3] == [u.start for u in upcoming][:3]
 
 
 def _ny(december: int, hhmm: str) -> str:
