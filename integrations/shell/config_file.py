@@ -25,6 +25,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from integrations.collector import collector_paused
 from integrations.shell.paths import LocalPaths
 from scheduler.errors import ConfigError, Problem
 from scheduler.model import Config
@@ -49,13 +50,14 @@ def _parse(data: bytes, path: Path, now: dt.datetime) -> Config:
     models, about 20 MB) are then never loaded into the long-running process."""
     from scheduler.config import parse_config_bytes
 
-    return parse_config_bytes(
-        data,
-        filename=str(path),
-        base_dir=path.resolve().parent,
-        paths=LocalPaths(),
-        now=now,
-    )
+    with collector_paused():  # every object built here lives until the parse ends
+        return parse_config_bytes(
+            data,
+            filename=str(path),
+            base_dir=path.resolve().parent,
+            paths=LocalPaths(),
+            now=now,
+        )
 
 
 def _parse_in_child(data: bytes, path: Path, now: dt.datetime) -> Config:
@@ -75,7 +77,8 @@ def _parse_in_child(data: bytes, path: Path, now: dt.datetime) -> Config:
     with os.fdopen(read_end, "rb") as pipe:
         payload = pipe.read()
     os.waitpid(pid, 0)
-    outcome: tuple[str, Any] = pickle.loads(payload) if payload else ("crash", None)
+    with collector_paused():  # the config it rebuilds lives on
+        outcome: tuple[str, Any] = pickle.loads(payload) if payload else ("crash", None)
     kind, value = outcome
     if kind == "config" and isinstance(value, Config):
         return value
