@@ -24,6 +24,7 @@ from integrations.state.store import Store
 from scheduler.bumps import MoveKey
 from scheduler.kpis import parse_kpis
 from scheduler.model import Config, Manager, Pair
+from scheduler.owned import exceptions_by_series, owned_series
 from scheduler.pauses import paused_at
 from scheduler.ports import CalendarEvent, Interval
 from scheduler.recurrence import describe_cadence, planned_starts
@@ -85,14 +86,28 @@ def calendar_starts(config: Config, *, now: dt.datetime) -> dict[str, list[dt.da
         for pair in config.pairs:
             by_manager.setdefault(pair.manager.email, []).append(pair)
         for manager in config.managers:
-            events = series.get(manager.person.email, [])
+            of_rep = _series_by_rep(series.get(manager.person.email, []))
             for pair in by_manager.get(manager.person.email, []):
-                starts = next_in_calendar(pair, events, moves, now=now)
+                events = of_rep.get(pair.rep.email.lower(), [])
+                starts = next_in_calendar(pair, events, moves, now=now) if events else None
                 if starts is not None:
                     found[pair.key] = starts
         return found
     finally:
         store.close()
+
+
+def _series_by_rep(events: Sequence[CalendarEvent]) -> dict[str, list[CalendarEvent]]:
+    """A manager's series rows split by rep: each rep's masters, every generation, with their
+    edited occurrences (all ``upcoming_meetings`` reads of them), so that each pair looks
+    through its own few rows rather than the whole team's."""
+    exceptions = exceptions_by_series(events)
+    out: dict[str, list[CalendarEvent]] = {}
+    for rep, history in owned_series(events).items():
+        rows = out.setdefault(rep, [])
+        for series in history:
+            rows += [series.event, *exceptions.get(series.event.id, [])]
+    return out
 
 
 def next_in_calendar(
