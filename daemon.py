@@ -13,7 +13,7 @@ import logging
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -26,11 +26,12 @@ LOCK_WAIT = 30.0
 """Seconds a command waits for another one using the same state before exiting 75."""
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate a config file now (``ConfigError`` names every problem at once)."""
+def load_config(path: str | Path, meanwhile: Callable[[], object] | None = None) -> Config:
+    """Read and validate a config file now (``ConfigError`` names every problem at once);
+    ``meanwhile``, the command's imports, runs while the file is parsed in a child."""
     from integrations.shell.config_file import load_config as load
 
-    return load(path, now=_now())
+    return load(path, now=_now(), meanwhile=meanwhile)
 
 
 def _now() -> dt.datetime:
@@ -39,10 +40,18 @@ def _now() -> dt.datetime:
     return SystemClock().now()
 
 
+def _check_imports() -> None:
+    """What ``check`` needs after the config, imported while the config is parsed."""
+    import integrations.mail.notify
+    import integrations.mail.recap_render
+    import integrations.mail.render
+    import integrations.views.check_view  # noqa: F401
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    config = load_config(args.config, meanwhile=_check_imports)
     from integrations.views.check_view import print_check
 
-    config = load_config(args.config)
     print_check(config, now=_now(), out=print, utc=args.utc)
     from integrations.mail.notify import describe_sender
 
