@@ -132,7 +132,7 @@ def next_in_calendar(
     """
     paused = {start for start, _ in paused_meetings(pair, now=now)}
     weeks = 5 if pair.cadence.kind == "monthly" else max(1, pair.cadence.weeks)
-    horizon = min(dt.timedelta(weeks=NEXT * weeks + 1), NEXT_HORIZON)
+    horizon = min(dt.timedelta(weeks=NEXT * weeks, days=1), NEXT_HORIZON)
     upcoming = upcoming_meetings(pair, events, moves, now=now, horizon=horizon)
     starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
     if horizon < NEXT_HORIZON and not _all_found(starts, events, now + horizon, upcoming):
