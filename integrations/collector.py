@@ -1,12 +1,13 @@
 """The cyclic garbage collector held off while a bulk of long-lived objects is built.
 
 Python's collector runs after every 700 new container objects and, every so often, walks every
-object the process holds. Building a large structure that will live on (the config: the YAML
-nodes, the raw models, the resolved pairs; a manager's calendar decoded from the state file)
-makes hundreds of thousands of containers, so the collector walks the growing heap again and
-again, finding nothing to free: at N=1,000, about 0.7 s of the 1.9 s the config took to load,
-and a tenth of decoding the cached calendars. Reference counting still frees what dies while
-the collector is off; only cycles wait for the next collection, which runs as usual after.
+object the process holds. Parsing the config builds hundreds of thousands of containers that
+live until the parse ends (the YAML nodes, the raw models, the resolved pairs), so the collector
+walks the growing heap again and again, finding nothing to free: at N=1,000, about 0.7 s of
+the 1.9 s the config took to load. (Decoding the cached calendars gains nothing from it: the
+decoded events are frozen and slotted, and the collector's share there is within the noise.)
+Reference counting still frees what dies while the collector is off; only cycles wait for the
+next collection, which runs as usual after.
 """
 
 from __future__ import annotations

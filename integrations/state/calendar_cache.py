@@ -22,7 +22,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from integrations.collector import collector_paused
 from integrations.state.db import Database
 from scheduler.ports import Attendee, CalendarEvent
 from scheduler.series_tags import TAG
@@ -56,12 +55,12 @@ def event_from_json(
     """The event stored as ``text``; with ``shared``, equal guest lists share one tuple (the
     instances of a series, the meetings of one team) while a calendar is read."""
     data: dict[str, Any] = json.loads(text)
-    for key in _MOMENTS:
+    for key in ("start", "end", "original_start", "updated"):
         data[key] = _moment(data[key]) if data[key] else None
     for key in ("start_date", "end_date"):
         data[key] = dt.date.fromisoformat(data[key]) if data[key] else None
-    data["status"] = _STATUSES.get(data["status"]) or EventStatus(data["status"])
-    attendees = tuple([_attendee(tuple(a.items())) for a in data["attendees"]])
+    data["status"] = EventStatus(data["status"])
+    attendees = tuple(_attendee(a) for a in data["attendees"])
     data["attendees"] = attendees if shared is None else shared.setdefault(attendees, attendees)
     data["recurrence"] = tuple(data["recurrence"])
     data["private"] = data["private"] or _NO_PRIVATE
@@ -69,11 +68,6 @@ def event_from_json(
         if data[key]:
             data[key] = sys.intern(data[key])
     return CalendarEvent(**data)
-
-
-_MOMENTS = ("start", "end", "original_start", "updated")
-_STATUSES = {status.value: status for status in EventStatus}
-"""A dictionary lookup instead of a call of the enumeration, once per event."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -92,12 +86,7 @@ _SHARED = ("summary", "description", "timezone", "organizer", "event_type")
 string each, which is what makes keeping every manager's calendar in memory affordable."""
 
 
-@functools.lru_cache(maxsize=16384)
-def _attendee(fields: tuple[tuple[str, Any], ...]) -> Attendee:
-    """One (immutable) ``Attendee`` per distinct guest entry, as for moments: the same person
-    with the same answer recurs in every instance of a series and every meeting of a team, and
-    building one costs more than looking it up."""
-    data = dict(fields)
+def _attendee(data: dict[str, Any]) -> Attendee:
     data["email"] = sys.intern(data["email"])
     data["name"] = sys.intern(data["name"])
     data["response"] = Response(data["response"])
@@ -127,8 +116,7 @@ class CalendarCache:
                 "SELECT event_id, data FROM calendar_cache WHERE owner=?", (owner,)
             ).fetchall()
             shared: dict[tuple[Attendee, ...], tuple[Attendee, ...]] = {}
-            with collector_paused():  # what is decoded here is kept
-                by_id = {r[0]: event_from_json(r[1], shared) for r in rows}
+            by_id = {r[0]: event_from_json(r[1], shared) for r in rows}
             self._kept_by_id[owner] = by_id
         return by_id
 
@@ -141,10 +129,9 @@ class CalendarCache:
             rows = self._db.conn.execute(_SERIES_ROWS).fetchall()
         masters = {(r[0], r[1]) for r in rows if r[2] is None}
         found: dict[str, list[CalendarEvent]] = {}
-        with collector_paused():
-            for owner, event_id, series_id, text in sorted(rows, key=lambda r: (r[0], r[1])):
-                if (owner, event_id if series_id is None else series_id) in masters:
-                    found.setdefault(owner, []).append(event_from_json(text))
+        for owner, event_id, series_id, text in sorted(rows, key=lambda r: (r[0], r[1])):
+            if (owner, event_id if series_id is None else series_id) in masters:
+                found.setdefault(owner, []).append(event_from_json(text))
         return found
 
     def _store(self, conn: sqlite3.Connection, owner: str, ev: CalendarEvent) -> None:
