@@ -273,3 +273,25 @@ def test_the_calendar_dates_follow_an_occurrence_a_person_moved_and_ignore_other
 def _ny(december: int, hhmm: str) -> str:
     hh, mm = map(int, hhmm.split(":"))
     return dt.datetime(2026, 12, december, hh, mm, tzinfo=NY).isoformat()
+
+
+def test_a_broken_template_in_the_configs_folder_is_named_and_the_built_in_ones_pass(
+    tmp_path: Path,
+) -> None:
+    """The built-in templates are checked while the config is parsed; a config that names a
+    ``templates_dir`` has its own files checked after it, and a broken one is refused."""
+    (tmp_path / "kpis").mkdir()
+    (tmp_path / "kpis" / "dana.csv").write_text("rep,kpi,kind,actual,goal,period\n")
+    code, out = check(tmp_path)
+    assert (code, out.splitlines()[-1]) == (0, "templates: every email renders")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "prep_rep.subject.j2").write_text("Prep for {{ rep.nickname }}\n")
+    path = tmp_path / "config.yaml"
+    path.write_text(KPI_TEAM + "templates_dir: ./mine\n")
+    out_buffer = io.StringIO()
+    with contextlib.redirect_stdout(out_buffer):
+        code = daemon.main(["check", "-c", str(path)])
+    assert code == 78
+    [problem] = [line for line in out_buffer.getvalue().splitlines() if line.startswith("template")]
+    assert problem.startswith("template: prep_rep.subject.j2:1: ")
+    assert "nickname" in problem
