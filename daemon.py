@@ -365,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     outbox.add_argument("key", nargs="?", help="an email's key, or any prefix naming one")
     outbox.add_argument("--all", action="store_true", help="list the sent emails too")
     outbox.set_defaults(func=cmd_outbox)
-    from integrations.views.preview import EMAILS
+    from integrations.views.preview_emails import EMAILS
 
     preview_p = add("preview", "render an email of a pair's next occurrence; nothing is queued")
     preview_p.add_argument("pair", help="the rep's address (or manager/rep)")

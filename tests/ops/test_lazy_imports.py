@@ -53,3 +53,14 @@ def test_the_login_code_loads_the_keyring_only_when_it_asks_the_keyring() -> Non
     loaded = _loaded_after("import integrations.google.auth, integrations.google.secrets")
     assert "integrations.google.secrets" in loaded
     assert "keyring" not in loaded
+
+
+def test_the_command_line_offers_the_preview_emails_without_loading_the_mail_stack() -> None:
+    loaded = _loaded_after(
+        "import daemon\n"
+        "argv = ['preview', 'sam@example.com', '--email', 'recap']\n"
+        "args = daemon.build_parser().parse_args(argv)\n"
+        "assert args.email == 'recap', args"
+    )
+    assert "integrations.views.preview_emails" in loaded
+    assert not {"jinja2", "integrations.views.preview", "integrations.mail.render"} & loaded
