@@ -7,7 +7,6 @@ to the core and prints what happened; the deciding happens in ``scheduler``.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -41,43 +40,18 @@ def _now() -> dt.datetime:
     return SystemClock().now()
 
 
-def _template_problems(templates_dir: Path | None) -> list[str]:
-    """Every email rendered with the sample context: one ``file:line: problem`` per failure."""
-    from integrations.mail.recap_render import recap_sample_context
-    from integrations.mail.render import Renderer
-
-    return Renderer(templates_dir).check(recap_sample_context())
-
-
-def _builtin_templates_meanwhile(found: list[list[str]]) -> Callable[[], None]:
-    """What ``check`` does while the config is parsed: its imports, then the check of the
-    built-in templates, which is all there is to check when the config names no
-    ``templates_dir`` (the sample context is fixed). Anything it meets is left to the real
-    check, after the config, so that a broken config still says so first."""
-
-    def prepare() -> None:
-        import integrations.mail.notify
-        import integrations.views.check_view  # noqa: F401
-
-        with contextlib.suppress(Exception):
-            found.append(_template_problems(None))
-
-    return prepare
-
-
 def cmd_check(args: argparse.Namespace) -> int:
-    builtin: list[list[str]] = []
-    config = load_config(args.config, meanwhile=_builtin_templates_meanwhile(builtin))
+    from integrations.views.check_templates import TemplateCheck
+
+    templates = TemplateCheck()  # the built-in ones are checked while the config is parsed
+    config = load_config(args.config, meanwhile=templates.prepare)
     from integrations.views.check_view import print_check
 
     print_check(config, now=_now(), out=print, utc=args.utc)
     from integrations.mail.notify import describe_sender
 
     print(describe_sender(config))
-    if config.templates_dir is None and builtin:
-        problems = builtin[0]
-    else:
-        problems = _template_problems(config.templates_dir)
+    problems = templates.problems(config.templates_dir)
     for problem in problems:
         print(f"template: {problem}")
     if problems:

@@ -210,13 +210,13 @@ class CalendarCache:
 
 
 _SERIES_ROWS = f"""
-    SELECT owner, event_id, json_extract(data, '$.recurring_event_id'), data
+    SELECT owner, event_id, NULLIF(json_extract(data, '$.recurring_event_id'), ''), data
     FROM calendar_cache
-    WHERE (json_extract(data, '$.private.{TAG}') = 'series'
-           AND json_extract(data, '$.recurring_event_id') IS NULL)
-       OR json_extract(data, '$.recurring_event_id') IS NOT NULL"""
-"""Tagged masters, and every occurrence edited on its own (the ones of other series are
-dropped before decoding, once the masters are known)."""
+    WHERE json_extract(data, '$.private.{TAG}') = 'series'
+       OR IFNULL(json_extract(data, '$.recurring_event_id'), '') != ''"""
+"""Tagged masters (without a series id: ``owned_series``'s test, where an empty one counts as
+none), and every occurrence edited on its own; those of other series, and tagged ones whose
+master is not there, are dropped before decoding, once the masters are known."""
 
 
 def _merged(
