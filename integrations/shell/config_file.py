@@ -39,7 +39,7 @@ def load_config(
 
     ``meanwhile``: the caller's own preparation (a command's imports), run while the child
     parses, so that on a machine with two cores it costs no time; run before the parse when
-    the file is parsed in the process, or cannot be read.
+    the file is parsed in the process, and not at all when the file cannot be read.
     """
     path = Path(path)
     try:
