@@ -62,6 +62,9 @@ BUILTIN_CADENCE = parse_cadence("weekly")
 BUILTIN_DURATION = dt.timedelta(minutes=45)
 NULLABLE = frozenset({"allow_shorter"})
 """Nested keys where an explicit ``null`` means something (never shorter), not "inherit"."""
+DEFAULT_REBOOK, DEFAULT_AGENDA, DEFAULT_RECAP = RebookPolicy(), AgendaPolicy(), RecapPolicy()
+"""The policies of a pair that sets none: shared (they are frozen), so a config of thousands
+of pairs holds, pickles and unpickles each once."""
 
 
 @dataclass
@@ -115,10 +118,11 @@ def resolve_config(
         manager = _manager(raw, raw_manager, base_dir, mpath, line_of)
         managers.append(manager)
         for j, raw_rep in enumerate(raw_manager.reps):
-            pair = _pair(raw, raw_manager, raw_rep, manager, f"{mpath}.reps[{j}]", out)
+            rpath = f"{mpath}.reps[{j}]"
+            pair = _pair(raw, raw_manager, raw_rep, manager, rpath, out, line=line_of(rpath))
             if pair is not None:
-                pairs.append(replace(pair, line=line_of(f"{mpath}.reps[{j}]")))
-                paths_of.append((f"{mpath}.reps[{j}].time", pair))
+                pairs.append(pair)
+                paths_of.append((f"{rpath}.time", pair))
     out.warnings += list(clash_warnings(paths_of, now=now))
     out.errors += domain_problems(calendar.google, managers)
     access = metrics_access(raw.metrics_access, out.errors)
@@ -244,6 +248,8 @@ def _merge(levels: Levels, key: str, base: T) -> tuple[T, dict[str, str]]:
                 continue
             values[name] = tuple(value) if isinstance(value, list) else value
             origin[name] = f"{path}.{key}.{name}"
+    if not values:  # nothing set anywhere: the defaults themselves, one instance for all
+        return base, origin
     return replace(base, **values), origin  # type: ignore[type-var]
 
 
@@ -275,7 +281,14 @@ def _skips(entries: list[RawSkip], path: str, out: Resolution) -> tuple[Pause, .
 
 
 def _pair(
-    raw: RawConfig, m: RawManager, r: RawRep, manager: Manager, rpath: str, out: Resolution
+    raw: RawConfig,
+    m: RawManager,
+    r: RawRep,
+    manager: Manager,
+    rpath: str,
+    out: Resolution,
+    *,
+    line: int,
 ) -> Pair | None:
     mpath = rpath.rsplit(".reps[", 1)[0]
     levels: Levels = [("defaults", raw.defaults), (mpath, m), (rpath, r)]
@@ -287,9 +300,9 @@ def _pair(
             )
     cadence = _pick(levels, "cadence")
     duration = _pick(levels, "duration") or (BUILTIN_DURATION, f"{rpath}.duration")
-    rebook, rebook_origin = _merge(levels, "rebook", RebookPolicy())
-    agenda, _ = _merge(levels, "agenda", AgendaPolicy())
-    recap, recap_origin = _merge(levels, "recap", RecapPolicy())
+    rebook, rebook_origin = _merge(levels, "rebook", DEFAULT_REBOOK)
+    agenda, _ = _merge(levels, "agenda", DEFAULT_AGENDA)
+    recap, recap_origin = _merge(levels, "recap", DEFAULT_RECAP)
     defaults_hours = raw.defaults.working_hours if raw.defaults else None
     rep = Person(
         name=r.name.strip(),
@@ -314,6 +327,7 @@ def _pair(
         start=r.start,
         title=(r.title or "").strip(),
         pauses=pauses,
+        line=line,
     )
     out.errors += _length_problems(pair, duration[1], rebook_origin.get("allow_shorter"))
     out.errors += recap_problems(recap, recap_origin, f"{rpath}.recap")

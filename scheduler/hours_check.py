@@ -10,14 +10,13 @@ Without ``now`` (a config read with no clock), a winter and a summer date stand 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from scheduler import words
-from scheduler.model import WEEKDAYS, Pair, Person
+from scheduler.model import WEEKDAYS, Cadence, Pair, Person, WorkingHours
 from scheduler.recurrence import first_occurrence, localize, planned_starts
 
 SAMPLE_DATES = (dt.date(2026, 1, 5), dt.date(2026, 7, 6))
@@ -34,30 +33,45 @@ def hours_warnings(pair: Pair, *, now: dt.datetime | None) -> Iterator[str]:
         yield _manager_sentence(pair, manager, dated=now is not None)
 
 
-def _schedule_of(pair: Pair) -> Pair:
-    """The pair with what the answer does not depend on (names, addresses, policies) made
-    equal, so that reps on the same schedule share one computation (a config may hold
-    thousands of pairs, read on every command)."""
-    return Pair(
-        manager=dataclasses.replace(pair.manager, name="", email=""),
-        rep=dataclasses.replace(pair.rep, name="", email=""),
-        cadence=pair.cadence,
-        day=pair.day,
-        time=pair.time,
-        duration=pair.duration,
-        start=pair.start,
+_Schedule = tuple[
+    str, WorkingHours, str, WorkingHours, Cadence, int, dt.time, dt.timedelta, dt.date | None
+]
+
+
+def _schedule_of(pair: Pair) -> _Schedule:
+    """What the answer depends on, and nothing else (names, addresses, policies), so that reps
+    on the same schedule share one computation (a config may hold thousands of pairs, read on
+    every command): a plain tuple, cheaper to make and to hash than a pair."""
+    manager, rep = pair.manager, pair.rep
+    return (
+        manager.timezone,
+        manager.working_hours,
+        rep.timezone,
+        rep.working_hours,
+        pair.cadence,
+        pair.day,
+        pair.time,
+        pair.duration,
+        pair.start,
     )
 
 
 @functools.lru_cache(maxsize=16_384)
 def _first_outside_each(
-    schedule: Pair, now: dt.datetime | None
+    schedule: _Schedule, now: dt.datetime | None
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
-    starts = _starts(schedule, now)
-    return (
-        _first_outside(schedule.rep, schedule, starts),
-        _first_outside(schedule.manager, schedule, starts),
+    manager_zone, manager_hours, rep_zone, rep_hours, cadence, day, time, duration, start = schedule
+    pair = Pair(
+        manager=Person("", "", manager_zone, manager_hours),
+        rep=Person("", "", rep_zone, rep_hours),
+        cadence=cadence,
+        day=day,
+        time=time,
+        duration=duration,
+        start=start,
     )
+    starts = _starts(pair, now)
+    return _first_outside(pair.rep, pair, starts), _first_outside(pair.manager, pair, starts)
 
 
 def _starts(pair: Pair, now: dt.datetime | None) -> tuple[dt.datetime, ...]:

@@ -149,6 +149,8 @@ class _Walker:
         self._aliases: list[str] = []  # where repeated nodes are being read, outermost first
 
     def value(self, node: yaml.Node, path: str) -> Any:
+        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+            return self._text(node, path)
         line = node.start_mark.line + 1
         if not self._tag_is_safe(node, path, line):
             return None
@@ -173,6 +175,23 @@ class _Walker:
             self._active.discard(id(node))
             if repeated:
                 self._aliases.pop()
+
+    def _text(self, node: yaml.ScalarNode, path: str) -> str:
+        """``value`` for plain text, most of a config's values, in one call: a scalar is never
+        its own ancestor, and its tag is safe; the depth and the count are kept the same."""
+        if len(self._active) >= MAX_DEPTH:
+            raise _too_deep(node.start_mark.line + 1)
+        text: str = node.value
+        if id(node) not in self._seen:
+            self._seen.add(id(node))
+            self._spend(path)
+            return text
+        self._aliases.append(path)
+        try:
+            self._spend(path)
+        finally:
+            self._aliases.pop()
+        return text
 
     def _spend(self, path: str) -> None:
         """Count one value read; refuse the file once aliases have added far too many."""

@@ -22,16 +22,25 @@ import datetime as dt
 import os
 import pickle
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from integrations.collector import collector_paused
 from integrations.shell.paths import LocalPaths
 from scheduler.errors import ConfigError, Problem
 from scheduler.model import Config
 
 
-def load_config(path: str | Path, *, now: dt.datetime) -> Config:
-    """Read and validate a config file; every problem is reported at once (``ConfigError``)."""
+def load_config(
+    path: str | Path, *, now: dt.datetime, meanwhile: Callable[[], object] | None = None
+) -> Config:
+    """Read and validate a config file; every problem is reported at once (``ConfigError``).
+
+    ``meanwhile``: the caller's own preparation (a command's imports), run while the child
+    parses, so that on a machine with two cores it costs no time; run before the parse when
+    the file is parsed in the process, and not at all when the file cannot be read.
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -39,9 +48,16 @@ def load_config(path: str | Path, *, now: dt.datetime) -> Config:
         raise ConfigError(
             str(path), [Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]
         ) from exc
-    alone = hasattr(os, "fork") and threading.active_count() == 1
-    config = _parse_in_child(data, path, now) if alone else _parse(data, path, now)
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        config = _parse_in_child(data, path, now, meanwhile or _nothing)
+    else:
+        (meanwhile or _nothing)()
+        config = _parse(data, path, now)
     return dataclasses.replace(config, source=path)
+
+
+def _nothing() -> None:
+    return None
 
 
 def _parse(data: bytes, path: Path, now: dt.datetime) -> Config:
@@ -49,19 +65,23 @@ def _parse(data: bytes, path: Path, now: dt.datetime) -> Config:
     models, about 20 MB) are then never loaded into the long-running process."""
     from scheduler.config import parse_config_bytes
 
-    return parse_config_bytes(
-        data,
-        filename=str(path),
-        base_dir=path.resolve().parent,
-        paths=LocalPaths(),
-        now=now,
-    )
+    with collector_paused():  # every object built here lives until the parse ends
+        return parse_config_bytes(
+            data,
+            filename=str(path),
+            base_dir=path.resolve().parent,
+            paths=LocalPaths(),
+            now=now,
+        )
 
 
-def _parse_in_child(data: bytes, path: Path, now: dt.datetime) -> Config:
+def _parse_in_child(
+    data: bytes, path: Path, now: dt.datetime, meanwhile: Callable[[], object]
+) -> Config:
     """``_parse`` in a forked child; its outcome (the config or the problems) comes back pickled.
 
-    Anything else the child meets (a bug) is raised here again, as the child raised it.
+    Anything else the child meets (a bug) is raised here again, as the child raised it. The
+    parent runs ``meanwhile`` before it reads (a child done first waits on the full pipe).
     """
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -72,10 +92,14 @@ def _parse_in_child(data: bytes, path: Path, now: dt.datetime) -> Config:
         finally:
             os._exit(0)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        payload = pipe.read()
-    os.waitpid(pid, 0)
-    outcome: tuple[str, Any] = pickle.loads(payload) if payload else ("crash", None)
+    try:
+        meanwhile()
+    finally:  # the child is heard out and reaped even when ``meanwhile`` failed
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(pid, 0)
+    with collector_paused():  # the config it rebuilds lives on
+        outcome: tuple[str, Any] = pickle.loads(payload) if payload else ("crash", None)
     kind, value = outcome
     if kind == "config" and isinstance(value, Config):
         return value

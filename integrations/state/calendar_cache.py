@@ -24,6 +24,7 @@ from typing import Any
 
 from integrations.state.db import Database
 from scheduler.ports import Attendee, CalendarEvent
+from scheduler.series_tags import TAG
 from scheduler.vocabulary import EventStatus, Response
 
 
@@ -130,6 +131,20 @@ class CalendarCache:
             self._kept_by_id[owner] = by_id
         return by_id
 
+    def series_events(self) -> dict[str, list[CalendarEvent]]:
+        """Every owner's series masters the service tagged and the occurrences edited on their
+        own (by event id), as last synced: all a series' dates depend on, and about a sixth of
+        the rows at N=1,000. Read for one command (``check``), not kept: only the rows that
+        SQLite finds are decoded, not the whole calendars."""
+        with self._db.lock:
+            rows = self._db.conn.execute(_SERIES_ROWS).fetchall()
+        masters = {(r[0], r[1]) for r in rows if r[2] is None}
+        found: dict[str, list[CalendarEvent]] = {}
+        for owner, event_id, series_id, text in sorted(rows, key=lambda r: (r[0], r[1])):
+            if (owner, event_id if series_id is None else series_id) in masters:
+                found.setdefault(owner, []).append(event_from_json(text))
+        return found
+
     def _store(self, conn: sqlite3.Connection, owner: str, ev: CalendarEvent) -> None:
         """Write one event's row, and put the same text, parsed, into the kept copy."""
         text = event_to_json(ev)
@@ -231,6 +246,16 @@ class CalendarCache:
             self._tokens.pop(owner, None)
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM sync_state WHERE owner=?", (owner,))
+
+
+_SERIES_ROWS = f"""
+    SELECT owner, event_id, NULLIF(json_extract(data, '$.recurring_event_id'), ''), data
+    FROM calendar_cache
+    WHERE json_extract(data, '$.private.{TAG}') = 'series'
+       OR IFNULL(json_extract(data, '$.recurring_event_id'), '') != ''"""
+"""Tagged masters (without a series id: ``owned_series``'s test, where an empty one counts as
+none), and every occurrence edited on its own; those of other series, and tagged ones whose
+master is not there, are dropped before decoding, once the masters are known."""
 
 
 def _merged(

@@ -228,6 +228,8 @@ def recap_state(
 
 
 def _paused(pair: Pair, start: dt.datetime) -> bool:
+    if not pair.pauses:  # most pairs: no zone arithmetic for nothing
+        return False
     day = start.astimezone(ZoneInfo(pair.manager.timezone)).date()
     return any(p.start <= day <= p.until for p in pair.pauses)
 

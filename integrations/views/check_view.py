@@ -10,15 +10,24 @@ series' own first-occurrence rule, 12-hour notice included). Then the warnings: 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from integrations.state import move_log
-from integrations.state.status_read import paused_meetings, upcoming_meetings
+from integrations.state.status_read import (
+    NEXT_HORIZON,
+    Upcoming,
+    paused_meetings,
+    upcoming_meetings,
+)
 from integrations.state.store import Store
+from scheduler.bumps import MoveKey
 from scheduler.kpis import parse_kpis
 from scheduler.model import Config, Manager, Pair
+from scheduler.owned import exceptions_by_series, owned_series
 from scheduler.pauses import paused_at
+from scheduler.ports import CalendarEvent, Interval
 from scheduler.recurrence import describe_cadence, planned_starts
 from scheduler.words import UTC, both, plural
 
@@ -54,38 +63,103 @@ def pair_lines(
     starts = known if known is not None else planned_starts(pair, now=now, count=NEXT)
     zone, rep_zone = (UTC, None) if utc else (pair.manager.timezone, pair.rep.timezone)
     for start in starts[:NEXT]:
-        pause = paused_at(pair, start)
+        pause = paused_at(pair, start) if pair.pauses else None
         mark = ""
         if pause is not None:
             word = "skipped" if pause.skip else "paused"
             mark = f" — {word} ({pause.reason or 'no reason given'})"
-        lines.append(f"    next: {both(start, zone, rep_zone)}{mark}")
+        lines.append(f"    next: {_both(start, zone, rep_zone)}{mark}")
     return lines
+
+
+_both = functools.lru_cache(maxsize=8192)(both)
+"""A team's 1:1s start at a few hundred moments, written in a few zones: each line is made
+once (24,000 dates at N=1,000, about 3,000 distinct)."""
 
 
 def calendar_starts(config: Config, *, now: dt.datetime) -> dict[str, list[dt.datetime]]:
     """Per pair key, the upcoming 1:1s of the series the service made (from its last read of
-    the calendar); a pair with no series there is absent."""
+    the calendar); a pair with no series there is absent. Only the rows of the service's own
+    series are read: the rest of a calendar does not move their dates."""
     if not Path(config.state).exists():
         return {}
     store = Store(config.state)
     try:
         moves = move_log.done(store)
+        series = store.calendars.series_events()
         found: dict[str, list[dt.datetime]] = {}
         by_manager: dict[str, list[Pair]] = {}
         for pair in config.pairs:
             by_manager.setdefault(pair.manager.email, []).append(pair)
         for manager in config.managers:
-            events = store.calendars.events(manager.person.email)
+            of_rep = _series_by_rep(series.get(manager.person.email, []))
             for pair in by_manager.get(manager.person.email, []):
-                upcoming = upcoming_meetings(pair, events, moves, now=now)
-                if upcoming:  # and the paused ones, which the calendar holds cancelled
-                    paused = [start for start, _ in paused_meetings(pair, now=now)]
-                    starts = {u.start for u in upcoming if u.start >= now} | set(paused)
-                    found[pair.key] = sorted(starts)
+                events = of_rep.get(pair.rep.email.lower(), [])
+                starts = next_in_calendar(pair, events, moves, now=now) if events else None
+                if starts is not None:
+                    found[pair.key] = starts
         return found
     finally:
         store.close()
+
+
+def _series_by_rep(events: Sequence[CalendarEvent]) -> dict[str, list[CalendarEvent]]:
+    """A manager's series rows split by rep: each rep's masters, every generation, with their
+    edited occurrences (all ``upcoming_meetings`` reads of them), so that each pair looks
+    through its own few rows rather than the whole team's."""
+    exceptions = exceptions_by_series(events)
+    out: dict[str, list[CalendarEvent]] = {}
+    for rep, history in owned_series(events).items():
+        rows = out.setdefault(rep, [])
+        for series in history:
+            rows += [series.event, *exceptions.get(series.event.id, [])]
+    return out
+
+
+def next_in_calendar(
+    pair: Pair,
+    events: Sequence[CalendarEvent],
+    moves: Mapping[MoveKey, tuple[int, Interval]],
+    *,
+    now: dt.datetime,
+) -> list[dt.datetime] | None:
+    """The pair's upcoming 1:1s in the calendar, and its paused ones (which the calendar holds
+    cancelled), soonest first, at least the first ``NEXT`` of them; None without a series.
+
+    Only ``NEXT`` are shown, so the series is first expanded over the weeks ``NEXT`` periods
+    span, and over ``NEXT_HORIZON`` only when that could miss one: fewer found, or an
+    occurrence edited on its own from beyond those weeks to before the last one found.
+    """
+    paused = {start for start, _ in paused_meetings(pair, now=now)}
+    weeks = 5 if pair.cadence.kind == "monthly" else max(1, pair.cadence.weeks)
+    horizon = min(dt.timedelta(weeks=NEXT * weeks, days=1), NEXT_HORIZON)
+    upcoming = upcoming_meetings(pair, events, moves, now=now, horizon=horizon)
+    starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
+    if horizon < NEXT_HORIZON and not _all_found(starts, events, now + horizon, upcoming):
+        upcoming = upcoming_meetings(pair, events, moves, now=now, horizon=NEXT_HORIZON)
+        starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
+    return starts if upcoming else None
+
+
+def _all_found(
+    starts: list[dt.datetime],
+    events: Sequence[CalendarEvent],
+    limit: dt.datetime,
+    upcoming: Sequence[Upcoming],
+) -> bool:
+    """Whether the first ``NEXT`` of ``starts``, from originals before ``limit``, are the
+    first ``NEXT`` of a longer horizon: later occurrences start where their rule puts them (at
+    ``limit`` or after) unless edited on their own, and ``events`` holds every such edit."""
+    if not upcoming or len(starts) < NEXT or starts[NEXT - 1] > limit:
+        return False
+    last = starts[NEXT - 1]
+    return not any(
+        e.original_start is not None
+        and e.original_start >= limit
+        and e.start is not None
+        and e.start < last
+        for e in events
+    )
 
 
 def kpi_warnings(config: Config, manager: Manager) -> list[str]:

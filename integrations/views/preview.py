@@ -21,6 +21,7 @@ from integrations.mail.notify import Notifier, OccurrenceRef
 from integrations.mail.recap_render import item_rows, recap_context, reminder_context
 from integrations.mail.render import RenderedEmail, Renderer
 from integrations.state import db
+from integrations.views.preview_emails import EMAILS
 from scheduler.agenda import plan_meeting
 from scheduler.errors import UserError
 from scheduler.model import Config, Pair
@@ -28,7 +29,6 @@ from scheduler.notes import EMPTY_NOTES
 from scheduler.ports import Address, OutgoingEmail
 from scheduler.recurrence import next_occurrences
 
-EMAILS = ("prep_rep", "prep_manager", "move_notice", "reminder", "recap")
 Print = Callable[[str], None]
 
 

@@ -9,17 +9,22 @@ import datetime as dt
 import io
 import textwrap
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 import daemon
 from integrations.sandbox import SandboxAdmin
-from integrations.views.check_view import print_check
+from integrations.state import move_log
+from integrations.state.status_read import upcoming_meetings
+from integrations.state.store import Store
+from integrations.views.check_view import calendar_starts, print_check
 from scheduler.config import parse_config
 from scheduler.series import series_id
 from tests.e2e.conftest import env  # noqa: F401  (fixture)
 
 NOW = dt.datetime(2026, 11, 27, 13, 0, tzinfo=dt.UTC)  # Friday 08:00 in New York
+NY = ZoneInfo("America/New_York")
 
 
 def load(text: str, tmp_path: Path | None = None, now: dt.datetime | None = NOW):
@@ -198,3 +203,95 @@ def test_the_readmes_kpi_example_reads_without_a_warning() -> None:
         ("Revenue", 41500.0, 50000.0, "$"),
         ("Calls", 84.0, 100.0, ""),
     ]
+
+
+def test_the_calendar_dates_follow_an_occurrence_a_person_moved_and_ignore_other_events(
+    env,  # noqa: F811
+) -> None:
+    """Only the service's own series are read back for the dates, over the few weeks three of
+    them span: an occurrence a person moved from seven weeks ahead to next week counts where it
+    is now, and the manager's other events (a series of her own with a moved instance among
+    them) change nothing: the dates are those the whole calendar gives."""
+    config = env.config(
+        '      - {name: Sam Ortiz, email: sam@example.com, day: friday, time: "14:00"}'
+    )
+    env.run(config, NOW)
+    admin = SandboxAdmin(env.url)
+    sid = series_id("dana@example.com", "sam@example.com", 0)
+    [jan15] = admin.instances(
+        "dana@example.com", sid, "2027-01-15T00:00:00Z", "2027-01-16T00:00:00Z"
+    )
+    admin.patch_event(
+        "dana@example.com",
+        jan15["id"],
+        {"start": {"dateTime": _ny(3, "09:00")}, "end": {"dateTime": _ny(3, "09:45")}},
+    )
+    team_sync = admin.insert_event(
+        "dana@example.com",
+        {
+            "summary": "Team sync",
+            "start": {"dateTime": _ny(1, "08:00"), "timeZone": "America/New_York"},
+            "end": {"dateTime": _ny(1, "08:30"), "timeZone": "America/New_York"},
+            "recurrence": ["RRULE:FREQ=WEEKLY"],
+        },
+    )
+    [dec8] = admin.instances(
+        "dana@example.com", team_sync["id"], "2026-12-08T00:00:00Z", "2026-12-09T00:00:00Z"
+    )
+    admin.patch_event(
+        "dana@example.com",
+        dec8["id"],
+        {"start": {"dateTime": _ny(2, "07:00")}, "end": {"dateTime": _ny(2, "07:30")}},
+    )
+    admin.insert_event(
+        "dana@example.com",
+        {
+            "summary": "Customer call",
+            "start": {"dateTime": _ny(2, "12:00")},
+            "end": {"dateTime": _ny(2, "13:00")},
+        },
+    )
+    env.run(config, NOW + dt.timedelta(minutes=1))
+    lines: list[str] = []
+    print_check(config, now=NOW, out=lines.append)
+    assert [line.split("next: ")[1] for line in lines if "next: " in line] == [
+        "Thu 03 Dec 2026 09:00 EST",
+        "Fri 04 Dec 2026 14:00 EST",
+        "Fri 11 Dec 2026 14:00 EST",
+    ]
+    store = Store(env.tmp / "state.db")
+    try:
+        whole = store.calendars.events("dana@example.com")
+        assert len(whole) > len(store.calendars.series_events()["dana@example.com"])
+        [pair] = config.pairs
+        upcoming = upcoming_meetings(pair, whole, move_log.done(store), now=NOW)
+    finally:
+        store.close()
+    assert calendar_starts(config, now=NOW)[pair.key][:3] == [u.start for u in upcoming][:3]
+
+
+def _ny(december: int, hhmm: str) -> str:
+    hh, mm = map(int, hhmm.split(":"))
+    return dt.datetime(2026, 12, december, hh, mm, tzinfo=NY).isoformat()
+
+
+def test_a_broken_template_in_the_configs_folder_is_named_and_the_built_in_ones_pass(
+    tmp_path: Path,
+) -> None:
+    """The built-in templates are checked while the config is parsed; a config that names a
+    ``templates_dir`` has its own files checked after it, and a broken one is refused."""
+    (tmp_path / "kpis").mkdir()
+    (tmp_path / "kpis" / "dana.csv").write_text("rep,kpi,kind,actual,goal,period\n")
+    code, out = check(tmp_path)
+    assert (code, out.splitlines()[-1]) == (0, "templates: every email renders")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "prep_rep.subject.j2").write_text("Prep for {{ rep.nickname }}\n")
+    path = tmp_path / "config.yaml"
+    path.write_text(KPI_TEAM + "templates_dir: ./mine\n")
+    out_buffer = io.StringIO()
+    with contextlib.redirect_stdout(out_buffer):
+        code = daemon.main(["check", "-c", str(path)])
+    assert code == 78
+    [problem] = [line for line in out_buffer.getvalue().splitlines() if line.startswith("template")]
+    assert problem.startswith("template: prep_rep.subject.j2:1: ")
+    assert "nickname" in problem

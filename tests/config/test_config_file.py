@@ -50,3 +50,30 @@ def test_reading_the_file_leaves_no_finished_child_process_unreaped(tmp_path: Pa
     except ChildProcessError:  # no child at all
         finished = (0, 0)
     assert finished == (0, 0)
+
+
+def test_the_callers_preparation_runs_while_the_child_parses(tmp_path: Path) -> None:
+    """``meanwhile`` runs in this process before the child's answer is read: a command's
+    imports overlap the parse, and the config that comes back is the same."""
+    path = tmp_path / "config.yaml"
+    shutil.copy(ROOT / "config.example.yaml", path)
+    seen: list[int] = []
+    loaded = load_config(path, now=NOW, meanwhile=lambda: seen.append(os.getpid()))
+    assert seen == [os.getpid()]
+    assert loaded == load_config(path, now=NOW)
+
+
+def test_a_preparation_that_fails_still_hears_out_and_reaps_the_child(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    shutil.copy(ROOT / "config.example.yaml", path)
+
+    def broken() -> None:
+        raise ModuleNotFoundError("no module named 'jinja3'")
+
+    with pytest.raises(ModuleNotFoundError):
+        load_config(path, now=NOW, meanwhile=broken)
+    try:
+        finished = os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        finished = (0, 0)
+    assert finished == (0, 0)

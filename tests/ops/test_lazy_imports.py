@@ -67,3 +67,14 @@ def test_a_command_sets_up_its_logging_without_the_metrics_server_or_the_prometh
     )
     assert "integrations.shell.logs" in loaded
     assert not {"prometheus_client", "http.server", "integrations.shell.observe"} & loaded
+
+
+def test_the_command_line_offers_the_preview_emails_without_loading_the_mail_stack() -> None:
+    loaded = _loaded_after(
+        "import daemon\n"
+        "argv = ['preview', 'sam@example.com', '--email', 'recap']\n"
+        "args = daemon.build_parser().parse_args(argv)\n"
+        "assert args.email == 'recap', args"
+    )
+    assert "integrations.views.preview_emails" in loaded
+    assert not {"jinja2", "integrations.views.preview", "integrations.mail.render"} & loaded
