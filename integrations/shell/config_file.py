@@ -97,9 +97,9 @@ def _parse_in_child(
     finally:  # the child is heard out and reaped even when ``meanwhile`` failed
         with os.fdopen(read_end, "rb") as pipe:
             payload = pipe.read()
-        os.waitpid(pid, 0)
-    with collector_paused():  # the config it rebuilds lives on
-        outcome: tuple[str, Any] = pickle.loads(payload) if payload else ("crash", None)
+        _, status = os.waitpid(pid, 0)
+    whole = os.waitstatus_to_exitcode(status) == 0  # a killed child's answer may be cut short
+    outcome: tuple[str, Any] = _answer(payload) if whole else ("crash", None)
     kind, value = outcome
     if kind == "config" and isinstance(value, Config):
         return value
@@ -109,6 +109,18 @@ def _parse_in_child(
     if isinstance(value, BaseException):
         raise value
     return _parse(data, path, now)  # the child died before it could answer: parse here
+
+
+def _answer(payload: bytes) -> tuple[str, Any]:
+    """The child's outcome; ``("crash", None)`` when it sent none, or a part of one."""
+    if not payload:
+        return "crash", None
+    try:
+        with collector_paused():  # the config it rebuilds lives on
+            answer: tuple[str, Any] = pickle.loads(payload)
+    except Exception:  # a write cut short (the child stopped half way): parse here
+        return "crash", None
+    return answer
 
 
 def _outcome(data: bytes, path: Path, now: dt.datetime) -> tuple[str, Any]:

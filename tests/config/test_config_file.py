@@ -77,3 +77,50 @@ def test_a_preparation_that_fails_still_hears_out_and_reaps_the_child(tmp_path: 
     except ChildProcessError:
         finished = (0, 0)
     assert finished == (0, 0)
+
+
+def _expected(path: Path):
+    parsed = parse_config_bytes(
+        path.read_bytes(), filename=str(path), base_dir=path.parent, paths=LocalPaths(), now=NOW
+    )
+    return dataclasses.replace(parsed, source=path)
+
+
+def test_a_child_killed_while_it_parses_leaves_the_parse_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    from integrations.shell import config_file
+
+    path = tmp_path / "config.yaml"
+    shutil.copy(ROOT / "config.example.yaml", path)
+    parent = os.getpid()
+
+    def killed(*args: object) -> object:  # in the child only: the parent parses for real
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(*args)
+
+    original = config_file._outcome
+    monkeypatch.setattr(config_file, "_outcome", killed)
+    assert load_config(path, now=NOW) == _expected(path)
+
+
+def test_a_child_whose_answer_is_cut_short_leaves_the_parse_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pickle
+
+    from integrations.shell import config_file
+
+    path = tmp_path / "config.yaml"
+    shutil.copy(ROOT / "config.example.yaml", path)
+
+    def cut_short(fd: int, outcome: tuple[str, object]) -> None:  # a write that stopped half way
+        whole = pickle.dumps(outcome)
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(whole[: len(whole) // 2])
+
+    monkeypatch.setattr(config_file, "_send", cut_short)
+    assert load_config(path, now=NOW) == _expected(path)
