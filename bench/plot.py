@@ -29,6 +29,12 @@ def _runs(data: dict[str, Any], workers: int) -> list[dict[str, Any]]:
     return sorted(runs, key=lambda r: r["managers"])
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def _series(left: Any, right: Any, runs: list[dict[str, Any]], *, suffix: str, faded: bool) -> None:
     n = [r["managers"] for r in runs]
     style = {"alpha": 0.45, "linestyle": "--", "marker": "x"} if faded else {"marker": "o"}
@@ -44,6 +50,15 @@ def _series(left: Any, right: Any, runs: list[dict[str, Any]], *, suffix: str, f
         label="cold start, batch round trips for the series" + suffix,
         **({"alpha": 0.45, "linestyle": "--"} if faded else {}),
     )
+    steady = [r for r in runs if r.get("service", {}).get("passes")]
+    if steady:  # a pass of the long-running service (median of passes 2-6), no start-up
+        right.plot(
+            [r["managers"] for r in steady],
+            [_median([p["wall_s"] for p in r["service"]["passes"][1:6]]) for r in steady],
+            "C3",
+            label="steady pass of the running service" + suffix,
+            **style,
+        )
     if not faded:
         left.plot(
             n,
@@ -52,6 +67,17 @@ def _series(left: Any, right: Any, runs: list[dict[str, Any]], *, suffix: str, f
             marker=".",
             label="cold start, HTTP round trips" + suffix,
         )
+
+
+def _loads(data: dict[str, Any]) -> str:
+    """The 1-minute load averages the runs saw (other work on a shared machine)."""
+    seen = [
+        r[k]["loadavg_1m"]
+        for r in data["runs"]
+        for k in ("cold", "idle2", "busy")
+        if "loadavg_1m" in r.get(k, {})
+    ]
+    return f"{min(seen):.1f}–{max(seen):.1f}" if seen else "?"
 
 
 def plot(
@@ -78,7 +104,7 @@ def plot(
     )
     for axis, title, unit in (
         (left, "Google API requests per pass", "requests"),
-        (right, "Wall time per pass (own process, incl. start-up)", "seconds"),
+        (right, "Wall time per pass (run --once: own process, incl. start-up)", "seconds"),
     ):
         axis.set_xscale("log")
         axis.set_yscale("log")
@@ -91,7 +117,7 @@ def plot(
     fig.suptitle(
         f"oneonone scale benchmark — {machine.get('nproc', '?')} cores, "
         f"Python {machine.get('python', '?')}, `daemon.py run --once`, "
-        f"ONEONONE_WORKERS={workers}",
+        f"ONEONONE_WORKERS={workers}; load average {_loads(data)}",
         fontsize=11,
     )
     fig.tight_layout()
