@@ -194,6 +194,7 @@ class Database:
     def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
         """``readonly``: for readers (``status``, the digest), which change nothing."""
         self.path = Path(path)
+        self.readonly = readonly
         self.conn = connect(path, readonly=readonly, autocommit=True)
         self.lock = threading.RLock()
 
