@@ -70,11 +70,11 @@ def keep(store: Store, answers: dict[str, Changes], *, now: dt.datetime) -> dict
     owner whose read cannot be stored is left out, to be read alone."""
     kept: dict[str, Changes] = {}
     while answers:
-        owner, read = answers.popitem()  # each read is let go of once it is stored
+        owner, full = answers.popitem()  # each read is let go of once it is stored
         try:
-            store.calendars.apply_changes(owner, read.events, read.next_token, full=True, now=now)
+            store.calendars.apply_changes(owner, full.events, full.next_token, full=True, now=now)
         except Exception:  # a bug or a full disk: her own stage reads and stores it again
             log.exception("keeping the calendar of %s failed; it is read alone", owner)
             continue
-        kept[owner] = KeptRead((), read.next_token, full=True)
+        kept[owner] = KeptRead((), full.next_token, full=True)
     return kept

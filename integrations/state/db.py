@@ -228,17 +228,22 @@ class Database:
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
+        """A transaction inside another: undone alone if it fails (some errors, a full disk
+        among them, make SQLite roll back the whole transaction: then there is nothing left
+        to undo here, and the outer one rolls back too as the error reaches it)."""
         name = f"nested{self._depth}"
         self.conn.execute(f"SAVEPOINT {name}")
         self._depth += 1
         try:
             yield
         except BaseException:
-            self.conn.execute(f"ROLLBACK TO {name}")
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO {name}")
             raise
         finally:
             self._depth -= 1
-            self.conn.execute(f"RELEASE {name}")
+            if self.conn.in_transaction:
+                self.conn.execute(f"RELEASE {name}")
 
     def on_rollback(self, undo: Callable[[], None]) -> None:
         """Call ``undo`` if the transaction open now is rolled back (what a repository keeps
