@@ -85,6 +85,24 @@ class Applier:
 
     def record(self, outcome: Outcome, *, now: dt.datetime) -> Outcome:
         """Keep an outcome in the audit trail and the log."""
+        self._audit(outcome, now=now)
+        return self._log(outcome)
+
+    def keep_made(
+        self, made: Sequence[tuple[CreateSeries, CalendarEvent]], *, now: dt.datetime
+    ) -> list[Outcome]:
+        """One manager's series made in a shared batch, kept in one transaction: each copy,
+        record and audit row, all or none (an error leaves none, and those series are made
+        alone, where Google's 409 finds them ours). The log and any alert follow the commit."""
+        with self.store.transaction():
+            outcomes = [self.series.kept(a, ev, a.gen, now=now) for a, ev in made]
+            for outcome in outcomes:
+                self._audit(outcome, now=now)
+        for action, ev in made:
+            self.series.told(action, ev, now=now)
+        return [self._log(o) for o in outcomes]
+
+    def _audit(self, outcome: Outcome, *, now: dt.datetime) -> None:
         action = outcome.action
         self.store.audit.record(
             at=now,
@@ -99,6 +117,9 @@ class Applier:
                 **({"explain": dict(action.explain)} if isinstance(action, MoveOccurrence) else {}),
             },
         )
+
+    def _log(self, outcome: Outcome) -> Outcome:
+        action = outcome.action
         if outcome.result == "failed":
             log.warning("%s %s failed: %s", action.verb, action.pair_key, outcome.detail)
         elif outcome.result == "done":

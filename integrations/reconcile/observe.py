@@ -2,7 +2,9 @@
 
 Observing reads and never writes. What was read (the delta and its next sync token) travels
 with the observation, and ``store_observed`` keeps it when the pass applies; ``plan`` observes
-the same way and stops, so a plan leaves the state file as it found it.
+the same way and stops, so a plan leaves the state file as it found it. The one read stored
+before it is observed is a cold start's batched full read (``KeptRead``): a thousand calendars
+held as read until each manager's turn cost more memory than the copies the state keeps.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ log = logging.getLogger("oneonone")
 
 
 @dataclass(frozen=True)
+class KeptRead(Changes):
+    """A full read that was stored as it came in (``reconcile.first_reads``): the copy kept is
+    the calendar as read, and nothing is left to store."""
+
+
+@dataclass(frozen=True)
 class Observed:
     """One calendar as this pass sees it, and the read that is stored when the pass applies."""
 
@@ -35,7 +43,9 @@ def observe_calendar(
 ) -> Observed:
     """Read what changed since the token kept (everything, when it expired), and merge it.
     ``first`` is a full read already made for a calendar with no token (a cold start reads
-    many calendars in shared batches); it stands for the read."""
+    many calendars in shared batches); it stands for the read (a ``KeptRead``: the copy kept)."""
+    if isinstance(first, KeptRead):
+        return Observed(owner, tuple(cache.events(owner)), first)
     token = cache.sync_token(owner)
     try:
         changes = first if first is not None and token is None else calendar.changes(owner, token)
@@ -48,6 +58,8 @@ def observe_calendar(
 def store_observed(cache: CalendarCache, observed: Observed, *, now: dt.datetime) -> None:
     """Keep what was observed (part of applying): the delta and the next sync token."""
     changes = observed.changes
+    if isinstance(changes, KeptRead):  # stored already, as it was read
+        return
     cache.apply_changes(
         observed.owner, changes.events, changes.next_token, full=changes.full, now=now
     )

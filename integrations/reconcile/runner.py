@@ -28,7 +28,7 @@ from integrations.reconcile.quiet import QuietManagers, observe_around, quiet_re
 from integrations.reconcile.rebook import Rebooker
 from integrations.reconcile.removed_managers import RemovedManagers
 from integrations.reconcile.rep_calendars import RepCalendars
-from integrations.reconcile.series_writes import Outcome, batch_groups
+from integrations.reconcile.series_writes import Outcome, batch_groups, made_by_owner
 from integrations.reconcile.snapshot import Snapshot, observe_mail
 from integrations.reconcile.workers import Workers
 from integrations.state import move_log
@@ -311,7 +311,10 @@ class Runner:
         run.outcomes += self.apply(rest, now=now)
 
     def _batch_stage(self, runs: Sequence[ManagerRun], now: dt.datetime, workers: int) -> None:
-        """Every manager's new series in shared batches (only when there are two or more)."""
+        """Every manager's new series in shared batches (only when there are two or more);
+        what a batch made is kept in one transaction per manager. A manager whose series
+        could not be kept has them made alone in her next stage (Google's 409 finds each
+        one ours: none is made twice)."""
         if sum(len(r.creates) for r in runs) < 2:
             return
         by_owner = {r.owner: r for r in runs}
@@ -319,14 +322,16 @@ class Runner:
 
         def insert(group: list[CreateSeries]) -> None:
             with self.workers.claim({c.owner for c in group}):
-                done = self.applier.series.create_batched(group, now=now)
-                for action in group:
-                    outcome = done.get(id(action))
-                    if outcome is not None:
-                        by_owner[action.owner].creates.remove(action)
-                        by_owner[action.owner].outcomes.append(
-                            self.applier.record(outcome, now=now)
-                        )
+                made = self.applier.series.create_batched(group, now=now)
+                for owner, theirs in made_by_owner(group, made).items():
+                    run = by_owner[owner]
+                    try:
+                        run.outcomes += self.applier.keep_made(theirs, now=now)
+                    except Exception:  # a bug or a full disk: nothing of hers was kept
+                        log.exception("keeping the new series of %s failed", owner)
+                        continue
+                    for action, _ in theirs:
+                        run.creates.remove(action)
 
         self.workers.each(groups, insert, workers)
 

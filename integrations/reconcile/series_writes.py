@@ -73,17 +73,37 @@ class SeriesWriter:
     def created(
         self, action: CreateSeries, ev: CalendarEvent, gen: int, *, now: dt.datetime
     ) -> Outcome:
-        self.store.calendars.put(action.owner, ev)
-        self.store.series.record(ev.id, action.pair_key, action.owner, gen, now)
+        outcome = self.kept(action, ev, gen, now=now)
+        self.told(action, ev, now=now)
+        return outcome
+
+    def kept(
+        self, action: CreateSeries, ev: CalendarEvent, gen: int, *, now: dt.datetime
+    ) -> Outcome:
+        """The new series in the state: its copy kept, and its record."""
+        with self.store.transaction():
+            self.store.calendars.put(action.owner, ev)
+            self.store.series.record(ev.id, action.pair_key, action.owner, gen, now)
+        return Outcome(action, Result.DONE, ev.id)
+
+    def told(self, action: CreateSeries, ev: CalendarEvent, *, now: dt.datetime) -> None:
+        """A series made again after someone deleted it: the manager hears of it once."""
         if action.alert:
             self.tell(action.owner, recreated_key(ev.id), action.alert, now=now)
-        return Outcome(action, Result.DONE, ev.id)
 
     def create_batched(
         self, creates: Sequence[CreateSeries], *, now: dt.datetime
-    ) -> dict[int, Outcome]:
-        """Insert ``creates`` (of one or several owners) in batches; the outcome of each one the
-        batch created, by ``id(action)``. The rest (a 409, an error) are for ``create``."""
+    ) -> dict[int, CalendarEvent]:
+        """Insert ``creates`` (of one or several owners) in batches; the event each one the
+        batch created, by ``id(action)``, to be kept by the caller. The rest (a 409, an error)
+        are for ``create``.
+
+        Their records are written first, in one transaction: should the process die after
+        Google made them and before they are kept, the next pass finds them on the calendar
+        (and inserts nothing), and the state still knows whose calendars hold our series."""
+        with self.store.transaction():
+            for c in creates:
+                self.store.series.record(c.spec.event_id, c.pair_key, c.owner, c.gen, now)
         try:
             results = self.calendar.create_many([(c.owner, c.spec) for c in creates])
         except Exception as exc:  # the whole batch failed: each series is then made alone
@@ -92,7 +112,7 @@ class SeriesWriter:
             )
             return {}
         return {
-            id(action): self.created(action, result, action.gen, now=now)
+            id(action): result
             for action, result in zip(creates, results, strict=True)
             if isinstance(result, CalendarEvent)
         }
@@ -109,6 +129,18 @@ def batch_groups(by_owner: Sequence[Sequence[CreateSeries]]) -> Iterator[list[Cr
         group += creates
     if group:
         yield group
+
+
+def made_by_owner(
+    group: Sequence[CreateSeries], made: dict[int, CalendarEvent]
+) -> dict[str, list[tuple[CreateSeries, CalendarEvent]]]:
+    """What a batch made (``create_batched``), by owner, in the batch's order."""
+    out: dict[str, list[tuple[CreateSeries, CalendarEvent]]] = {}
+    for action in group:
+        event = made.get(id(action))
+        if event is not None:
+            out.setdefault(action.owner, []).append((action, event))
+    return out
 
 
 def _regenerate(action: CreateSeries, gen: int) -> SeriesSpec:

@@ -157,15 +157,20 @@ class CalendarCache:
 
     @contextlib.contextmanager
     def _writing(self, owner: str) -> Iterator[sqlite3.Connection]:
-        """A write transaction; if it rolls back, the kept copy is dropped and read again."""
+        """A write transaction; if it rolls back (or the one it is part of does), the kept copy
+        is dropped and read again."""
         try:
             with self._db.transaction() as conn:
+                self._db.on_rollback(lambda: self._drop(owner))
                 yield conn
         except BaseException:
-            with self._db.lock:
-                self._kept_by_id.pop(owner, None)
-                self._changed(owner)
+            self._drop(owner)
             raise
+
+    def _drop(self, owner: str) -> None:
+        with self._db.lock:
+            self._kept_by_id.pop(owner, None)
+            self._changed(owner)
 
     def sync_token(self, owner: str) -> str | None:
         with self._db.lock:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -189,13 +189,20 @@ def _private(path: Path) -> None:
 
 class Database:
     """One connection to the state file, shared by the repositories of each concern: thread-safe
-    through one lock, every write its own ``BEGIN IMMEDIATE`` transaction."""
+    through one lock, every write in a ``BEGIN IMMEDIATE`` transaction.
+
+    A transaction opened inside another (on the same thread) is part of it, as a savepoint: the
+    writes of one manager's stage are committed together, once (each commit is an fsync), and
+    either all of them are in the file or none."""
 
     def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
         """``readonly``: for readers (``status``, the digest), which change nothing."""
         self.path = Path(path)
+        self.readonly = readonly
         self.conn = connect(path, readonly=readonly, autocommit=True)
         self.lock = threading.RLock()
+        self._depth = 0  # transactions open on the thread holding the lock
+        self._undo: list[Callable[[], None]] = []
 
     def close(self) -> None:
         with self.lock:
@@ -204,13 +211,52 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self.lock:
+            if self._depth:
+                with self._savepoint():
+                    yield self.conn
+                return
             self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self.conn
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._rolled_back()
                 raise
-            self.conn.execute("COMMIT")
+            finally:
+                self._depth, self._undo = 0, []
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A transaction inside another: undone alone if it fails (some errors, a full disk
+        among them, make SQLite roll back the whole transaction: then there is nothing left
+        to undo here, and the outer one rolls back too as the error reaches it)."""
+        name = f"nested{self._depth}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO {name}")
+            raise
+        finally:
+            self._depth -= 1
+            if self.conn.in_transaction:
+                self.conn.execute(f"RELEASE {name}")
+
+    def on_rollback(self, undo: Callable[[], None]) -> None:
+        """Call ``undo`` if the transaction open now is rolled back (what a repository keeps
+        in memory of its writes must not outlive them)."""
+        with self.lock:
+            if self._depth:
+                self._undo.append(undo)
+
+    def _rolled_back(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        for undo in self._undo:
+            undo()
 
     @property
     def schema_version(self) -> int:

@@ -16,7 +16,10 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 class SeriesRecords:
-    """The series the service made or adopted, with their pair, owner and generation."""
+    """The series the service made or adopted, with their pair, owner and generation. Those of
+    a shared batch are recorded just before it is sent (``create_batched``), so a record may
+    name an id whose insert then failed: what it answers, whose calendars hold our series,
+    stays true however a pass ends."""
 
     def __init__(self, database: Database) -> None:
         self._db = database

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from integrations.shell.wiring import wire
 from integrations.state.store import Store
@@ -107,3 +108,58 @@ def test_a_calendar_longer_than_a_page_is_read_to_its_end_after_the_batch(
     assert admin.counts()["by_method"]["calendar.events.list"] == 3 * 3  # 5 events: 3 pages
     for owner in owners:
         assert cached_titles(env, owner) == {f"Review {k} of {owner}" for k in range(5)}
+
+
+def test_each_first_read_is_kept_as_it_arrives_and_the_pass_plans_from_the_copy_kept(
+    env, admin
+) -> None:
+    """The batched reads are stored as each batch comes in, not held until each manager's
+    stage: by the time the first manager is planned, every calendar is in the state file."""
+    config = teams_config(env, managers=2)
+    owners = ["dana@example.com", "m0@example.com", "m1@example.com"]
+    for owner in owners:
+        admin.insert_event(owner, meeting(f"Forecast call of {owner}"))
+    tokens_seen: list[bool] = []
+    lock = threading.Lock()
+    with wire(config, sandbox_url=env.url) as wired:
+        original = wired.runner._series_stage
+
+        def series_stage(run, now, apply):
+            with lock:
+                if not tokens_seen:  # from another connection: what is committed to the file
+                    other = Store(env.tmp / "state.db")
+                    try:
+                        tokens_seen.extend(bool(other.calendars.sync_token(o)) for o in owners)
+                    finally:
+                        other.close()
+            original(run, now, apply)
+
+        wired.runner._series_stage = series_stage
+        report = wired.runner.run_pass(now=NOW, workers=2)
+    assert not report.failed, report.manager_errors
+    assert tokens_seen == [True, True, True]
+    assert admin.counts()["by_method"]["calendar.events.list"] == 3  # each calendar read once
+    for owner in owners:
+        assert cached_titles(env, owner) == {f"Forecast call of {owner}"}
+        assert len([e for e in admin.list_events(owner) if e.get("recurrence")]) == (
+            1 if owner == "dana@example.com" else 8
+        )
+
+
+def test_a_plan_at_a_cold_start_reads_in_batches_and_leaves_the_state_file_as_it_was(
+    env, admin
+) -> None:
+    config = teams_config(env, managers=2)
+    env.run(config, NOW)  # the file exists; then its calendars' tokens are dropped
+    store = Store(env.tmp / "state.db")
+    for owner in ("dana@example.com", "m0@example.com", "m1@example.com"):
+        store.calendars.forget_sync(owner)
+    store.close()
+    before = (env.tmp / "state.db").read_bytes()
+    admin.reset_counts()
+    with wire(config, sandbox_url=env.url, readonly=True) as wired:
+        plan = wired.runner.run_pass(now=NOW + dt.timedelta(minutes=1), apply=False)
+    assert not plan.manager_errors
+    assert plan.planned == []  # every series is there: read in full, nothing to do
+    assert admin.counts()["by_method"] == {"oauth2.token": 3, "batch": 1, "calendar.events.list": 3}
+    assert (env.tmp / "state.db").read_bytes() == before

@@ -157,3 +157,73 @@ def test_tokens_of_reads_that_changed_nothing_are_written_together_and_on_close(
     finally:
         store.close()
     assert file_token(path, "a@x.com") == "t3"  # closing writes what was left
+
+
+def commits_of(store: Store) -> list[str]:
+    """Every COMMIT the connection sends from now on (each one is an fsync of the file)."""
+    seen: list[str] = []
+    store.conn.set_trace_callback(lambda sql: seen.append(sql) if sql == "COMMIT" else None)
+    return seen
+
+
+def test_writes_made_inside_one_transaction_are_committed_once_together(tmp_path) -> None:
+    store = Store(tmp_path / "state.db")
+    try:
+        commits = commits_of(store)
+        with store.transaction():
+            store.calendars.put("a@x.com", event("e1", "One"))
+            store.series.record("e1", "a@x.com/r@x.com", "a@x.com", 0, NOW)
+            store.audit.record(
+                at=NOW, pair_key="a@x.com/r@x.com", action="a", reason="r", result="done"
+            )
+        assert commits == ["COMMIT"]
+        other = Store(tmp_path / "state.db")  # what another process reads from the file
+        try:
+            assert summaries(other, "a@x.com") == {"e1": "One"}
+            assert other.series.owners() == {"a@x.com"}
+        finally:
+            other.close()
+    finally:
+        store.close()
+
+
+def test_a_transaction_that_rolls_back_takes_every_write_inside_it_and_the_kept_copy(
+    tmp_path,
+) -> None:
+    store = Store(tmp_path / "state.db")
+    try:
+        store.calendars.put("a@x.com", event("e1", "One"))
+
+        def full_disk_after_two_writes() -> None:
+            with store.transaction():
+                store.calendars.put("a@x.com", event("e2", "Two"))  # alone, it would stay
+                store.series.record("e2", "a@x.com/r@x.com", "a@x.com", 0, NOW)
+                raise RuntimeError("the disk is full")
+
+        with pytest.raises(RuntimeError):
+            full_disk_after_two_writes()
+        assert summaries(store, "a@x.com") == {"e1": "One"}
+        assert store.series.owners() == set()
+        other = Store(tmp_path / "state.db")
+        try:
+            assert summaries(other, "a@x.com") == {"e1": "One"}
+        finally:
+            other.close()
+    finally:
+        store.close()
+
+
+def test_a_write_that_fails_inside_a_transaction_undoes_only_itself(tmp_path) -> None:
+    store = Store(tmp_path / "state.db")
+    try:
+        broken = event("e3", "Three", private={"bad": object()})  # cannot be stored as JSON
+        with store.transaction():
+            store.calendars.put("a@x.com", event("e1", "One"))
+            with pytest.raises(TypeError):
+                store.calendars.apply_changes(
+                    "a@x.com", [event("e2", "Two"), broken], "t2", full=False, now=NOW
+                )
+        assert summaries(store, "a@x.com") == {"e1": "One"}
+        assert store.calendars.sync_token("a@x.com") is None
+    finally:
+        store.close()
