@@ -52,12 +52,18 @@ class Quiet:
     until: dt.datetime
 
 
-def recheck_after(owner: str, every: dt.timedelta = RECHECK) -> dt.timedelta:
-    """``every`` scaled by a factor in [0.75, 1.25) fixed per manager: the managers' re-plans
-    spread over several passes instead of falling in one."""
+def recheck_after(
+    owner: str, every: dt.timedelta = RECHECK, *, first: bool = False
+) -> dt.timedelta:
+    """``every`` scaled by a factor in [0.75, 1.25) fixed per manager, so that the managers'
+    re-plans spread over several passes instead of falling in one. ``first``: a manager's first
+    quiet record of the process, after a pass that planned everyone, takes a factor in
+    [0.25, 1.25) instead, so that the first re-plans spread over the whole re-check rather than
+    over its last half."""
     digest = hashlib.sha256(owner.encode()).digest()
-    share = int.from_bytes(digest[:4], "big") / 2**32
-    return every * (0.75 + share / 2)
+    if first:
+        return every * (0.25 + int.from_bytes(digest[4:8], "big") / 2**32)
+    return every * (0.75 + int.from_bytes(digest[:4], "big") / 2**33)
 
 
 class QuietManagers:
@@ -66,6 +72,7 @@ class QuietManagers:
     def __init__(self, every: dt.timedelta = RECHECK) -> None:
         self.every = every
         self._quiet: dict[str, Quiet] = {}
+        self._seen: set[str] = set()  # managers who had a quiet record in this process
         self._lock = threading.Lock()
 
     def get(self, owner: str, *, now: dt.datetime) -> Quiet | None:
@@ -76,7 +83,10 @@ class QuietManagers:
 
     def settle(self, owner: str, quiet: Quiet, *, now: dt.datetime) -> None:
         """Remember an empty plan, until ``quiet.until`` (the next email) or the re-check."""
-        until = min(quiet.until, now + recheck_after(owner, self.every))
+        with self._lock:
+            first = owner not in self._seen
+            self._seen.add(owner)
+        until = min(quiet.until, now + recheck_after(owner, self.every, first=first))
         with self._lock:
             self._quiet[owner] = replace(quiet, until=until)
 
