@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from scale import Poster, _when, _z  # noqa: E402
+from scale import Poster, _when, _z, occurrence_now  # noqa: E402
 
 from integrations.sandbox import SandboxAdmin  # noqa: E402
 
@@ -66,16 +66,8 @@ def candidates(admin: SandboxAdmin, managers: list[str], now: dt.datetime) -> li
 
 
 def moved(admin: SandboxAdmin, bump: dict[str, Any]) -> bool:
-    original = bump["original"]
-    found = admin.instances(
-        bump["manager"],
-        bump["series"],
-        _z(original - dt.timedelta(days=1)),
-        _z(original + dt.timedelta(days=10)),
-        show_deleted=True,
-    )
-    same = [i for i in found if _when(i["originalStartTime"]) == original]
-    return bool(same) and _when(same[0]["start"]) != bump["start"]
+    now = occurrence_now(admin, bump)
+    return now is not None and _when(now["start"]) != bump["start"]
 
 
 def land(poster: Poster, bump: dict[str, Any]) -> None:

@@ -117,6 +117,21 @@ def _when(node: dict[str, Any]) -> dt.datetime:
     return dt.datetime.fromisoformat(node["dateTime"].replace("Z", "+00:00")).astimezone(dt.UTC)
 
 
+def occurrence_now(admin: SandboxAdmin, occ: dict[str, Any]) -> dict[str, Any] | None:
+    """The bumped occurrence (``manager``, ``series``, ``original``) as the manager's calendar
+    holds it now, deleted ones included; None when it is not there."""
+    original = occ["original"]
+    found = admin.instances(
+        occ["manager"],
+        occ["series"],
+        _z(original - dt.timedelta(days=1)),
+        _z(original + dt.timedelta(days=10)),
+        show_deleted=True,
+    )
+    same = [i for i in found if _when(i["originalStartTime"]) == original]
+    return same[0] if same else None
+
+
 def _proc_cpu(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -364,17 +379,10 @@ class Bench:
     def verify(self, bumps: list[dict[str, Any]]) -> dict[str, Any]:
         def check(occ: dict[str, Any]) -> str:
             original = occ["original"]
-            found = self.admin.instances(
-                occ["manager"],
-                occ["series"],
-                _z(original - dt.timedelta(days=1)),
-                _z(original + dt.timedelta(days=10)),
-                show_deleted=True,
-            )
-            same = [i for i in found if _when(i["originalStartTime"]) == original]
-            if not same or same[0].get("status") == "cancelled":
+            now = occurrence_now(self.admin, occ)
+            if now is None or now.get("status") == "cancelled":
                 return "gone"
-            start, end = _when(same[0]["start"]), _when(same[0]["end"])
+            start, end = _when(now["start"]), _when(now["end"])
             if start == occ["start"]:
                 return "not-moved"
             if "conflict" in occ and start < occ["conflict"][1] and occ["conflict"][0] < end:
