@@ -202,6 +202,7 @@ class Config:
     templates_dir: Path | None = None
     notes_dir: Path | None = None
     warnings: tuple[str, ...] = ()
+    digest: str = ""  # the file's bytes hashed (by the shell that read it); "" when built in code
 
     def manager(self, email: str) -> Manager:
         for m in self.managers:

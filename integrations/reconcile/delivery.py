@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Collection
 
 from integrations.mail.deliveries import DeliveryReport
 from integrations.mail.notify import Notifier
@@ -20,12 +21,15 @@ from scheduler.model import Config
 log = logging.getLogger("oneonone")
 
 
-def record_ledger_safely(config: Config, store: Store, *, now: dt.datetime) -> None:
-    """Record how each past 1:1 ended (before the digests, which read it)."""
+def record_ledger_safely(
+    config: Config, store: Store, *, now: dt.datetime, quiet: Collection[str] = frozenset()
+) -> None:
+    """Record how each past 1:1 ended (before the digests, which read it), but for the quiet
+    managers' (``ledger_store.record_ledger``)."""
     from integrations.state.ledger_store import record_ledger
 
     try:
-        record_ledger(config, store, now=now)
+        record_ledger(config, store, now=now, quiet=quiet)
     except Exception:  # the ledger never stops a pass
         log.exception("the ledger failed; the next pass tries again")
 

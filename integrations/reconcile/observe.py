@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from integrations.state.calendar_cache import CalendarCache
 from scheduler import errors
@@ -31,11 +32,24 @@ class KeptRead(Changes):
 
 @dataclass(frozen=True)
 class Observed:
-    """One calendar as this pass sees it, and the read that is stored when the pass applies."""
+    """One calendar as this pass sees it, and the read that is stored when the pass applies.
+
+    The events are made on first use: a manager whose plan is skipped (``reconcile.quiet``)
+    needs only to know that the read changed nothing, and a new process would otherwise decode
+    every kept calendar to learn it."""
 
     owner: str
-    events: tuple[CalendarEvent, ...]
+    read: Callable[[], tuple[CalendarEvent, ...]] = field(repr=False, compare=False)
     changes: Changes
+
+    @functools.cached_property
+    def events(self) -> tuple[CalendarEvent, ...]:
+        return self.read()
+
+    @property
+    def unchanged(self) -> bool:
+        """The read found nothing new: the kept copy is the calendar as it is."""
+        return not self.changes.full and not self.changes.events
 
 
 def observe_calendar(
@@ -45,14 +59,17 @@ def observe_calendar(
     ``first`` is a full read already made for a calendar with no token (a cold start reads
     many calendars in shared batches); it stands for the read (a ``KeptRead``: the copy kept)."""
     if isinstance(first, KeptRead):
-        return Observed(owner, tuple(cache.events(owner)), first)
+        return Observed(owner, lambda: tuple(cache.events(owner)), first)
     token = cache.sync_token(owner)
     try:
         changes = first if first is not None and token is None else calendar.changes(owner, token)
     except errors.SyncTokenExpired:
         log.info("sync token of %s expired: reading the calendar again in full", owner)
         changes = calendar.changes(owner, None)
-    return Observed(owner, merge_changes(cache.events(owner), changes), changes)
+    if changes.full or changes.events:  # merged now: the kept copy is about to change
+        events = merge_changes(cache.events(owner), changes)
+        return Observed(owner, lambda: events, changes)
+    return Observed(owner, lambda: tuple(cache.events(owner)), changes)
 
 
 def store_observed(cache: CalendarCache, observed: Observed, *, now: dt.datetime) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from integrations.mail.deliveries import DeliveryReport
+from integrations.reconcile.observe import Observed
 from integrations.reconcile.series_writes import Outcome
 from scheduler.actions import Action, CreateSeries
 from scheduler.model import Manager
@@ -41,9 +42,14 @@ class ManagerRun:
     outcomes: list[Outcome] = field(default_factory=list)
     error: str | None = None
     creates: list[CreateSeries] = field(default_factory=list)  # for the shared batches
-    events: tuple[CalendarEvent, ...] = ()  # her calendar as observed at the start of the pass
+    observed: Observed | None = None  # her calendar as read at the start of the pass
     calm: bool = False  # her series plan was skipped: made empty from this very calendar
     quiet: bool = False  # her whole plan was skipped (``reconcile.quiet``)
+
+    @property
+    def events(self) -> tuple[CalendarEvent, ...]:
+        """Her calendar as observed (decoded on first use: a quiet manager's never is)."""
+        return () if self.observed is None else self.observed.events
 
     @property
     def owner(self) -> str:

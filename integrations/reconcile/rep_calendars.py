@@ -50,8 +50,11 @@ class RepCalendars:
             if email not in self.managers and self._may_read(email, now):
                 self._refresh_one(email, now=now, keep=keep)
 
-    def versions(self, reps: Sequence[str], *, now: dt.datetime) -> tuple[Hashable, ...]:
-        """``refresh`` (kept), then each rep's ``version``: one look at each rep's login."""
+    def versions(
+        self, reps: Sequence[str], *, now: dt.datetime, keep: bool = True
+    ) -> tuple[Hashable, ...]:
+        """``refresh``, then each rep's ``version``: one look at each rep's login. A calendar
+        read and not kept (``plan``) has a version of this process only."""
         out: list[Hashable] = []
         for rep in reps:
             email = rep.lower()
@@ -60,7 +63,7 @@ class RepCalendars:
             elif not self._may_read(email, now):
                 out.append(None)
             else:
-                self._refresh_one(email, now=now, keep=True)
+                self._refresh_one(email, now=now, keep=keep)
                 out.append(self._read_version(email))
         return tuple(out)
 

@@ -24,7 +24,7 @@ from integrations.reconcile.meeting_mail import MeetingMail
 from integrations.reconcile.observe import Observed, observe_calendar, store_observed
 from integrations.reconcile.occurrences import resolve_ids
 from integrations.reconcile.pass_report import ManagerRun, PassReport, Progress
-from integrations.reconcile.quiet import QuietManagers, observe_around, quiet_record
+from integrations.reconcile.quiet import QuietManagers, basis, observe_around, quiet_record
 from integrations.reconcile.rebook import Rebooker
 from integrations.reconcile.removed_managers import RemovedManagers
 from integrations.reconcile.rep_calendars import RepCalendars
@@ -33,6 +33,7 @@ from integrations.reconcile.snapshot import Snapshot, observe_mail
 from integrations.reconcile.workers import Workers
 from integrations.state import move_log
 from integrations.state.pause_store import PauseStore
+from integrations.state.quiet_store import QuietStore
 from integrations.state.store import Store
 from scheduler.actions import Action, CreateSeries, Notice, SettleMove
 from scheduler.digest_timing import next_digest_at
@@ -90,7 +91,9 @@ class Runner:
         self.workers = Workers()
         self.said: frozenset[str] = frozenset()
         self._first_reads: dict[str, Changes] = {}  # a cold start's reads, made in batches
-        self.quiet = QuietManagers()  # managers whose last plan was empty, and from what
+        self.quiet = QuietManagers(  # managers whose last plan was empty, and from what
+            kept=QuietStore(self.store), basis=basis(self.config.digest), pairs=self.config.pairs
+        )
         self._due: dict[str, dt.datetime | None] = {}  # per manager: her next email's moment
         self._settling: set[str] = set()  # managers whose move log a pass set right
 
@@ -260,7 +263,8 @@ class Runner:
             for manager in self.config.managers:
                 self._wake(next_digest_at(manager.person, now=now))
             if apply:
-                record_ledger_safely(self.config, self.store, now=now)
+                quiet = {r.owner for r in runs if r.quiet}
+                record_ledger_safely(self.config, self.store, now=now, quiet=quiet)
             report.outcomes += digest_stage(
                 self.config,
                 self.notifier,
@@ -270,6 +274,7 @@ class Runner:
             )
         if apply:
             self.store.calendars.write_tokens()  # the reps' calendars read by the planners
+            self.quiet.keep()
         if apply and self.notifier is not None:
             report.emails = deliver(self.config, self.store, self.notifier, self.applier, now=now)
         return report
@@ -295,10 +300,11 @@ class Runner:
             )  # fmt: skip
 
     def _series_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
-        observed = self.observe(run.owner, now=now, store=apply)
-        run.events = observed.events
-        quiet = self.quiet.get(run.owner, now=now) if apply else None
-        if quiet is not None and quiet.calendar == self.store.calendars.version(run.owner):
+        run.observed = observed = self.observe(run.owner, now=now, store=apply)
+        quiet = self.quiet.get(run.owner, now=now)
+        # A plan stores nothing: only a read that found no change leaves the version as it was.
+        same = apply or observed.unchanged
+        if quiet and same and quiet.calendar == self.store.calendars.version(run.owner):
             run.calm = True  # her series were planned from this very calendar: nothing to do
             return
         actions = self.plan_manager(run.manager, observed.events, now=now)
@@ -336,20 +342,21 @@ class Runner:
         self.workers.each(groups, insert, workers)
 
     def _rest_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
-        if run.calm and self._still_quiet(run, now):
+        if run.calm and self._still_quiet(run, now, apply):
             run.quiet = True
             return
         self._plan_rest(run, now, apply)
         if apply:
             self._remember(run, now)
 
-    def _still_quiet(self, run: ManagerRun, now: dt.datetime) -> bool:
+    def _still_quiet(self, run: ManagerRun, now: dt.datetime, apply: bool) -> bool:
         """Whether what her last empty plan read besides her calendar is as it was."""
         quiet = self.quiet.get(run.owner, now=now)
         if quiet is None:
             return False
         pairs, notes_dir = self.pairs_of(run.manager), self.config.notes_dir
-        return quiet.around == observe_around(self.reps, notes_dir, pairs, quiet.watch, now=now)
+        around = observe_around(self.reps, notes_dir, pairs, quiet.watch, now=now, keep=apply)
+        return quiet.around == around
 
     def _remember(self, run: ManagerRun, now: dt.datetime) -> None:
         """After a manager's whole pass: an empty plan is remembered as quiet, else forgotten."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import pickle
 import threading
@@ -53,7 +54,7 @@ def load_config(
     else:
         (meanwhile or _nothing)()
         config = _parse(data, path, now)
-    return dataclasses.replace(config, source=path)
+    return dataclasses.replace(config, source=path, digest=hashlib.sha256(data).hexdigest())
 
 
 def _nothing() -> None:

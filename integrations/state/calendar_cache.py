@@ -102,9 +102,18 @@ class CalendarCache:
         self._tokens: dict[str, tuple[str, dt.datetime]] = {}  # read with no change, unwritten
 
     def version(self, owner: str) -> int:
-        """A number that changes whenever ``owner``'s kept calendar changes in this process
-        (a delta with events, a full read, a write's result): equal numbers, equal calendars."""
-        return self._versions.get(owner, 0)
+        """A number that changes whenever ``owner``'s kept calendar changes (a delta with
+        events, a full read, a write's result): equal numbers, equal calendars, in this process
+        and the next. The state file counts it itself, in a trigger on every row written; a
+        file an older version left unmigrated (read by ``plan``) counts in this process."""
+        with self._db.lock:
+            try:
+                row = self._db.conn.execute(
+                    "SELECT version FROM kept_versions WHERE owner=?", (owner,)
+                ).fetchone()
+            except sqlite3.OperationalError:
+                return -1 - self._versions.get(owner, 0)
+        return int(row[0]) if row else 0
 
     def _changed(self, owner: str) -> None:
         self._versions[owner] = self._versions.get(owner, 0) + 1

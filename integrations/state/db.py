@@ -108,6 +108,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             series_id TEXT NOT NULL, original_start TEXT NOT NULL, at TEXT NOT NULL,
             PRIMARY KEY (series_id, original_start))""",
     ),
+    (
+        # How many times each owner's kept calendar changed, counted by the file itself: any
+        # write of a row, by any code, moves it (calendar_cache.CalendarCache.version).
+        "CREATE TABLE kept_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+        *(
+            f"""CREATE TRIGGER kept_version_{event.lower()} AFTER {event} ON calendar_cache
+                BEGIN INSERT INTO kept_versions (owner, version) VALUES ({row}.owner, 1)
+                ON CONFLICT (owner) DO UPDATE SET version = version + 1; END"""
+            for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+        ),
+        # A manager whose last plan was empty, and what it was made from (reconcile.quiet).
+        """CREATE TABLE quiet_managers (
+            owner TEXT PRIMARY KEY, version INTEGER NOT NULL, around TEXT NOT NULL,
+            watch TEXT NOT NULL, until TEXT NOT NULL, basis TEXT NOT NULL)""",
+    ),
 )
 
 

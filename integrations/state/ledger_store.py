@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from integrations.state import move_log
 from integrations.state.store import Store
@@ -74,9 +74,15 @@ class LedgerStore:
 
 
 def derive_ledger(
-    config: Config, store: Store, *, now: dt.datetime, since: dt.datetime | None = None
+    config: Config,
+    store: Store,
+    *,
+    now: dt.datetime,
+    since: dt.datetime | None = None,
+    skip: Collection[str] = frozenset(),
 ) -> list[LedgerEntry]:
-    """The ledger as the cached calendars show it now (no API call, nothing written)."""
+    """The ledger as the cached calendars show it now (no API call, nothing written), but for
+    the managers in ``skip``."""
     since = since if since is not None else now - LOOKBACK
     moves = move_log.done(store)
     markers = LedgerStore(store).markers()
@@ -85,6 +91,8 @@ def derive_ledger(
     for pair in config.pairs:
         by_manager.setdefault(pair.manager.email, []).append(pair)
     for manager in config.managers:
+        if manager.person.email in skip:
+            continue
         pairs = by_manager.get(manager.person.email, [])
         events = store.calendars.events(manager.person.email)
         out += manager_ledger(
@@ -93,11 +101,18 @@ def derive_ledger(
     return out
 
 
-def record_ledger(config: Config, store: Store, *, now: dt.datetime) -> int:
+def record_ledger(
+    config: Config, store: Store, *, now: dt.datetime, quiet: Collection[str] = frozenset()
+) -> int:
     """Derive the recent ledger from the state database and store it; call once per pass.
 
+    ``quiet``: managers not planned again this pass (``reconcile.quiet``). Their entries are
+    as the pass that planned them last recorded them: the same calendar, and none of their 1:1s
+    has ended since (a quiet record ends when one does).
+
     Moves older than ``MOVES_KEPT`` are dropped afterwards, so the moves table stays small."""
-    count = LedgerStore(store).upsert(derive_ledger(config, store, now=now), now=now)
+    entries = derive_ledger(config, store, now=now, skip=quiet)
+    count = LedgerStore(store).upsert(entries, now=now)
     move_log.prune(store, before=now - MOVES_KEPT)
     return count
 

@@ -18,6 +18,7 @@ from integrations.mail.mime import build_mime
 from integrations.mail.records import DeliveryRow, from_payload
 from integrations.mail.records import ts as _ts
 from integrations.state import db
+from integrations.state.quiet_store import clear_quiet
 from scheduler import words
 from scheduler.errors import UserError
 
@@ -111,6 +112,7 @@ def retry_message(state: Path, key: str, out: Print, *, now: dt.datetime) -> int
         if row.state in ("SENT", "SENDING"):
             raise OutboxError(f"{row.key} is {row.state}: nothing to retry")
         with conn:
+            clear_quiet(conn)  # the next pass plans everyone again
             conn.execute(
                 "UPDATE outbox SET state = 'PENDING', not_before = ?, last_error = ? WHERE key = ?",
                 (
@@ -129,6 +131,7 @@ def drop_message(state: Path, key: str, out: Print) -> int:
         if row.state in ("SENT", "SENDING", "DROPPED"):
             raise OutboxError(f"{row.key} is {row.state}: nothing to drop")
         with conn:
+            clear_quiet(conn)  # the next pass plans everyone again
             conn.execute(
                 "UPDATE outbox SET state = 'DROPPED', last_error = ? WHERE key = ?",
                 (f"dropped by hand (was {row.state}: {row.last_error or ''})", row.key),

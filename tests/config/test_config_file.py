@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -26,8 +27,17 @@ def test_the_config_read_from_a_file_is_the_one_parsed_in_this_process(tmp_path:
         path.read_bytes(), filename=str(path), base_dir=tmp_path, paths=LocalPaths(), now=NOW
     )
     loaded = load_config(path, now=NOW)
-    assert loaded == dataclasses.replace(expected, source=path)
+    assert loaded == dataclasses.replace(expected, source=path, digest=_digest(path))
     assert len(loaded.managers) == len(expected.managers) > 0
+
+
+def test_an_edit_of_the_file_gives_the_config_another_digest(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    shutil.copy(ROOT / "config.example.yaml", path)
+    before = load_config(path, now=NOW)
+    assert load_config(path, now=NOW).digest == before.digest
+    path.write_text(path.read_text() + "\n# a comment changes the bytes\n")
+    assert load_config(path, now=NOW).digest != before.digest
 
 
 def test_a_broken_file_names_every_problem_with_its_line(tmp_path: Path) -> None:
@@ -83,7 +93,11 @@ def _expected(path: Path):
     parsed = parse_config_bytes(
         path.read_bytes(), filename=str(path), base_dir=path.parent, paths=LocalPaths(), now=NOW
     )
-    return dataclasses.replace(parsed, source=path)
+    return dataclasses.replace(parsed, source=path, digest=_digest(path))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_a_child_killed_while_it_parses_leaves_the_parse_to_this_process(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import datetime as dt
 import textwrap
 from pathlib import Path
@@ -54,7 +55,8 @@ class Env:
         path = self.tmp / "config.yaml"
         path.write_text(text)
         cfg = parse_config(text, filename=str(path), base_dir=self.tmp)
-        return dataclasses.replace(cfg, source=path)
+        digest = hashlib.sha256(text.encode()).hexdigest()  # as the shell reads the file
+        return dataclasses.replace(cfg, source=path, digest=digest)
 
     def wired(self, config: Config):  # a context manager
         return wire(config, sandbox_url=self.url)

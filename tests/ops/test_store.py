@@ -227,3 +227,32 @@ def test_a_write_that_fails_inside_a_transaction_undoes_only_itself(tmp_path) ->
         assert store.calendars.sync_token("a@x.com") is None
     finally:
         store.close()
+
+
+def test_the_kept_calendars_version_is_counted_by_the_file_for_every_write_and_survives_it(
+    tmp_path,
+) -> None:
+    path = tmp_path / "state.db"
+    store = Store(path)
+    versions: list[int] = [store.calendars.version("a@x.com")]
+    try:
+        store.calendars.apply_changes("a@x.com", [event("e1", "One")], "t1", full=True, now=NOW)
+        versions.append(store.calendars.version("a@x.com"))
+        store.calendars.apply_changes("a@x.com", [], "t2", full=False, now=NOW)  # no change
+        versions.append(store.calendars.version("a@x.com"))
+        store.calendars.put("a@x.com", event("e2", "Two"))
+        versions.append(store.calendars.version("a@x.com"))
+        with store.transaction() as conn:  # a write by any other code than the cache's own
+            conn.execute("UPDATE calendar_cache SET data = data WHERE event_id = 'e1'")
+        versions.append(store.calendars.version("a@x.com"))
+        assert store.calendars.version("b@x.com") == 0  # another owner's is her own
+    finally:
+        store.close()
+    again = Store(path, readonly=True)
+    try:
+        assert again.calendars.version("a@x.com") == versions[-1]
+    finally:
+        again.close()
+    assert versions[1] > versions[0]
+    assert versions[2] == versions[1]
+    assert versions[0] < versions[1] < versions[3] < versions[4]
