@@ -13,14 +13,17 @@ from integrations.reconcile.pass_report import PassReport
 from scheduler.actions import Action, Notice
 from scheduler.model import Config
 from scheduler.people import People
+from scheduler.words import plural
 
 Print = Callable[[str], None]
 
 
 def plan_lines(report: PassReport, config: Config, people: People) -> list[str]:
-    """The plan as printed (without the sandbox's counts)."""
+    """The plan as printed (without the sandbox's counts), and how many managers it did not
+    plan again: nothing changed since their last empty plan (``reconcile.quiet``)."""
+    unchanged = [_unchanged(report.quiet, len(config.managers))] if report.quiet else []
     if not report.outcomes and not report.manager_errors:
-        return ["nothing to do: every pair has its series as configured"]
+        return ["nothing to do: every pair has its series as configured", *unchanged]
     lines: list[str] = []
     for outcome in report.outcomes:
         action = outcome.action
@@ -31,7 +34,14 @@ def plan_lines(report: PassReport, config: Config, people: People) -> list[str]:
             *_alert_words(action, config),
         ]
     lines += [f"error    {people.of(o).label}: {e}" for o, e in report.manager_errors.items()]
-    return lines
+    return lines + unchanged
+
+
+def _unchanged(quiet: int, managers: int) -> str:
+    return (
+        f"{quiet} of {plural(managers, 'manager')} unchanged since their last pass found "
+        "nothing to do: not planned again"
+    )
 
 
 def _alert_words(action: Action, config: Config) -> list[str]:

@@ -20,7 +20,9 @@ from integrations.state import calendar_cache
 from integrations.state.quiet_store import QuietStore
 from integrations.state.store import Store
 from integrations.views.outbox_cli import drop_message
+from integrations.views.plan_view import plan_lines
 from scheduler.model import Config
+from scheduler.people import People
 from tests.e2e.bumped import TUESDAY, meeting, ny, occurrence, rep_inbox, shown
 from tests.e2e.conftest import Env
 from tests.e2e.test_quiet_managers import DANA, MINUTE, NOW, SAM, SAM_SERIES, service, settle
@@ -99,6 +101,10 @@ def test_plan_skips_the_quiet_manager_yet_shows_a_conflict_booked_since(
     last = quiet_in_a_service(config, env)
     report, decoded = process(config, env, last + MINUTE, apply=False)
     assert (report.quiet, report.outcomes, decoded) == (1, [], 0)
+    assert plan_lines(report, config, People(config)) == [
+        "nothing to do: every pair has its series as configured",
+        "1 of 1 manager unchanged since their last pass found nothing to do: not planned again",
+    ]
     meeting(admin, DANA, "Board prep", ny(TUESDAY, "12:45"), ny(TUESDAY, "13:30"))
     planned, _ = process(config, env, last + 2 * MINUTE, apply=False)
     assert planned.quiet == 0
