@@ -129,6 +129,24 @@ class QuietManagers:
             if self._quiet.pop(owner, None) is not None:
                 self._dirty.add(owner)
 
+    def holds(
+        self,
+        owner: str,
+        reps: RepCalendars | None,
+        notes_dir: Path | None,
+        pairs: Sequence[Pair],
+        now: dt.datetime,
+        keep: bool,
+    ) -> bool:
+        """Whether what ``owner``'s last empty plan read besides her calendar is as it was (the
+        reps' calendars due are read now, and kept when ``keep``)."""
+        quiet = self.get(owner, now=now)
+        if quiet is None:
+            return False
+        return quiet.around == observe_around(
+            reps, notes_dir, pairs, quiet.watch, now=now, keep=keep
+        )
+
     def keep(self) -> None:
         """Write the records settled or forgotten since the last time, in one transaction. A
         write that fails is tried again after the next pass; a record left behind is harmless

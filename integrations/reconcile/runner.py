@@ -24,7 +24,7 @@ from integrations.reconcile.meeting_mail import MeetingMail
 from integrations.reconcile.observe import Observed, observe_calendar, store_observed
 from integrations.reconcile.occurrences import resolve_ids
 from integrations.reconcile.pass_report import ManagerRun, PassReport, Progress
-from integrations.reconcile.quiet import QuietManagers, basis, observe_around, quiet_record
+from integrations.reconcile.quiet import QuietManagers, basis, quiet_record
 from integrations.reconcile.rebook import Rebooker
 from integrations.reconcile.removed_managers import RemovedManagers
 from integrations.reconcile.rep_calendars import RepCalendars
@@ -342,21 +342,13 @@ class Runner:
         self.workers.each(groups, insert, workers)
 
     def _rest_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
-        if run.calm and self._still_quiet(run, now, apply):
+        pairs, notes_dir = self.pairs_of(run.manager), self.config.notes_dir
+        if run.calm and self.quiet.holds(run.owner, self.reps, notes_dir, pairs, now, apply):
             run.quiet = True
             return
         self._plan_rest(run, now, apply)
         if apply:
             self._remember(run, now)
-
-    def _still_quiet(self, run: ManagerRun, now: dt.datetime, apply: bool) -> bool:
-        """Whether what her last empty plan read besides her calendar is as it was."""
-        quiet = self.quiet.get(run.owner, now=now)
-        if quiet is None:
-            return False
-        pairs, notes_dir = self.pairs_of(run.manager), self.config.notes_dir
-        around = observe_around(self.reps, notes_dir, pairs, quiet.watch, now=now, keep=apply)
-        return quiet.around == around
 
     def _remember(self, run: ManagerRun, now: dt.datetime) -> None:
         """After a manager's whole pass: an empty plan is remembered as quiet, else forgotten."""
