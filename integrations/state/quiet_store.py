@@ -46,7 +46,13 @@ class QuietStore:
                 ).fetchall()
             except sqlite3.OperationalError:
                 return {}
-        return {r[0]: _row(r[1], r[2], r[3], r[4]) for r in rows}
+        out: dict[str, QuietRow] = {}
+        for owner, version, around, watch, until in rows:
+            try:
+                out[owner] = _row(version, around, watch, until)
+            except (ValueError, TypeError):  # a row edited by hand: that manager is planned
+                continue
+        return out
 
     def save(self, basis: str, records: Mapping[str, QuietRow | None]) -> None:
         """Write these owners' records (None: the owner has none any more), in one transaction;

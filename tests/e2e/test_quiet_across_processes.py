@@ -147,3 +147,16 @@ def test_an_email_dropped_by_hand_plans_everyone_in_the_next_pass(env: Env) -> N
     assert drop_message(Path(config.state), "k1", lambda _: None) == 0
     report, _ = process(config, env, last + MINUTE)
     assert report.quiet == 0
+
+
+def test_a_record_spoiled_by_hand_plans_her_again_and_stops_nothing(env: Env) -> None:
+    config = from_file(env)
+    last = quiet_in_a_service(config, env)
+    store = Store(config.state)
+    try:
+        with store.transaction() as conn:
+            conn.execute("UPDATE quiet_managers SET watch = '[[not json', until = 'soon'")
+    finally:
+        store.close()
+    report, _ = process(config, env, last + MINUTE)
+    assert (report.quiet, report.outcomes) == (0, [])
