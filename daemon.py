@@ -41,13 +41,21 @@ def _now() -> dt.datetime:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from integrations.views.check_state import StateAhead
     from integrations.views.check_templates import TemplateCheck
 
-    templates = TemplateCheck()  # the built-in ones are checked while the config is parsed
-    config = load_config(args.config, meanwhile=templates.prepare)
+    # While the config is parsed: the built-in templates are checked, and the state file the
+    # config most likely names is read (its rows are used if the config names that file).
+    templates, state = TemplateCheck(), StateAhead(args.config)
+
+    def meanwhile() -> None:
+        templates.prepare()
+        state.read()
+
+    config = load_config(args.config, meanwhile=meanwhile)
     from integrations.views.check_view import print_check
 
-    print_check(config, now=_now(), out=print, utc=args.utc)
+    print_check(config, now=_now(), out=print, utc=args.utc, ahead=state)
     from integrations.mail.notify import describe_sender
 
     print(describe_sender(config))

@@ -14,18 +14,16 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from integrations.state import move_log
 from integrations.state.status_read import (
     NEXT_HORIZON,
     Upcoming,
     paused_meetings,
     upcoming_meetings,
 )
-from integrations.state.store import Store
+from integrations.views.check_state import StateAhead, read_series_rows
 from scheduler.bumps import MoveKey
 from scheduler.kpis import parse_kpis
 from scheduler.model import Config, Manager, Pair
-from scheduler.owned import exceptions_by_series, owned_series
 from scheduler.pauses import paused_at
 from scheduler.ports import CalendarEvent, Interval
 from scheduler.recurrence import describe_cadence, planned_starts
@@ -35,11 +33,18 @@ Print = Callable[[str], None]
 NEXT = 3
 
 
-def print_check(config: Config, *, now: dt.datetime, out: Print, utc: bool = False) -> None:
+def print_check(
+    config: Config,
+    *,
+    now: dt.datetime,
+    out: Print,
+    utc: bool = False,
+    ahead: StateAhead | None = None,
+) -> None:
     source = config.source or "config"
     managers, pairs = plural(len(config.managers), "manager"), plural(len(config.pairs), "pair")
     out(f"{source}: valid — {managers}, {pairs}")
-    in_calendar = calendar_starts(config, now=now)
+    in_calendar = calendar_starts(config, now=now, ahead=ahead)
     for pair in config.pairs:
         for line in pair_lines(pair, in_calendar.get(pair.key), now=now, utc=utc):
             out(line)
@@ -77,43 +82,25 @@ _both = functools.lru_cache(maxsize=8192)(both)
 once (24,000 dates at N=1,000, about 3,000 distinct)."""
 
 
-def calendar_starts(config: Config, *, now: dt.datetime) -> dict[str, list[dt.datetime]]:
+def calendar_starts(
+    config: Config, *, now: dt.datetime, ahead: StateAhead | None = None
+) -> dict[str, list[dt.datetime]]:
     """Per pair key, the upcoming 1:1s of the series the service made (from its last read of
     the calendar); a pair with no series there is absent. Only the rows of the service's own
-    series are read: the rest of a calendar does not move their dates."""
-    if not Path(config.state).exists():
-        return {}
-    store = Store(config.state)
-    try:
-        moves = move_log.done(store)
-        series = store.calendars.series_events()
-        found: dict[str, list[dt.datetime]] = {}
-        by_manager: dict[str, list[Pair]] = {}
-        for pair in config.pairs:
-            by_manager.setdefault(pair.manager.email, []).append(pair)
-        for manager in config.managers:
-            of_rep = _series_by_rep(series.get(manager.person.email, []))
-            for pair in by_manager.get(manager.person.email, []):
-                events = of_rep.get(pair.rep.email.lower(), [])
-                starts = next_in_calendar(pair, events, moves, now=now) if events else None
-                if starts is not None:
-                    found[pair.key] = starts
-        return found
-    finally:
-        store.close()
-
-
-def _series_by_rep(events: Sequence[CalendarEvent]) -> dict[str, list[CalendarEvent]]:
-    """A manager's series rows split by rep: each rep's masters, every generation, with their
-    edited occurrences (all ``upcoming_meetings`` reads of them), so that each pair looks
-    through its own few rows rather than the whole team's."""
-    exceptions = exceptions_by_series(events)
-    out: dict[str, list[CalendarEvent]] = {}
-    for rep, history in owned_series(events).items():
-        rows = out.setdefault(rep, [])
-        for series in history:
-            rows += [series.event, *exceptions.get(series.event.id, [])]
-    return out
+    series are read (``ahead``: already read while the config was parsed, if from this file):
+    the rest of a calendar does not move their dates."""
+    rows = ahead.rows_for(config.state) if ahead is not None else None
+    if rows is None:
+        if not Path(config.state).exists():
+            return {}
+        rows = read_series_rows(config.state)
+    found: dict[str, list[dt.datetime]] = {}
+    for pair in config.pairs:
+        events = rows.by_rep.get(pair.manager.email, {}).get(pair.rep.email.lower(), [])
+        starts = next_in_calendar(pair, events, rows.moves, now=now) if events else None
+        if starts is not None:
+            found[pair.key] = starts
+    return found
 
 
 def next_in_calendar(
