@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scheduler.bumps import MoveKey
-    from scheduler.ports import CalendarEvent, Interval
+    from scheduler.ports import CalendarEvent
 
 DEFAULT_STATE = "./var/state.db"
 """Where the state is when the config does not say (``state``'s documented default)."""
@@ -38,10 +37,9 @@ _URI_SIGNS = frozenset("?#%")
 @dataclass(frozen=True)
 class SeriesRows:
     """What ``check`` reads of the state: each manager's series rows split by rep (lower-case
-    email), and the moves the service made."""
+    email)."""
 
     by_rep: Mapping[str, Mapping[str, Sequence[CalendarEvent]]]
-    moves: Mapping[MoveKey, tuple[int, Interval]]
 
 
 def read_series_rows(path: Path, *, readonly: bool = False) -> SeriesRows:
@@ -49,7 +47,6 @@ def read_series_rows(path: Path, *, readonly: bool = False) -> SeriesRows:
     a file whose schema is behind, which only a writing connection brings up to date."""
     import sqlite3
 
-    from integrations.state import move_log
     from integrations.state.db import MIGRATIONS
     from integrations.state.store import Store
 
@@ -58,10 +55,9 @@ def read_series_rows(path: Path, *, readonly: bool = False) -> SeriesRows:
         if store.schema_version < len(MIGRATIONS):
             raise sqlite3.DatabaseError(f"{path}: schema {store.schema_version} is behind")
         series = store.calendars.series_events()
-        moves = move_log.done(store)
     finally:
         store.close()
-    return SeriesRows({owner: _series_by_rep(rows) for owner, rows in series.items()}, moves)
+    return SeriesRows({owner: _series_by_rep(rows) for owner, rows in series.items()})
 
 
 def _series_by_rep(events: Sequence[CalendarEvent]) -> dict[str, list[CalendarEvent]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from integrations.state.status_read import (
@@ -21,11 +21,10 @@ from integrations.state.status_read import (
     upcoming_meetings,
 )
 from integrations.views.check_state import StateAhead, read_series_rows
-from scheduler.bumps import MoveKey
 from scheduler.kpis import parse_kpis
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import paused_at
-from scheduler.ports import CalendarEvent, Interval
+from scheduler.ports import CalendarEvent
 from scheduler.recurrence import describe_cadence, planned_starts
 from scheduler.words import UTC, both, plural
 
@@ -97,18 +96,14 @@ def calendar_starts(
     found: dict[str, list[dt.datetime]] = {}
     for pair in config.pairs:
         events = rows.by_rep.get(pair.manager.email, {}).get(pair.rep.email.lower(), [])
-        starts = next_in_calendar(pair, events, rows.moves, now=now) if events else None
+        starts = next_in_calendar(pair, events, now=now) if events else None
         if starts is not None:
             found[pair.key] = starts
     return found
 
 
 def next_in_calendar(
-    pair: Pair,
-    events: Sequence[CalendarEvent],
-    moves: Mapping[MoveKey, tuple[int, Interval]],
-    *,
-    now: dt.datetime,
+    pair: Pair, events: Sequence[CalendarEvent], *, now: dt.datetime
 ) -> list[dt.datetime] | None:
     """The pair's upcoming 1:1s in the calendar, and its paused ones (which the calendar holds
     cancelled), soonest first, at least the first ``NEXT`` of them; None without a series.
@@ -120,10 +115,10 @@ def next_in_calendar(
     paused = {start for start, _ in paused_meetings(pair, now=now)}
     weeks = 5 if pair.cadence.kind == "monthly" else max(1, pair.cadence.weeks)
     horizon = min(dt.timedelta(weeks=NEXT * weeks, days=1), NEXT_HORIZON)
-    upcoming = upcoming_meetings(pair, events, moves, now=now, horizon=horizon)
+    upcoming = upcoming_meetings(pair, events, now=now, horizon=horizon)
     starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
     if horizon < NEXT_HORIZON and not _all_found(starts, events, now + horizon, upcoming):
-        upcoming = upcoming_meetings(pair, events, moves, now=now, horizon=NEXT_HORIZON)
+        upcoming = upcoming_meetings(pair, events, now=now, horizon=NEXT_HORIZON)
         starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
     return starts if upcoming else None
 
