@@ -108,6 +108,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             series_id TEXT NOT NULL, original_start TEXT NOT NULL, at TEXT NOT NULL,
             PRIMARY KEY (series_id, original_start))""",
     ),
+    (
+        # The rows of the service's own series (tagged masters, occurrences edited on their
+        # own): about a sixth of the cached events, which ``check`` reads without scanning
+        # the rest. Its WHERE is word for word that of calendar_cache._SERIES_ROWS, which is
+        # how SQLite knows the index serves that query (a test checks the plan).
+        """CREATE INDEX IF NOT EXISTS calendar_cache_series ON calendar_cache (owner, event_id)
+            WHERE json_extract(data, '$.private.oneonone') = 'series'
+               OR IFNULL(json_extract(data, '$.recurring_event_id'), '') != ''""",
+    ),
 )
 
 

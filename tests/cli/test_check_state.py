@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from integrations.state.calendar_cache import _SERIES_ROWS
 from integrations.state.db import MIGRATIONS
 from integrations.state.store import Store
 from integrations.views.check_state import StateAhead, likely_state
@@ -111,3 +112,14 @@ def test_a_state_line_naming_no_state_file_reads_nothing_and_creates_nothing(
     )
     if content is not None:
         assert state.read_bytes() == content
+
+
+def test_the_series_rows_are_found_through_their_index_not_by_reading_every_event(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "state.db")
+    try:
+        plan = store.conn.execute(f"EXPLAIN QUERY PLAN {_SERIES_ROWS}").fetchall()
+    finally:
+        store.close()
+    assert [row[3] for row in plan] == ["SCAN calendar_cache USING INDEX calendar_cache_series"]
