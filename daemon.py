@@ -50,7 +50,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     def meanwhile() -> None:
         templates.prepare()
-        state.read()
+        state.read(now=_now())
 
     config = load_config(args.config, meanwhile=meanwhile)
     from integrations.views.check_view import print_check

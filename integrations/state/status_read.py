@@ -27,7 +27,7 @@ from scheduler.pauses import paused_at
 from scheduler.ports import CalendarEvent
 from scheduler.recap import Item
 from scheduler.recurrence import next_occurrences
-from scheduler.series import owned_series
+from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
 
 WINDOW = dt.timedelta(weeks=8)
 """The window of the held / moved / missed counts."""
@@ -164,13 +164,33 @@ def upcoming_meetings(
 ) -> list[Upcoming]:
     """The pair's 1:1s in the cached calendar that end after ``now``, soonest first: where
     each is now (who moved it and how often makes no difference to that)."""
-    history = owned_series(events).get(pair.rep.email.lower(), [])
+    history = series_histories(events).get(pair.rep.email.lower(), [])
+    return upcoming_in(pair, history, now=now, horizon=horizon)
+
+
+History = Sequence[tuple[OwnedSeries, Sequence[CalendarEvent]]]
+"""A rep's series the service made, every generation, each with its edited occurrences."""
+
+
+def series_histories(events: Sequence[CalendarEvent]) -> dict[str, History]:
+    """Each rep's series the service made in ``events`` (by lower-case email), oldest
+    generation first, each with its edited occurrences."""
+    edited = exceptions_by_series(events)
+    return {
+        rep: [(s, edited.get(s.event.id, [])) for s in history]
+        for rep, history in owned_series(events).items()
+    }
+
+
+def upcoming_in(
+    pair: Pair, history: History, *, now: dt.datetime, horizon: dt.timedelta = NEXT_HORIZON
+) -> list[Upcoming]:
+    """``upcoming_meetings`` of the pair's series already picked out (``series_histories``)."""
     window = {"time_min": now - pair.duration - dt.timedelta(days=1), "time_max": now + horizon}
     found = []
-    for series in history:
+    for series, own in history:
         if series.event.cancelled:
             continue
-        own = [e for e in events if e.recurring_event_id == series.event.id]
         for original, exc, start, end in occurrence_times(series, own, pair.duration, **window):
             if end > now and not (exc and exc.cancelled) and not _paused(pair, start):
                 found.append(Upcoming(start, end, original))

@@ -16,15 +16,18 @@ it reads with are imported when it reads: this module is imported before the chi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scheduler.ports import CalendarEvent
+    from integrations.state.status_read import History
 
+BEFORE = dt.timedelta(days=2)
+"""How far back a pair's window starts at most: a day, and its 1:1's length (under a day)."""
 DEFAULT_STATE = "./var/state.db"
 """Where the state is when the config does not say (``state``'s documented default)."""
 
@@ -36,10 +39,10 @@ _URI_SIGNS = frozenset("?#%")
 
 @dataclass(frozen=True)
 class SeriesRows:
-    """What ``check`` reads of the state: each manager's series rows split by rep (lower-case
-    email)."""
+    """What ``check`` reads of the state: each manager's series by rep (lower-case email),
+    every generation, each with its edited occurrences."""
 
-    by_rep: Mapping[str, Mapping[str, Sequence[CalendarEvent]]]
+    by_rep: Mapping[str, Mapping[str, History]]
 
 
 def read_series_rows(path: Path, *, readonly: bool = False) -> SeriesRows:
@@ -48,6 +51,7 @@ def read_series_rows(path: Path, *, readonly: bool = False) -> SeriesRows:
     import sqlite3
 
     from integrations.state.db import MIGRATIONS
+    from integrations.state.status_read import series_histories
     from integrations.state.store import Store
 
     store = Store(path, readonly=readonly)
@@ -57,22 +61,22 @@ def read_series_rows(path: Path, *, readonly: bool = False) -> SeriesRows:
         series = store.calendars.series_events()
     finally:
         store.close()
-    return SeriesRows({owner: _series_by_rep(rows) for owner, rows in series.items()})
+    # Each manager's rows split by rep, each series with its edited occurrences: each pair
+    # then looks through its own few rows rather than the whole team's.
+    return SeriesRows({owner: series_histories(rows) for owner, rows in series.items()})
 
 
-def _series_by_rep(events: Sequence[CalendarEvent]) -> dict[str, list[CalendarEvent]]:
-    """A manager's series rows split by rep: each rep's masters, every generation, with their
-    edited occurrences (all ``upcoming_meetings`` reads of them), so that each pair looks
-    through its own few rows rather than the whole team's."""
-    from scheduler.owned import exceptions_by_series, owned_series
+def expand_ahead(rows: SeriesRows, *, now: dt.datetime) -> None:
+    """Expand every series over the weeks ``check`` may show (``NEXT_HORIZON``, from a day
+    and a 1:1 back), only so that the rules' dates are kept (``recurrence``'s blocks) when
+    the config arrives: the pairs then read them rather than work them out."""
+    from integrations.state.status_read import NEXT_HORIZON
 
-    exceptions = exceptions_by_series(events)
-    out: dict[str, list[CalendarEvent]] = {}
-    for rep, history in owned_series(events).items():
-        rows = out.setdefault(rep, [])
-        for series in history:
-            rows += [series.event, *exceptions.get(series.event.id, [])]
-    return out
+    time_min, time_max = now - BEFORE, now + NEXT_HORIZON
+    for reps in rows.by_rep.values():
+        for history in reps.values():
+            for series, _ in history:
+                series.starts(time_min, time_max)
 
 
 def likely_state(text: str, base_dir: Path) -> Path | None:
@@ -104,16 +108,19 @@ class StateAhead:
         self._config = Path(config_path)
         self._read: tuple[Path, SeriesRows] | None = None
 
-    def read(self) -> None:
-        """Read the likely file now; nothing is kept when it cannot be read for any reason
-        (no such file, another program's file, a schema behind): then it is read after."""
+    def read(self, *, now: dt.datetime) -> None:
+        """Read the likely file (and expand its series around ``now``); nothing is kept when
+        it cannot be read for any reason (no such file, another program's file, a schema
+        behind): then it is read after."""
         import sqlite3
 
         try:
             text = self._config.read_bytes().decode("utf-8-sig")
             path = likely_state(text, self._config.resolve().parent)
             if path is not None and not _URI_SIGNS.intersection(str(path)) and path.is_file():
-                self._read = (path, read_series_rows(path, readonly=True))
+                rows = read_series_rows(path, readonly=True)
+                expand_ahead(rows, now=now)
+                self._read = (path, rows)
         except (OSError, ValueError, sqlite3.Error):  # ValueError: not UTF-8, a NUL
             self._read = None
 

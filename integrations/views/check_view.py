@@ -16,15 +16,15 @@ from pathlib import Path
 
 from integrations.state.status_read import (
     NEXT_HORIZON,
+    History,
     Upcoming,
     paused_meetings,
-    upcoming_meetings,
+    upcoming_in,
 )
 from integrations.views.check_state import StateAhead, read_series_rows
 from scheduler.kpis import parse_kpis
 from scheduler.model import Config, Manager, Pair
 from scheduler.pauses import paused_at
-from scheduler.ports import CalendarEvent
 from scheduler.recurrence import describe_cadence, planned_starts
 from scheduler.words import UTC, both, plural
 
@@ -95,16 +95,14 @@ def calendar_starts(
         rows = read_series_rows(config.state)
     found: dict[str, list[dt.datetime]] = {}
     for pair in config.pairs:
-        events = rows.by_rep.get(pair.manager.email, {}).get(pair.rep.email.lower(), [])
-        starts = next_in_calendar(pair, events, now=now) if events else None
+        history = rows.by_rep.get(pair.manager.email, {}).get(pair.rep.email.lower(), [])
+        starts = next_in_calendar(pair, history, now=now) if history else None
         if starts is not None:
             found[pair.key] = starts
     return found
 
 
-def next_in_calendar(
-    pair: Pair, events: Sequence[CalendarEvent], *, now: dt.datetime
-) -> list[dt.datetime] | None:
+def next_in_calendar(pair: Pair, history: History, *, now: dt.datetime) -> list[dt.datetime] | None:
     """The pair's upcoming 1:1s in the calendar, and its paused ones (which the calendar holds
     cancelled), soonest first, at least the first ``NEXT`` of them; None without a series.
 
@@ -115,23 +113,23 @@ def next_in_calendar(
     paused = {start for start, _ in paused_meetings(pair, now=now)}
     weeks = 5 if pair.cadence.kind == "monthly" else max(1, pair.cadence.weeks)
     horizon = min(dt.timedelta(weeks=NEXT * weeks, days=1), NEXT_HORIZON)
-    upcoming = upcoming_meetings(pair, events, now=now, horizon=horizon)
+    upcoming = upcoming_in(pair, history, now=now, horizon=horizon)
     starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
-    if horizon < NEXT_HORIZON and not _all_found(starts, events, now + horizon, upcoming):
-        upcoming = upcoming_meetings(pair, events, now=now, horizon=NEXT_HORIZON)
+    if horizon < NEXT_HORIZON and not _all_found(starts, history, now + horizon, upcoming):
+        upcoming = upcoming_in(pair, history, now=now, horizon=NEXT_HORIZON)
         starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
     return starts if upcoming else None
 
 
 def _all_found(
     starts: list[dt.datetime],
-    events: Sequence[CalendarEvent],
+    history: History,
     limit: dt.datetime,
     upcoming: Sequence[Upcoming],
 ) -> bool:
     """Whether the first ``NEXT`` of ``starts``, from originals before ``limit``, are the
     first ``NEXT`` of a longer horizon: later occurrences start where their rule puts them (at
-    ``limit`` or after) unless edited on their own, and ``events`` holds every such edit."""
+    ``limit`` or after) unless edited on their own, and ``history`` holds every such edit."""
     if not upcoming or len(starts) < NEXT or starts[NEXT - 1] > limit:
         return False
     last = starts[NEXT - 1]
@@ -140,7 +138,8 @@ def _all_found(
         and e.original_start >= limit
         and e.start is not None
         and e.start < last
-        for e in events
+        for _, edited in history
+        for e in edited
     )
 
 

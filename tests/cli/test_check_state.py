@@ -52,7 +52,7 @@ def test_the_rows_read_ahead_from_the_configs_own_file_give_the_same_dates(env) 
     config = env.config(SAM)
     env.run(config, NOW)
     ahead = StateAhead(env.tmp / "config.yaml")
-    ahead.read()
+    ahead.read(now=NOW)
     assert ahead.rows_for(config.state) is not None
     lines = _dates(config, ahead)
     assert lines == _dates(config)
@@ -67,7 +67,7 @@ def test_rows_read_ahead_from_another_file_are_not_used(env) -> None:  # noqa: F
     other.write_text("state: ./other.db\n")
     Store(env.tmp / "other.db").close()
     ahead = StateAhead(other)
-    ahead.read()
+    ahead.read(now=NOW)
     assert ahead.rows_for(env.tmp / "other.db") is not None
     assert ahead.rows_for(config.state) is None
     assert _dates(config, ahead) == _dates(config)
@@ -85,7 +85,7 @@ def test_a_file_whose_schema_is_behind_is_left_as_it_is_by_the_read_ahead(tmp_pa
     before = state.read_bytes()
     (tmp_path / "config.yaml").write_text("state: ./state.db\n")
     ahead = StateAhead(tmp_path / "config.yaml")
-    ahead.read()
+    ahead.read(now=NOW)
     assert ahead.rows_for(state) is None
     assert state.read_bytes() == before
 
@@ -105,7 +105,7 @@ def test_a_state_line_naming_no_state_file_reads_nothing_and_creates_nothing(
         state.write_bytes(content)
     (tmp_path / "config.yaml").write_text("state: ./state.db\n")
     ahead = StateAhead(tmp_path / "config.yaml")
-    ahead.read()
+    ahead.read(now=NOW)
     assert ahead.rows_for(state) is None
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["config.yaml", *(["state.db"] if content is not None else [])]
