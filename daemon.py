@@ -7,7 +7,9 @@ to the core and prints what happened; the deciding happens in ``scheduler``.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
+import gc
 import json
 import logging
 import os
@@ -41,13 +43,25 @@ def _now() -> dt.datetime:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    # What check builds (the config, the series, the templates) lives until the process
+    # ends, where the collector would walk all of it once more only for it to be freed:
+    # frozen for the exit instead (about 0.1 s at N=1,000).
+    atexit.register(gc.freeze)
+    from integrations.views.check_state import StateAhead
     from integrations.views.check_templates import TemplateCheck
 
-    templates = TemplateCheck()  # the built-in ones are checked while the config is parsed
-    config = load_config(args.config, meanwhile=templates.prepare)
+    # While the config is parsed: the built-in templates are checked, and the state file the
+    # config most likely names is read (its rows are used if the config names that file).
+    templates, state = TemplateCheck(), StateAhead(args.config)
+
+    def meanwhile() -> None:
+        templates.prepare()
+        state.read(now=_now())
+
+    config = load_config(args.config, meanwhile=meanwhile)
     from integrations.views.check_view import print_check
 
-    print_check(config, now=_now(), out=print, utc=args.utc)
+    print_check(config, now=_now(), out=print, utc=args.utc, ahead=state)
     from integrations.mail.notify import describe_sender
 
     print(describe_sender(config))

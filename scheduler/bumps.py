@@ -12,7 +12,7 @@ moved it, and never counts its own move as a new bump. Where a bumped occurrence
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from scheduler import words
@@ -26,7 +26,15 @@ from scheduler.recurrence import to_local
 from scheduler.series import OwnedSeries
 from scheduler.vocabulary import BumpKind
 
-__all__ = ["Bump", "MoveKey", "Occurrence", "detect", "occurrences", "why_bumped"]
+__all__ = [
+    "Bump",
+    "MoveKey",
+    "Occurrence",
+    "detect",
+    "occurrence_times",
+    "occurrences",
+    "why_bumped",
+]
 
 
 @dataclass(frozen=True)
@@ -76,14 +84,11 @@ def occurrences(
 ) -> list[Occurrence]:
     """The series' occurrences whose original start is in the window, exceptions applied."""
     master = series.event
-    length = (master.end - master.start) if master.start and master.end else pair.duration
-    by_original = {e.original_start: e for e in exceptions if e.original_start is not None}
     out = []
-    for original in series.starts(time_min, time_max):
-        exc = by_original.get(original)
+    for original, exc, start, end in occurrence_times(
+        series, exceptions, pair.duration, time_min=time_min, time_max=time_max
+    ):
         source = exc or master
-        start = exc.start if exc and exc.start else original
-        end = exc.end if exc and exc.end else original + length
         count, last = moves.get((master.id, original), (0, None))
         rep = source.attendee(pair.rep.email)
         mgr = source.attendee(pair.manager.email)
@@ -104,6 +109,28 @@ def occurrences(
             )
         )
     return out
+
+
+def occurrence_times(
+    series: OwnedSeries,
+    exceptions: Sequence[CalendarEvent],
+    duration: dt.timedelta,
+    *,
+    time_min: dt.datetime,
+    time_max: dt.datetime,
+) -> Iterator[tuple[dt.datetime, CalendarEvent | None, dt.datetime, dt.datetime]]:
+    """Each occurrence whose original start is in the window, as (original start, its own
+    edited copy or None, start, end): where it is now, which is all some readers need
+    (``upcoming_meetings``); ``occurrences`` adds the answers and the moves to it.
+    ``duration``: the length of an occurrence when the master's own times do not say."""
+    master = series.event
+    length = (master.end - master.start) if master.start and master.end else duration
+    by_original = {e.original_start: e for e in exceptions if e.original_start is not None}
+    for original in series.starts(time_min, time_max):
+        exc = by_original.get(original)
+        start = exc.start if exc and exc.start else original
+        end = exc.end if exc and exc.end else original + length
+        yield original, exc, start, end
 
 
 def detect(

@@ -13,10 +13,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from scheduler.config_schema import RawConfig, RawMetricsAccess
-from scheduler.model import GoogleSettings, Manager, MetricsAccess, RebookPolicy, RecapPolicy
+from scheduler.model import (
+    PARTIAL_LEAD,
+    GoogleSettings,
+    Manager,
+    MetricsAccess,
+    RebookPolicy,
+    RecapPolicy,
+)
 from scheduler.parse import format_duration
 from scheduler.ports import Paths
-from scheduler.recap import PARTIAL_LEAD
 
 Finding = tuple[str, str]
 """``(dotted path, message)``."""
@@ -65,13 +71,12 @@ def step_problems(rebook: RebookPolicy, where: str | None) -> Iterator[Finding]:
 def recap_problems(recap: RecapPolicy, origin: dict[str, str], rpath: str) -> Iterator[Finding]:
     """A deadline that leaves no time to settle the notes or to remind the manager first."""
     where = origin.get("deadline")
-    deadline = format_duration(recap.deadline)
     if recap.deadline <= recap.settle:
         yield (
             where or origin.get("settle", f"{rpath}.settle"),
             (
-                f"the recap deadline ({deadline}) must be longer than recap.settle "
-                f"({format_duration(recap.settle)}), the wait for notes to settle"
+                f"the recap deadline ({format_duration(recap.deadline)}) must be longer than "
+                f"recap.settle ({format_duration(recap.settle)}), the wait for notes to settle"
             ),
         )
     needed = recap.remind_manager_after + PARTIAL_LEAD
@@ -79,8 +84,9 @@ def recap_problems(recap: RecapPolicy, origin: dict[str, str], rpath: str) -> It
         yield (
             where or origin.get("remind_manager_after", f"{rpath}.remind_manager_after"),
             (
-                f"the recap deadline ({deadline}) leaves no time for the reminder after "
-                f"{format_duration(recap.remind_manager_after)}: without notes the recap goes "
+                f"the recap deadline ({format_duration(recap.deadline)}) leaves no time for "
+                f"the reminder after {format_duration(recap.remind_manager_after)}: without "
+                "notes the recap goes "
                 f"out {format_duration(PARTIAL_LEAD)} before the deadline; make the deadline "
                 f"at least {format_duration(needed)}"
             ),

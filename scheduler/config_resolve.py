@@ -10,6 +10,7 @@ the rep's hours. Findings carry a dotted path; the caller turns paths into lines
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -346,7 +347,10 @@ def _pair(
     return pair
 
 
+@functools.lru_cache(maxsize=1024)
 def _longest(hours: WorkingHours) -> int:
+    """The longest working stretch in minutes: asked twice per pair, of the few distinct
+    working hours a team writes (most pairs share the defaults')."""
     return max((end - start for day in hours.by_weekday for start, end in day), default=0)
 
 

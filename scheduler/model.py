@@ -71,6 +71,11 @@ class RecapPolicy:
     settle: dt.timedelta = dt.timedelta(minutes=30)
 
 
+PARTIAL_LEAD = dt.timedelta(hours=2)
+"""How long before the deadline what there is goes out when no notes came (here, beside the
+policy, for the config's check of a deadline: reading a config needs no recap machinery)."""
+
+
 @dataclass(frozen=True)
 class Pause:
     start: dt.date

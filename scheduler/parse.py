@@ -15,6 +15,7 @@ import functools
 import ipaddress
 import itertools
 import re
+import sys
 import zoneinfo
 
 from scheduler.model import WEEKDAYS, Cadence, Minutes, WorkingHours
@@ -27,6 +28,10 @@ _UNIT_ABOVE = {"h": "d", "m": "h", "s": "m"}
 _MAX_DIGITS = 9
 _LONGEST_SHOWN = 80
 MAX_DURATION = dt.timedelta(days=3650)
+_TEXTS_KEPT = 1024
+"""Texts of durations and clock times whose value is kept: a config writes the same few
+thousands of times (one per rep), and equal values are then one object each, which is
+cheaper to make, to keep, and to hand from the config's child to the command."""
 """The longest duration anyone means in this file (ten years); past it, a typo."""
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _EVERY_N_WEEKS = re.compile(r"every\s+(\d+)\s+weeks?")
@@ -93,12 +98,18 @@ def parse_duration(value: object) -> dt.timedelta:
     Units go from the largest down, each once, and a part after a larger one stays below it
     (``1h70m`` and ``1h1h`` are typos more often than meant): any one unit alone may be large.
     """
+    if isinstance(value, str):
+        return _duration(value)
     if isinstance(value, dt.timedelta):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValueError(f"{describe(value)} has no unit; use a unit, e.g. 45m")
-    if not isinstance(value, str):
-        raise ValueError(f"{describe(value)} is not a duration (e.g. 45m, 1h30m, 90s, 2d)")
+    raise ValueError(f"{describe(value)} is not a duration (e.g. 45m, 1h30m, 90s, 2d)")
+
+
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
+def _duration(value: str) -> dt.timedelta:
+    """``parse_duration`` of a text, worked out once per text (see ``_TEXTS_KEPT``)."""
     text = value.strip().lower()
     if text.isdigit():
         raise ValueError(f"{describe(value)} has no unit; use a unit, e.g. 45m")
@@ -143,12 +154,18 @@ def format_duration(value: dt.timedelta) -> str:
 
 def parse_time(value: object) -> dt.time:
     """``"10:00"`` (24-hour) → ``time``. Unquoted ``10:00`` reaches us as 600 (YAML 1.1)."""
+    if isinstance(value, str):
+        return _time(value)
     if isinstance(value, dt.time):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         raise ValueError('write the time in quotes, e.g. "10:00"')
-    if not isinstance(value, str):
-        raise ValueError(f'{describe(value)} is not a time; write it like "10:00" (24-hour)')
+    raise ValueError(f'{describe(value)} is not a time; write it like "10:00" (24-hour)')
+
+
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
+def _time(value: str) -> dt.time:
+    """``parse_time`` of a text, worked out once per text (see ``_TEXTS_KEPT``)."""
     minutes = _clock_minutes(value.strip(), allow_24=False)
     return dt.time(minutes // 60, minutes % 60)
 
@@ -251,9 +268,10 @@ def _zones() -> frozenset[str]:
 
 
 def parse_timezone(value: object) -> str:
-    """An IANA zone name (``America/Chicago``), checked against the installed database."""
+    """An IANA zone name (``America/Chicago``), checked against the installed database; one
+    string per zone, however many times the config names it (see ``_TEXTS_KEPT``)."""
     if isinstance(value, str) and value.strip() in _zones():
-        return value.strip()
+        return sys.intern(value.strip())
     hint = ""
     if isinstance(value, str):
         by_lower = {z.lower(): z for z in _zones()}

@@ -21,13 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from scheduler.model import RecapPolicy
+from scheduler.model import PARTIAL_LEAD, RecapPolicy
 from scheduler.notes import ActionLine, normalise
 
 SECOND_REMINDER = dt.timedelta(hours=24)
 """After the end of the meeting, when the manager is reminded again that notes are missing."""
-PARTIAL_LEAD = dt.timedelta(hours=2)
-"""How long before the deadline what there is goes out when no notes came."""
 FLAG_AFTER_MEETINGS = 3
 """An item open across this many 1:1s is pointed out to the manager."""
 

@@ -182,9 +182,10 @@ class _Walker:
         if len(self._active) >= MAX_DEPTH:
             raise _too_deep(node.start_mark.line + 1)
         text: str = node.value
-        if id(node) not in self._seen:
-            self._seen.add(id(node))
-            self._spend(path)
+        seen = self._seen
+        if id(node) not in seen:
+            seen.add(id(node))
+            self._spent += 1  # ``_spend``, inline: a new value never goes over the allowance
             return text
         self._aliases.append(path)
         try:
@@ -222,29 +223,37 @@ class _Walker:
         are not set yet: written keys win over merged ones, earlier merges over later ones."""
         result: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
-        own = [(k, v) for k, v in node.value if k.tag != _MERGE_TAG]
-        for key_node, value_node in own:
+        lines, prefix, merges = self._out.lines, f"{path}." if path else "", False
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merges = True
+                continue
             key = self._key(key_node, path)
             if key is None:
                 continue
             key_line = key_node.start_mark.line + 1
-            child = join_path(path, key)
+            child = prefix + key
             if key in first_line:
                 self._issue(key_line, child, f"duplicate key (first set on line {first_line[key]})")
                 continue
             first_line[key] = key_line
-            self._out.lines[child] = key_line
-            result[key] = self.value(value_node, child)
-        for key_node, value_node in self._merged(node, path):
+            lines[child] = key_line
+            if value_node.tag == _STR_TAG and type(value_node) is yaml.ScalarNode:
+                result[key] = self._text(value_node, child)
+            else:
+                result[key] = self.value(value_node, child)
+        for key_node, value_node in self._merged(node, path) if merges else ():
             key = self._key(key_node, path)
             if key is None or key in result:
                 continue
             child = join_path(path, key)
-            self._out.lines[child] = key_node.start_mark.line + 1
+            lines[child] = key_node.start_mark.line + 1
             result[key] = self.value(value_node, child)
         return result
 
     def _key(self, key_node: yaml.Node, path: str) -> str | None:
+        if key_node.tag == _STR_TAG and type(key_node) is yaml.ScalarNode:
+            return self._text(key_node, path)  # most keys: plain text
         key = self.value(key_node, path)
         if not isinstance(key, str | int | bool | float) or key is None:
             self._issue(key_node.start_mark.line + 1, path, "a key must be plain text")

@@ -30,10 +30,9 @@ from integrations.mail.meeting_context import meeting_context
 from integrations.mail.render import sample_context, sample_days, sample_pair
 from scheduler import words
 from scheduler.agenda import MeetingPlan, plan_meeting
-from scheduler.model import Pair, Person
+from scheduler.model import PARTIAL_LEAD, Pair, Person
 from scheduler.notes import ActionLine, Notes, normalise, parse_notes
 from scheduler.recap import (
-    PARTIAL_LEAD,
     Item,
     flagged,
     items_for,

@@ -64,9 +64,9 @@ def _nothing() -> None:
 def _parse(data: bytes, path: Path, now: dt.datetime) -> Config:
     """Imported here, in the child: the parser's libraries (pydantic, PyYAML and the schema's
     models, about 20 MB) are then never loaded into the long-running process."""
-    from scheduler.config import parse_config_bytes
+    with collector_paused():  # every object built here lives until the parse ends (or always)
+        from scheduler.config import parse_config_bytes
 
-    with collector_paused():  # every object built here lives until the parse ends
         return parse_config_bytes(
             data,
             filename=str(path),

@@ -123,6 +123,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             owner TEXT PRIMARY KEY, version INTEGER NOT NULL, around TEXT NOT NULL,
             watch TEXT NOT NULL, until TEXT NOT NULL, basis TEXT NOT NULL)""",
     ),
+    (
+        # The rows of the service's own series (tagged masters, occurrences edited on their
+        # own): about a sixth of the cached events, which ``check`` reads without scanning
+        # the rest. Its WHERE is word for word that of calendar_cache._SERIES_ROWS, which is
+        # how SQLite knows the index serves that query (a test checks the plan).
+        """CREATE INDEX IF NOT EXISTS calendar_cache_series ON calendar_cache (owner, event_id)
+            WHERE json_extract(data, '$.private.oneonone') = 'series'
+               OR IFNULL(json_extract(data, '$.recurring_event_id'), '') != ''""",
+    ),
 )
 
 

@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from integrations.state import move_log
 from integrations.state.items import ActionItems
 from integrations.state.ledger_store import ledger_view, of_pair
 from integrations.state.store import Store
 from scheduler import words
-from scheduler.bumps import MoveKey, occurrences
+from scheduler.bumps import occurrence_times
 from scheduler.keys import same_occurrence, thread_key
 from scheduler.ledger import LedgerEntry, Summary, summarise
 from scheduler.model import Config, Pair, Person
 from scheduler.pauses import paused_at
-from scheduler.ports import CalendarEvent, Interval
+from scheduler.ports import CalendarEvent
 from scheduler.recap import Item
 from scheduler.recurrence import next_occurrences
-from scheduler.series import owned_series
+from scheduler.series import OwnedSeries, exceptions_by_series, owned_series
 
 WINDOW = dt.timedelta(weeks=8)
 """The window of the held / moved / missed counts."""
@@ -107,7 +106,6 @@ def gather_status(
     """Every manager's reps (or only ``manager``'s), in config order."""
     entries = ledger_view(config, store, now=now, since=now - HISTORY)
     items = ActionItems(store)
-    moves = move_log.done(store)
     out = []
     for m in config.managers:
         if manager is not None and m.person.email != manager.lower():
@@ -117,7 +115,7 @@ def gather_status(
         for pair in (p for p in config.pairs if p.manager.email == m.person.email):
             mine = of_pair(entries, pair.key)
             summary = summarise(mine, since=now - WINDOW)
-            upcoming = upcoming_meetings(pair, events, moves, now=now)
+            upcoming = upcoming_meetings(pair, events, now=now)
             next_start, in_calendar = next_meeting(pair, upcoming, now=now)
             late = [
                 e
@@ -160,22 +158,42 @@ class Upcoming:
 def upcoming_meetings(
     pair: Pair,
     events: Sequence[CalendarEvent],
-    moves: Mapping[MoveKey, tuple[int, Interval]],
     *,
     now: dt.datetime,
     horizon: dt.timedelta = NEXT_HORIZON,
 ) -> list[Upcoming]:
-    """The pair's 1:1s in the cached calendar that end after ``now``, soonest first."""
-    history = owned_series(events).get(pair.rep.email.lower(), [])
+    """The pair's 1:1s in the cached calendar that end after ``now``, soonest first: where
+    each is now (who moved it and how often makes no difference to that)."""
+    history = series_histories(events).get(pair.rep.email.lower(), [])
+    return upcoming_in(pair, history, now=now, horizon=horizon)
+
+
+History = Sequence[tuple[OwnedSeries, Sequence[CalendarEvent]]]
+"""A rep's series the service made, every generation, each with its edited occurrences."""
+
+
+def series_histories(events: Sequence[CalendarEvent]) -> dict[str, History]:
+    """Each rep's series the service made in ``events`` (by lower-case email), oldest
+    generation first, each with its edited occurrences."""
+    edited = exceptions_by_series(events)
+    return {
+        rep: [(s, edited.get(s.event.id, [])) for s in history]
+        for rep, history in owned_series(events).items()
+    }
+
+
+def upcoming_in(
+    pair: Pair, history: History, *, now: dt.datetime, horizon: dt.timedelta = NEXT_HORIZON
+) -> list[Upcoming]:
+    """``upcoming_meetings`` of the pair's series already picked out (``series_histories``)."""
+    window = {"time_min": now - pair.duration - dt.timedelta(days=1), "time_max": now + horizon}
     found = []
-    for series in history:
+    for series, own in history:
         if series.event.cancelled:
             continue
-        own = [e for e in events if e.recurring_event_id == series.event.id]
-        window = {"time_min": now - pair.duration - dt.timedelta(days=1), "time_max": now + horizon}
-        for occ in occurrences(series, own, moves, pair, **window):
-            if occ.end > now and not occ.cancelled and not _paused(pair, occ.start):
-                found.append(Upcoming(occ.start, occ.end, occ.original_start))
+        for original, exc, start, end in occurrence_times(series, own, pair.duration, **window):
+            if end > now and not (exc and exc.cancelled) and not _paused(pair, start):
+                found.append(Upcoming(start, end, original))
     return sorted(found, key=lambda u: u.start)
 
 

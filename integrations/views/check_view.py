@@ -11,23 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from integrations.state import move_log
 from integrations.state.status_read import (
     NEXT_HORIZON,
+    History,
     Upcoming,
     paused_meetings,
-    upcoming_meetings,
+    upcoming_in,
 )
-from integrations.state.store import Store
-from scheduler.bumps import MoveKey
+from integrations.views.check_state import StateAhead, read_series_rows
 from scheduler.kpis import parse_kpis
 from scheduler.model import Config, Manager, Pair
-from scheduler.owned import exceptions_by_series, owned_series
 from scheduler.pauses import paused_at
-from scheduler.ports import CalendarEvent, Interval
 from scheduler.recurrence import describe_cadence, planned_starts
 from scheduler.words import UTC, both, plural
 
@@ -35,11 +32,18 @@ Print = Callable[[str], None]
 NEXT = 3
 
 
-def print_check(config: Config, *, now: dt.datetime, out: Print, utc: bool = False) -> None:
+def print_check(
+    config: Config,
+    *,
+    now: dt.datetime,
+    out: Print,
+    utc: bool = False,
+    ahead: StateAhead | None = None,
+) -> None:
     source = config.source or "config"
     managers, pairs = plural(len(config.managers), "manager"), plural(len(config.pairs), "pair")
     out(f"{source}: valid — {managers}, {pairs}")
-    in_calendar = calendar_starts(config, now=now)
+    in_calendar = calendar_starts(config, now=now, ahead=ahead)
     for pair in config.pairs:
         for line in pair_lines(pair, in_calendar.get(pair.key), now=now, utc=utc):
             out(line)
@@ -77,52 +81,28 @@ _both = functools.lru_cache(maxsize=8192)(both)
 once (24,000 dates at N=1,000, about 3,000 distinct)."""
 
 
-def calendar_starts(config: Config, *, now: dt.datetime) -> dict[str, list[dt.datetime]]:
+def calendar_starts(
+    config: Config, *, now: dt.datetime, ahead: StateAhead | None = None
+) -> dict[str, list[dt.datetime]]:
     """Per pair key, the upcoming 1:1s of the series the service made (from its last read of
     the calendar); a pair with no series there is absent. Only the rows of the service's own
-    series are read: the rest of a calendar does not move their dates."""
-    if not Path(config.state).exists():
-        return {}
-    store = Store(config.state)
-    try:
-        moves = move_log.done(store)
-        series = store.calendars.series_events()
-        found: dict[str, list[dt.datetime]] = {}
-        by_manager: dict[str, list[Pair]] = {}
-        for pair in config.pairs:
-            by_manager.setdefault(pair.manager.email, []).append(pair)
-        for manager in config.managers:
-            of_rep = _series_by_rep(series.get(manager.person.email, []))
-            for pair in by_manager.get(manager.person.email, []):
-                events = of_rep.get(pair.rep.email.lower(), [])
-                starts = next_in_calendar(pair, events, moves, now=now) if events else None
-                if starts is not None:
-                    found[pair.key] = starts
-        return found
-    finally:
-        store.close()
+    series are read (``ahead``: already read while the config was parsed, if from this file):
+    the rest of a calendar does not move their dates."""
+    rows = ahead.rows_for(config.state) if ahead is not None else None
+    if rows is None:
+        if not Path(config.state).exists():
+            return {}
+        rows = read_series_rows(config.state)
+    found: dict[str, list[dt.datetime]] = {}
+    for pair in config.pairs:
+        history = rows.by_rep.get(pair.manager.email, {}).get(pair.rep.email.lower(), [])
+        starts = next_in_calendar(pair, history, now=now) if history else None
+        if starts is not None:
+            found[pair.key] = starts
+    return found
 
 
-def _series_by_rep(events: Sequence[CalendarEvent]) -> dict[str, list[CalendarEvent]]:
-    """A manager's series rows split by rep: each rep's masters, every generation, with their
-    edited occurrences (all ``upcoming_meetings`` reads of them), so that each pair looks
-    through its own few rows rather than the whole team's."""
-    exceptions = exceptions_by_series(events)
-    out: dict[str, list[CalendarEvent]] = {}
-    for rep, history in owned_series(events).items():
-        rows = out.setdefault(rep, [])
-        for series in history:
-            rows += [series.event, *exceptions.get(series.event.id, [])]
-    return out
-
-
-def next_in_calendar(
-    pair: Pair,
-    events: Sequence[CalendarEvent],
-    moves: Mapping[MoveKey, tuple[int, Interval]],
-    *,
-    now: dt.datetime,
-) -> list[dt.datetime] | None:
+def next_in_calendar(pair: Pair, history: History, *, now: dt.datetime) -> list[dt.datetime] | None:
     """The pair's upcoming 1:1s in the calendar, and its paused ones (which the calendar holds
     cancelled), soonest first, at least the first ``NEXT`` of them; None without a series.
 
@@ -133,23 +113,23 @@ def next_in_calendar(
     paused = {start for start, _ in paused_meetings(pair, now=now)}
     weeks = 5 if pair.cadence.kind == "monthly" else max(1, pair.cadence.weeks)
     horizon = min(dt.timedelta(weeks=NEXT * weeks, days=1), NEXT_HORIZON)
-    upcoming = upcoming_meetings(pair, events, moves, now=now, horizon=horizon)
+    upcoming = upcoming_in(pair, history, now=now, horizon=horizon)
     starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
-    if horizon < NEXT_HORIZON and not _all_found(starts, events, now + horizon, upcoming):
-        upcoming = upcoming_meetings(pair, events, moves, now=now, horizon=NEXT_HORIZON)
+    if horizon < NEXT_HORIZON and not _all_found(starts, history, now + horizon, upcoming):
+        upcoming = upcoming_in(pair, history, now=now, horizon=NEXT_HORIZON)
         starts = sorted({u.start for u in upcoming if u.start >= now} | paused)
     return starts if upcoming else None
 
 
 def _all_found(
     starts: list[dt.datetime],
-    events: Sequence[CalendarEvent],
+    history: History,
     limit: dt.datetime,
     upcoming: Sequence[Upcoming],
 ) -> bool:
     """Whether the first ``NEXT`` of ``starts``, from originals before ``limit``, are the
     first ``NEXT`` of a longer horizon: later occurrences start where their rule puts them (at
-    ``limit`` or after) unless edited on their own, and ``events`` holds every such edit."""
+    ``limit`` or after) unless edited on their own, and ``history`` holds every such edit."""
     if not upcoming or len(starts) < NEXT or starts[NEXT - 1] > limit:
         return False
     last = starts[NEXT - 1]
@@ -158,7 +138,8 @@ def _all_found(
         and e.original_start >= limit
         and e.start is not None
         and e.start < last
-        for e in events
+        for _, edited in history
+        for e in edited
     )
 
 
