@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,7 +147,7 @@ def connect(
     memory = str(path) == ":memory:"
     if readonly:
         conn = sqlite3.connect(
-            f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False
+            _read_only_uri(Path(path)), uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False
         )
         conn.row_factory = sqlite3.Row
         _private(Path(path))  # reading a WAL file may create its -wal and -shm
@@ -167,6 +168,13 @@ def connect(
     if not memory:
         _private(Path(path))
     return conn
+
+
+def _read_only_uri(path: Path) -> str:
+    """The file's URI, read-only: a ``?``, ``#`` or ``%`` in its name is escaped, or SQLite
+    would read it as the start of the query, of a fragment or of an escape and open another
+    file (https://www.sqlite.org/uri.html)."""
+    return f"file:{urllib.parse.quote(str(path.absolute()))}?mode=ro"
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

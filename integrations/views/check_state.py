@@ -34,8 +34,6 @@ DEFAULT_STATE = "./var/state.db"
 
 _STATE_LINE = re.compile(r"^state[ \t]*:(?:[ \t].*)?$", re.MULTILINE)
 """A top-level ``state:`` key: at the start of a line (a nested one is indented)."""
-_URI_SIGNS = frozenset("?#%")
-"""A read-only file is opened by URI, where these would change what the name says."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +115,7 @@ class StateAhead:
         try:
             text = self._config.read_bytes().decode("utf-8-sig")
             path = likely_state(text, self._config.resolve().parent)
-            if path is not None and not _URI_SIGNS.intersection(str(path)) and path.is_file():
+            if path is not None and path.is_file():
                 rows = read_series_rows(path, readonly=True)
                 expand_ahead(rows, now=now)
                 self._read = (path, rows)

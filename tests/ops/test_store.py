@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 
@@ -256,3 +257,21 @@ def test_the_kept_calendars_version_is_counted_by_the_file_for_every_write_and_s
     assert versions[1] > versions[0]
     assert versions[2] == versions[1]
     assert versions[0] < versions[1] < versions[3] < versions[4]
+
+
+@pytest.mark.parametrize("folder", ["a#b", "what?mode=rw", "100%25 sure", "plain"])
+def test_a_reader_opens_the_very_file_whose_name_has_uri_characters(tmp_path, folder) -> None:
+    path = tmp_path / folder / "state.db"
+    store = Store(path)
+    try:
+        store.calendars.apply_changes("a@x.com", [event("e1", "One")], "t1", full=True, now=NOW)
+    finally:
+        store.close()
+    reader = Store(path, readonly=True)
+    try:
+        assert summaries(reader, "a@x.com") == {"e1": "One"}
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.conn.execute("DELETE FROM calendar_cache")
+    finally:
+        reader.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder]  # no other file was made
