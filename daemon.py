@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from integrations.shell.process import reader_went_away, version
+from integrations.shell.process import one_malloc_arena, reader_went_away, version
 from scheduler.errors import UserError
 from scheduler.model import Config
 
@@ -375,6 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.command_line = shlex.join(["oneonone", *argv])  # named to whoever waits for the lock
+    one_malloc_arena()  # before any thread starts
     from integrations.redaction import redact_known
     from integrations.shell.logs import setup_logging
 

@@ -289,7 +289,9 @@ class Runner:
         now: dt.datetime,
         apply: bool,
     ) -> None:
-        """One stage of one manager's pass, guarded: an error parks or skips this manager only."""
+        """One stage of one manager's pass, guarded: an error parks or skips this manager only.
+        Her decoded calendar goes with the stage (the next one decodes it again), so that a
+        pass holds a few calendars at a time, not all; a plan keeps what it observed."""
         if run.error is not None:
             return
         with self.workers.claim({run.owner}):
@@ -298,6 +300,9 @@ class Runner:
                 self.store, self.applier, run.owner, lambda: stage(run, now, apply),
                 now=now, apply=apply,
             )  # fmt: skip
+            if apply:
+                run.observed = None
+                self.store.calendars.release(run.owner)
 
     def _series_stage(self, run: ManagerRun, now: dt.datetime, apply: bool) -> None:
         run.observed = observed = self.observe(run.owner, now=now, store=apply)
@@ -357,7 +362,8 @@ class Runner:
             self.quiet.forget(run.owner)
             return
         quiet = quiet_record(
-            self.reps, self.config.notes_dir, self.pairs_of(run.manager), run.events,
+            self.reps, self.config.notes_dir, self.pairs_of(run.manager),
+            self.store.calendars.events(run.owner),
             self.moves(), self.store.calendars.version(run.owner), self._due.get(run.owner),
             now=now,
         )  # fmt: skip

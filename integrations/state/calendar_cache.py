@@ -140,13 +140,17 @@ class CalendarCache:
             self._kept_by_id[owner] = by_id
         return by_id
 
-    def series_events(self) -> dict[str, list[CalendarEvent]]:
+    def series_events(self, owner: str | None = None) -> dict[str, list[CalendarEvent]]:
         """Every owner's series masters the service tagged and the occurrences edited on their
         own (by event id), as last synced: all a series' dates depend on, and about a sixth of
-        the rows at N=1,000. Read for one command (``check``), not kept: only the rows that
-        SQLite finds are decoded, not the whole calendars."""
+        the rows at N=1,000; ``owner``'s alone when given. Read for ``check`` and the ledger,
+        not kept: only the rows that SQLite finds (from an index) are decoded, not the whole
+        calendars."""
         with self._db.lock:
-            rows = self._db.conn.execute(_SERIES_ROWS).fetchall()
+            if owner is None:
+                rows = self._db.conn.execute(_SERIES_ROWS).fetchall()
+            else:
+                rows = self._db.conn.execute(_SERIES_ROWS_OF, (owner,)).fetchall()
         masters = {(r[0], r[1]) for r in rows if r[2] is None}
         found: dict[str, list[CalendarEvent]] = {}
         for owner, event_id, series_id, text in sorted(rows, key=lambda r: (r[0], r[1])):
@@ -161,7 +165,9 @@ class CalendarCache:
             "INSERT OR REPLACE INTO calendar_cache (owner, event_id, data) VALUES (?,?,?)",
             (owner, ev.id, text),
         )
-        self._kept(owner)[ev.id] = event_from_json(text)
+        kept = self._kept_by_id.get(owner)
+        if kept is not None:  # a copy not decoded yet is decoded when asked for
+            kept[ev.id] = event_from_json(text)
         self._changed(owner)
 
     @contextlib.contextmanager
@@ -175,6 +181,12 @@ class CalendarCache:
         except BaseException:
             self._drop(owner)
             raise
+
+    def release(self, owner: str) -> None:
+        """Let go of ``owner``'s decoded copy: the next ``events`` decodes the file's rows."""
+        with self._db.lock:
+            self._kept_by_id.pop(owner, None)
+            self._listed.pop(owner, None)
 
     def _drop(self, owner: str) -> None:
         with self._db.lock:
@@ -270,6 +282,8 @@ _SERIES_ROWS = f"""
 """Tagged masters (without a series id: ``owned_series``'s test, where an empty one counts as
 none), and every occurrence edited on its own; those of other series, and tagged ones whose
 master is not there, are dropped before decoding, once the masters are known."""
+_SERIES_ROWS_OF = _SERIES_ROWS.replace("WHERE ", "WHERE owner = ? AND (") + ")"
+"""The same rows of one owner (the same index: its WHERE is a term of this one)."""
 
 
 def _merged(

@@ -94,7 +94,8 @@ def derive_ledger(
         if manager.person.email in skip:
             continue
         pairs = by_manager.get(manager.person.email, [])
-        events = store.calendars.events(manager.person.email)
+        email = manager.person.email  # the ledger reads only her series: their rows alone
+        events = store.calendars.series_events(email).get(email, [])
         out += manager_ledger(
             pairs, events, moves, markers, since=since, now=now, holidays=config.holidays
         )

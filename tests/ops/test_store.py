@@ -275,3 +275,38 @@ def test_a_reader_opens_the_very_file_whose_name_has_uri_characters(tmp_path, fo
     finally:
         reader.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == [folder]  # no other file was made
+
+
+def test_a_released_copy_is_decoded_again_with_every_write_since(tmp_path) -> None:
+    store = Store(tmp_path / "state.db")
+    try:
+        store.calendars.apply_changes("a@x.com", [event("e1", "One")], "t1", full=True, now=NOW)
+        assert summaries(store, "a@x.com") == {"e1": "One"}
+        store.calendars.release("a@x.com")
+        store.calendars.put("a@x.com", event("e2", "Two"))  # written while not decoded
+        assert summaries(store, "a@x.com") == {"e1": "One", "e2": "Two"}
+        store.calendars.release("a@x.com")
+        store.calendars.apply_changes("a@x.com", [event("e1", "Uno")], "t2", full=False, now=NOW)
+        assert summaries(store, "a@x.com") == {"e1": "Uno", "e2": "Two"}
+    finally:
+        store.close()
+
+
+def test_one_owners_series_rows_are_those_of_everyones_read_for_her(tmp_path) -> None:
+    store = Store(tmp_path / "state.db")
+    series = {"oneonone": "series"}
+    try:
+        for owner in ("a@x.com", "b@x.com"):
+            rows = [
+                event("s1", "1:1", private=series),
+                event("s1_x", "1:1, moved", recurring_event_id="s1"),
+                event("o1_x", "someone else's, moved", recurring_event_id="o1"),
+                event("m1", "Board prep"),
+            ]
+            store.calendars.apply_changes(owner, rows, "t1", full=True, now=NOW)
+        everyone = store.calendars.series_events()
+        hers = store.calendars.series_events("a@x.com")
+    finally:
+        store.close()
+    assert hers == {"a@x.com": everyone["a@x.com"]}
+    assert [e.id for e in hers["a@x.com"]] == ["s1", "s1_x"]
