@@ -70,10 +70,6 @@ class QuietStore:
             conn.executemany("DELETE FROM quiet_managers WHERE owner=?", gone)
             conn.executemany("INSERT OR REPLACE INTO quiet_managers VALUES (?,?,?,?,?,?)", kept)
 
-    def clear(self) -> None:
-        with self._db.transaction() as conn:
-            conn.execute("DELETE FROM quiet_managers")
-
 
 def clear_quiet(conn: sqlite3.Connection) -> None:
     """Drop every record, in the caller's transaction (a command that changed the state)."""
